@@ -1,0 +1,62 @@
+"""Personas (STYLE.md "Tests"): one organization with its people, and an HR officer of another one."""
+
+import pytest
+
+from accounts.roles import Role
+
+from .factories import OrganizationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="安吉县医疗保障局", short_name="县医保局")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="安吉县某某局", short_name="某某局")
+
+
+@pytest.fixture
+def hr(org):
+    return UserFactory(username="hr", full_name="孙丽", organization=org, roles=[Role.HR])
+
+
+@pytest.fixture
+def secretary(org):
+    return UserFactory(
+        username="secretary", full_name="王建国", organization=org, roles=[Role.SECRETARY, Role.PARTY_MEMBER]
+    )
+
+
+@pytest.fixture
+def member(org):
+    return UserFactory(username="member", full_name="张卫东", organization=org, roles=[Role.PARTY_MEMBER])
+
+
+@pytest.fixture
+def auditor(org):
+    return UserFactory(username="auditor", full_name="冯静", organization=org, roles=[Role.AUDITOR])
+
+
+@pytest.fixture
+def staff(org):
+    return UserFactory(username="staff", full_name="王晓峰", organization=org, roles=[Role.STAFF])
+
+
+@pytest.fixture
+def outsider(other_org):
+    """HR officer of another organization: sees nothing of ours."""
+    return UserFactory(username="outsider", full_name="外单位", organization=other_org, roles=[Role.HR])
+
+
+@pytest.fixture
+def admin_user(org):
+    return UserFactory(
+        username="sysadmin", organization=None, roles=[Role.ADMIN], is_staff=True, is_superuser=True
+    )
