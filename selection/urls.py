@@ -1,8 +1,10 @@
 from django.urls import path
 
-from .views import home
+from .views import home, interchange, registry
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", home.healthz, name="healthz"),
+    *registry.urlpatterns,
+    *interchange.urlpatterns,
 ]

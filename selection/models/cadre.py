@@ -1,0 +1,455 @@
+"""The cadre registry: one record per person, complete enough for the 干部任免审批表 (FORMS.md §1).
+
+Derived facts (age, years of work, years in a deputy post, …) are methods that take an "as of" date and
+read only prefetched relations, so lists stay at a constant number of queries (see `Cadre.objects.for_list`).
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from simple_history.models import HistoricalRecords
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+from .org import Department, Organization
+from .post import PostHolding, Rank
+
+ROTATION_DUE_YEARS = 5
+ROTATION_OVERDUE_YEARS = 10
+
+
+def full_years(start: date, on: date) -> int:
+    """Full years from start to on: a birthday (or anniversary) counts on its own day."""
+    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+
+
+def full_months(start: date, on: date) -> int:
+    """Full calendar months from start to on (a month is complete on the same day of the month)."""
+    return max(0, (on.year - start.year) * 12 + on.month - start.month - (on.day < start.day))
+
+
+def format_ym(day: date | None) -> str:
+    """Official year-month form: 1985.03."""
+    return f"{day.year}.{day.month:02d}" if day else ""
+
+
+class Sex(models.TextChoices):
+    MALE = "男", "男"
+    FEMALE = "女", "女"
+
+
+class EducationLevel(models.TextChoices):
+    """学历, from the highest. `rank` orders them for R-ELIG-4 (大学专科 or higher)."""
+
+    POSTGRADUATE = "postgraduate", "研究生"
+    UNDERGRADUATE = "undergraduate", "大学本科"
+    COLLEGE = "college", "大学专科"
+    TECHNICAL = "technical", "中专"
+    HIGH_SCHOOL = "high_school", "高中"
+    BELOW = "below", "初中及以下"
+
+    @property
+    def rank(self) -> int:
+        return len(EducationLevel) - list(EducationLevel).index(self)
+
+
+class AssessmentResult(models.TextChoices):
+    EXCELLENT = "优秀", "优秀"
+    COMPETENT = "称职", "称职"
+    BASIC = "基本称职", "基本称职"
+    INCOMPETENT = "不称职", "不称职"
+    QUALIFIED = "合格", "合格"
+    BASIC_QUALIFIED = "基本合格", "基本合格"
+    UNQUALIFIED = "不合格", "不合格"
+    UNRATED = "不定等次", "不定等次"
+
+    @property
+    def is_competent_or_better(self) -> bool:
+        """称职/合格 or better (R-ELIG-6)."""
+        return self in {self.EXCELLENT, self.COMPETENT, self.QUALIFIED}
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC = "中共党员", "中共党员"
+    CPC_PROBATIONARY = "中共预备党员", "中共预备党员"
+    CYL = "共青团员", "共青团员"
+    RCCK = "民革党员", "民革党员"
+    CDL = "民盟盟员", "民盟盟员"
+    CNDCA = "民建会员", "民建会员"
+    CAPD = "民进会员", "民进会员"
+    CPWDP = "农工党党员", "农工党党员"
+    CZGP = "致公党党员", "致公党党员"
+    JS = "九三学社社员", "九三学社社员"
+    TDSGL = "台盟盟员", "台盟盟员"
+    NONPARTY = "无党派人士", "无党派人士"
+    MASSES = "群众", "群众"
+
+
+class CadreQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CadreQuerySet":
+        """Cadres of the user's organization and its subordinate institutions."""
+        if user.is_superuser:
+            return self
+        if not user.organization_id:
+            return self.none()
+        return self.filter(
+            Q(organization_id=user.organization_id) | Q(organization__parent_id=user.organization_id)
+        )
+
+    def for_list(self) -> "CadreQuerySet":
+        """What a list row shows: department, current post, last assessments — in a fixed number of queries."""
+        return self.select_related("organization", "department").prefetch_related(
+            Prefetch(
+                "holdings",
+                queryset=PostHolding.objects.select_related("post", "post__department").order_by(
+                    "started_on"
+                ),
+            ),
+            Prefetch("assessments", queryset=AnnualAssessment.objects.order_by("-year")),
+        )
+
+    def for_detail(self) -> "CadreQuerySet":
+        return self.for_list().prefetch_related(
+            "education", "resume", "family", "sanctions", "kinships_from__other", "kinships_to__cadre"
+        )
+
+
+class Cadre(models.Model):
+    """A person in the registry (干部)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="单位", on_delete=models.PROTECT, related_name="cadres"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name="科室",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadres",
+    )
+    name = models.CharField("姓名", max_length=30, db_index=True)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    birthplace = models.CharField("出生地", max_length=50, blank=True)
+    party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    party_note = models.CharField(
+        "党派", max_length=50, blank=True, help_text="非中共党员填写党派名称，如“民建”“无党派”。"
+    )
+    work_started_on = models.DateField("参加工作时间")
+    health = models.CharField("健康状况", max_length=50, default="健康")
+    professional_title = models.CharField("专业技术职务", max_length=50, blank=True)
+    expertise = models.CharField("熟悉专业有何专长", max_length=100, blank=True)
+    rewards_and_punishments = models.TextField("奖惩情况", blank=True)
+    photo = models.ImageField(
+        "照片",
+        upload_to="photos/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png"], "照片只能是 JPG 或 PNG 格式。")],
+    )
+    is_active = models.BooleanField("在职", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["organization", "department__order", "pk"]
+        indexes = [models.Index(fields=["organization", "birth_date"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cadre_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = date.today()
+        number = (self.id_number or "").strip().upper()
+        self.id_number = number
+        if number:
+            try:
+                ric.validate(number)
+            except StdnumError:
+                errors["id_number"] = "公民身份号码无效：请检查位数（18位）和最后一位校验码。"
+            else:
+                if self.birth_date and ric.get_birth_date(number) != self.birth_date:
+                    errors["birth_date"] = "出生日期与公民身份号码中的出生日期不一致。"
+                expected_sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
+                if self.sex and self.sex != expected_sex:
+                    errors["sex"] = f"性别与公民身份号码不一致（号码显示为{expected_sex.label}）。"
+        for field in ("birth_date", "party_joined_on", "work_started_on"):
+            value = getattr(self, field)
+            if value and value > today:
+                errors.setdefault(field, "日期不能晚于今天。")
+        if self.birth_date and self.work_started_on and self.work_started_on <= self.birth_date:
+            errors.setdefault("work_started_on", "参加工作时间应晚于出生日期。")
+        if self.birth_date and self.party_joined_on and self.party_joined_on <= self.birth_date:
+            errors.setdefault("party_joined_on", "入党时间应晚于出生日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    # ---- derived facts, each taking an "as of" date -------------------------------------------------
+
+    def age_on(self, on: date) -> int:
+        """Age in full years on a date (R-ELIG-5)."""
+        return full_years(self.birth_date, on)
+
+    def years_of_work(self, on: date) -> int:
+        """Full years since the work start (R-ELIG-2)."""
+        return full_years(self.work_started_on, on)
+
+    def _holdings(self) -> list[PostHolding]:
+        return list(self.holdings.all())
+
+    def current_holding(self, on: date | None = None) -> PostHolding | None:
+        on = on or date.today()
+        current = [
+            h for h in self._holdings() if h.started_on <= on and (h.ended_on is None or h.ended_on >= on)
+        ]
+        return max(current, key=lambda h: h.started_on) if current else None
+
+    def rank_on(self, on: date) -> str:
+        """正职 / 副职 / '' (一般干部) from the post held on the date."""
+        holding = self.current_holding(on)
+        return holding.post.rank if holding else ""
+
+    def months_in_deputy_post(self, on: date) -> int:
+        """Full months spent in deputy posts up to the date, all holdings added up."""
+        total = 0
+        for holding in self._holdings():
+            if holding.post.rank != Rank.DEPUTY or holding.started_on > on:
+                continue
+            end = min(holding.ended_on or on, on)
+            total += full_months(holding.started_on, end)
+        return total
+
+    def years_in_deputy_post(self, on: date) -> int:
+        """Full years in deputy posts (R-ELIG-1)."""
+        return self.months_in_deputy_post(on) // 12
+
+    def months_in_current_post(self, on: date) -> int | None:
+        holding = self.current_holding(on)
+        return full_months(holding.started_on, on) if holding else None
+
+    def rotation_status(
+        self, on: date, due_years: int = ROTATION_DUE_YEARS, overdue_years: int = ROTATION_OVERDUE_YEARS
+    ) -> str:
+        """'' / 'due' / 'overdue': same post ≥ 5 years is due, ≥ 10 overdue (R-REQ-2)."""
+        months = self.months_in_current_post(on)
+        if months is None:
+            return ""
+        if months >= overdue_years * 12:
+            return "overdue"
+        if months >= due_years * 12:
+            return "due"
+        return ""
+
+    def last_assessments(self, on: date, count: int = 2) -> list["AnnualAssessment"]:
+        """The last `count` annual assessments completed before the date's year, newest first."""
+        done = [a for a in self.assessments.all() if a.year < on.year]
+        return sorted(done, key=lambda a: a.year, reverse=True)[:count]
+
+    def sanctions_in_effect(self, on: date, periods: dict[str, int] | None = None) -> list["Sanction"]:
+        """Sanctions whose effect period (R-INS-9 table) has not ended on the date."""
+        return [s for s in self.sanctions.all() if s.in_effect_on(on, periods)]
+
+    def highest_education(self, kind: str | None = None) -> "EducationRecord | None":
+        records = [e for e in self.education.all() if kind is None or e.kind == kind]
+        return max(records, key=lambda e: EducationLevel(e.level).rank) if records else None
+
+    def resume_lines(self) -> list[str]:
+        """The 简历 in the official line format (FORMS.md §1)."""
+        lines = []
+        for entry in self.resume.all():
+            lines.extend(entry.lines())
+        return lines
+
+    def resume_text(self) -> str:
+        return "\n".join(self.resume_lines())
+
+
+class EducationRecord(models.Model):
+    class Kind(models.TextChoices):
+        FULL_TIME = "full_time", "全日制教育"
+        IN_SERVICE = "in_service", "在职教育"
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="education")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    level = models.CharField("学历", max_length=20, choices=EducationLevel.choices)
+    degree = models.CharField("学位", max_length=30, blank=True)
+    school_and_major = models.CharField("毕业院校系及专业", max_length=100, blank=True)
+    graduated_on = models.DateField("毕业时间", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "学历学位"
+        verbose_name_plural = "学历学位"
+        ordering = ["cadre", "kind", "graduated_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_level_display()} {self.degree}".strip()
+
+
+class ResumeEntry(models.Model):
+    """One line of the 简历; `is_note` lines are （其间：…） notes printed on their own line."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="resume")
+    started_on = models.DateField("起始时间", null=True, blank=True)
+    ended_on = models.DateField("截止时间", null=True, blank=True)
+    text = models.CharField("经历", max_length=200)
+    is_note = models.BooleanField("备注行", default=False)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "简历"
+        verbose_name_plural = "简历"
+        ordering = ["cadre", "order", "started_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.lines()[0] if self.lines() else self.text
+
+    def lines(self) -> list[str]:
+        if self.is_note or not self.started_on:
+            return [self.text]
+        end = format_ym(self.ended_on) if self.ended_on else " " * 7
+        return [f"{format_ym(self.started_on)}--{end}  {self.text}"]
+
+
+class AnnualAssessment(models.Model):
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveSmallIntegerField("年度")
+    result = models.CharField("考核结果", max_length=10, choices=AssessmentResult.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度考核"
+        verbose_name_plural = "年度考核"
+        ordering = ["cadre", "-year"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="assessment_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度{self.result}"
+
+
+class FamilyMember(models.Model):
+    """家庭主要成员及重要社会关系 (not necessarily a cadre; kinship between cadres is `Kinship`)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField("称谓", max_length=10)
+    name = models.CharField("姓名", max_length=30)
+    birth_date = models.DateField("出生年月", null=True, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    unit_and_post = models.CharField("工作单位及职务", max_length=100, blank=True)
+    deceased = models.BooleanField("已去世", default=False)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        ordering = ["cadre", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.name}"
+
+
+class Kinship(models.Model):
+    """A relation between two cadres in the registry (R-KIN-1). Stored once; read both ways."""
+
+    class Category(models.TextChoices):
+        SPOUSE = "spouse", "夫妻关系"
+        LINEAL = "lineal", "直系血亲关系"
+        COLLATERAL = "collateral", "三代以内旁系血亲关系"
+        IN_LAW = "in_law", "近姻亲关系"
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="kinships_from")
+    other = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="kinships_to")
+    category = models.CharField("关系类别", max_length=20, choices=Category.choices)
+    adoptive_or_step = models.BooleanField("拟制血亲（收养、继父母子女）", default=False)
+    description = models.CharField("具体关系", max_length=50, blank=True, help_text="如：兄妹、岳父与女婿。")
+
+    class Meta:
+        verbose_name = "亲属关系"
+        verbose_name_plural = "亲属关系"
+        constraints = [
+            # One row per pair, lower id first: symmetry by construction.
+            models.CheckConstraint(condition=Q(cadre__lt=models.F("other")), name="kinship_ordered_pair"),
+            models.UniqueConstraint(fields=["cadre", "other"], name="kinship_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} — {self.other}（{self.get_category_display()}）"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.cadre_id and self.other_id and self.cadre_id > self.other_id:
+            self.cadre_id, self.other_id = self.other_id, self.cadre_id
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.cadre_id and self.cadre_id == self.other_id:
+            raise ValidationError("不能与本人建立亲属关系。")
+
+
+def relatives_of(cadre: Cadre) -> models.QuerySet[Cadre]:
+    """Every cadre related to this one in an R-KIN-1 category, whichever side the row was stored on."""
+    return Cadre.objects.filter(Q(kinships_from__other=cadre) | Q(kinships_to__cadre=cadre)).distinct()
+
+
+def are_relatives(first: Cadre, second: Cadre) -> bool:
+    low, high = sorted([first.pk, second.pk])
+    return Kinship.objects.filter(cadre_id=low, other_id=high).exists()
+
+
+class Sanction(models.Model):
+    """诫勉、组织处理、党纪政务处分 with its effective date; its effect period comes from R-INS-9."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="sanctions")
+    kind = models.CharField("处分（处理）类型", max_length=30)
+    effective_on = models.DateField("生效日期")
+    document = models.CharField("决定文号", max_length=100, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "处分处理"
+        verbose_name_plural = "处分处理"
+        ordering = ["cadre", "-effective_on"]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label}（{self.effective_on:%Y.%m.%d}）"
+
+    @property
+    def kind_label(self) -> str:
+        from selection.rules import SanctionType
+
+        try:
+            return str(SanctionType(self.kind).label)
+        except ValueError:
+            return self.kind
+
+    def in_effect_on(self, on: date, periods: dict[str, int] | None = None) -> bool:
+        from selection.rules import RuleSettings, sanction_in_effect
+
+        settings = RuleSettings() if periods is None else RuleSettings(effect_periods=periods)
+        return sanction_in_effect(self.kind, self.effective_on, on, settings)

@@ -1,0 +1,3 @@
+"""Excel and LRMX import/export pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Registry screens: cadre list, cadre page, edit forms, change history."""
+
+urlpatterns: list = []
