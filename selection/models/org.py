@@ -21,6 +21,9 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    rule_overrides = models.JSONField(
+        "规则参数", default=dict, blank=True, help_text="覆盖 RULES.md 中标注为可设置的参数；留空使用默认值。"
+    )
 
     class Meta:
         verbose_name = "单位"

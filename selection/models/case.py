@@ -1,0 +1,334 @@
+"""A selection case (选拔任用工作, one batch), its vacancies, its candidates and its documents.
+
+The state graphs are declared here once (django-fsm-2, protected fields). Transition methods change
+nothing else: the services in selection/services/ lock, check the rules, call them, save and record.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from .cadre import Cadre
+from .org import Organization
+from .post import Post
+
+
+class CaseStatus(models.TextChoices):
+    MOTION = "motion", "动议"
+    RECOMMENDATION = "recommendation", "民主推荐"
+    INSPECTION = "inspection", "考察"
+    DECISION = "decision", "讨论决定"
+    PUBLIC_NOTICE = "public_notice", "任职前公示"
+    APPOINTED = "appointed", "任职"
+    TERMINATED = "terminated", "终止"
+
+
+OPEN_CASE_STATES = [
+    CaseStatus.MOTION,
+    CaseStatus.RECOMMENDATION,
+    CaseStatus.INSPECTION,
+    CaseStatus.DECISION,
+    CaseStatus.PUBLIC_NOTICE,
+]
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":
+        if user.is_superuser:
+            return self
+        if not user.organization_id:
+            return self.none()
+        return self.filter(organization_id=user.organization_id)
+
+    def for_list(self) -> "CaseQuerySet":
+        return self.select_related("organization", "created_by").annotate(
+            vacancy_count=models.Count("vacancies", distinct=True),
+            candidate_count=models.Count("candidates", distinct=True),
+        )
+
+
+class SelectionCase(ConcurrentTransitionMixin, models.Model):
+    """One batch (一批): the posts to fill and everything done to fill them."""
+
+    class Mode(models.TextChoices):
+        DAILY = "daily", "日常选拔任用"
+        COMPETITIVE = "competitive", "竞争上岗"
+
+    class MotionOrigin(models.TextChoices):
+        MAIN_LEADER = "main_leader", "党组主要领导决定启动"
+        PERSONNEL_LEAD = "personnel_lead", "分管干部人事工作的领导提出建议"
+
+    class MotionForm(models.TextChoices):
+        ORAL = "oral", "口头"
+        WRITTEN = "written", "书面"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="单位", on_delete=models.PROTECT, related_name="cases"
+    )
+    title = models.CharField("批次名称", max_length=100)
+    year = models.PositiveSmallIntegerField("年度")
+    mode = models.CharField("选拔方式", max_length=20, choices=Mode.choices, default=Mode.DAILY)
+    status = FSMField(
+        "状态", max_length=20, choices=CaseStatus.choices, default=CaseStatus.MOTION, protected=True
+    )
+
+    # 动议 (R-MOT-1..3, R-MET-1)
+    motion_origin = models.CharField("动议方式", max_length=20, choices=MotionOrigin.choices, blank=True)
+    motion_form = models.CharField(
+        "启动意见形式", max_length=10, choices=MotionForm.choices, default=MotionForm.ORAL
+    )
+    motion_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提出人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    motion_date = models.DateField("动议日期", null=True, blank=True)
+    motion_analysis = models.TextField("分析研判情况", blank=True)
+    motion_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="主要领导",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    motion_approved_at = models.DateTimeField("主要领导同意时间", null=True, blank=True)
+    method_reason = models.TextField("采用日常选拔任用程序的理由", blank=True)
+
+    termination_reason = models.TextField("终止原因", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "选拔任用工作"
+        verbose_name_plural = "选拔任用工作"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "status", "year"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CASE_STATES
+
+    # ---- the graph (DESIGN.md "States") -------------------------------------------------------------
+    @transition(field=status, source=CaseStatus.MOTION, target=CaseStatus.RECOMMENDATION)
+    def start_recommendation(self) -> None:
+        """动议 → 民主推荐."""
+
+    @transition(field=status, source=CaseStatus.RECOMMENDATION, target=CaseStatus.INSPECTION)
+    def start_inspection(self) -> None:
+        """民主推荐 → 考察."""
+
+    @transition(field=status, source=CaseStatus.INSPECTION, target=CaseStatus.DECISION)
+    def submit_for_decision(self) -> None:
+        """考察 → 讨论决定."""
+
+    @transition(field=status, source=CaseStatus.DECISION, target=CaseStatus.PUBLIC_NOTICE)
+    def publish_notice(self) -> None:
+        """讨论决定 → 任职前公示."""
+
+    @transition(field=status, source=CaseStatus.PUBLIC_NOTICE, target=CaseStatus.APPOINTED)
+    def appoint(self) -> None:
+        """任职前公示 → 任职 (final)."""
+
+    @transition(field=status, source=OPEN_CASE_STATES, target=CaseStatus.TERMINATED)
+    def terminate(self) -> None:
+        """Any open state → 终止 (with a reason, recorded by the service)."""
+
+
+class Vacancy(models.Model):
+    """拟任职位: a post to fill in the case."""
+
+    case = models.ForeignKey(SelectionCase, on_delete=models.CASCADE, related_name="vacancies")
+    post = models.ForeignKey(
+        Post, verbose_name="拟任职位", on_delete=models.PROTECT, related_name="vacancies"
+    )
+    targeted = models.BooleanField("定向推荐", default=False)
+
+    class Meta:
+        verbose_name = "拟任职位"
+        verbose_name_plural = "拟任职位"
+        ordering = ["case", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "post"], name="vacancy_unique_post")]
+
+    def __str__(self) -> str:
+        return str(self.post)
+
+
+class CandidateStatus(models.TextChoices):
+    NOMINATED = "nominated", "推荐人选"
+    TARGET = "target", "考察对象"
+    PROPOSED = "proposed", "提交讨论"
+    APPROVED = "approved", "通过"
+    REJECTED = "rejected", "未通过"
+    DEFERRED = "deferred", "缓议"
+    APPOINTED = "appointed", "已任职"
+    WITHDRAWN = "withdrawn", "退出"
+
+
+OPEN_CANDIDATE_STATES = [
+    CandidateStatus.NOMINATED,
+    CandidateStatus.TARGET,
+    CandidateStatus.PROPOSED,
+    CandidateStatus.APPROVED,
+    CandidateStatus.DEFERRED,
+]
+
+
+class Candidate(ConcurrentTransitionMixin, models.Model):
+    """人选: a cadre considered for a vacancy."""
+
+    class ExceptionalType(models.TextChoices):
+        OUTSTANDING = "outstanding", "特别优秀"
+        SPECIAL_NEED = "special_need", "工作特殊需要"
+
+    case = models.ForeignKey(SelectionCase, on_delete=models.CASCADE, related_name="candidates")
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name="拟任职位", on_delete=models.PROTECT, related_name="candidates"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="candidacies"
+    )
+    status = FSMField(
+        "状态",
+        max_length=20,
+        choices=CandidateStatus.choices,
+        default=CandidateStatus.NOMINATED,
+        protected=True,
+    )
+    from_recommendation = models.BooleanField("经民主推荐产生", default=True)
+
+    # 破格 (R-EXC-1..5)
+    exceptional = models.BooleanField("破格提拔", default=False)
+    exceptional_type = models.CharField(
+        "破格类型", max_length=20, choices=ExceptionalType.choices, blank=True
+    )
+    exceptional_reason = models.TextField("破格理由", blank=True)
+    county_consent_number = models.CharField("县委组织部同意文号", max_length=100, blank=True)
+    county_consent_date = models.DateField("县委组织部同意日期", null=True, blank=True)
+
+    # R-ELIG-7: recorded health attestation
+    health_attested_fit = models.BooleanField("身体条件能正常履职", null=True, blank=True)
+    target_reason = models.TextField("确定为考察对象的理由（非推荐第一名时）", blank=True)
+    withdrawal_reason = models.TextField("退出原因", blank=True)
+    justifications = models.JSONField("预警说明", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "人选"
+        verbose_name_plural = "人选"
+        ordering = ["case", "vacancy", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vacancy", "cadre"], name="candidate_unique_per_vacancy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name}（拟任{self.vacancy.post}）"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CANDIDATE_STATES
+
+    @transition(field=status, source=CandidateStatus.NOMINATED, target=CandidateStatus.TARGET)
+    def make_target(self) -> None:
+        """推荐人选 → 考察对象 (party group's collective decision, R-INS-1)."""
+
+    @transition(field=status, source=CandidateStatus.TARGET, target=CandidateStatus.PROPOSED)
+    def propose(self) -> None:
+        """考察对象 → 提交讨论."""
+
+    @transition(
+        field=status,
+        source=[CandidateStatus.PROPOSED, CandidateStatus.DEFERRED],
+        target=CandidateStatus.APPROVED,
+    )
+    def approve(self) -> None:
+        """Passed the party group's vote (R-DEC-5)."""
+
+    @transition(
+        field=status,
+        source=[CandidateStatus.PROPOSED, CandidateStatus.DEFERRED],
+        target=CandidateStatus.REJECTED,
+    )
+    def reject(self) -> None:
+        """Did not pass."""
+
+    @transition(field=status, source=CandidateStatus.PROPOSED, target=CandidateStatus.DEFERRED)
+    def defer(self) -> None:
+        """缓议: postponed; may be reconsidered (R-DEC-7)."""
+
+    @transition(field=status, source=CandidateStatus.APPROVED, target=CandidateStatus.APPOINTED)
+    def appoint(self) -> None:
+        """任职."""
+
+    @transition(field=status, source=OPEN_CANDIDATE_STATES, target=CandidateStatus.WITHDRAWN)
+    def withdraw(self) -> None:
+        """退出, with a reason recorded by the service."""
+
+
+class Document(models.Model):
+    """文书: an uploaded attachment or a generated official copy, with its SHA-256."""
+
+    class Kind(models.TextChoices):
+        MOTION = "motion", "书面启动意见"
+        ANALYSIS = "analysis", "分析研判材料"
+        COUNTY_CONSENT = "county_consent", "县委组织部同意意见"
+        INSPECTION_NOTICE = "inspection_notice", "考察预告"
+        INSPECTION_MATERIAL = "inspection_material", "考察材料"
+        DOSSIER_AUDIT = "dossier_audit", "干部人事档案任前审核登记表"
+        DISCIPLINE_OPINION = "discipline_opinion", "党风廉政意见"
+        APPROVAL_FORM = "approval_form", "干部任免审批表"
+        MINUTES = "minutes", "会议记录"
+        PUBLIC_NOTICE = "public_notice", "任职前公示"
+        COMPLAINT_RECORD = "complaint_record", "信访举报调查材料"
+        APPOINTMENT_NOTICE = "appointment_notice", "任职通知"
+        OTHER = "other", "其他"
+
+    case = models.ForeignKey(SelectionCase, on_delete=models.PROTECT, related_name="documents")
+    candidate = models.ForeignKey(
+        Candidate, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField("类别", max_length=30, choices=Kind.choices)
+    title = models.CharField("标题", max_length=200)
+    file = models.FileField("文件", upload_to="documents/%Y/")
+    sha256 = models.CharField("SHA-256", max_length=64, editable=False)
+    official_copy = models.BooleanField("系统生成的正式文本", default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+        ordering = ["case", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def current_digest(self) -> str:
+        digest = hashlib.sha256()
+        with self.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(65536), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+    @property
+    def intact(self) -> bool:
+        try:
+            return self.current_digest() == self.sha256
+        except (OSError, ValueError):
+            return False
