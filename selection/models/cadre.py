@@ -36,6 +36,19 @@ def format_ym(day: date | None) -> str:
     return f"{day.year}.{day.month:02d}" if day else ""
 
 
+FUTURE_DATE_MESSAGE = "日期不能晚于今天。"
+
+
+def future_date_errors(instance: models.Model, *fields: str) -> dict[str, str]:
+    """The Chinese error for each named date field that lies after today."""
+    today = date.today()
+    return {
+        field: FUTURE_DATE_MESSAGE
+        for field in fields
+        if getattr(instance, field) is not None and getattr(instance, field) > today
+    }
+
+
 class Sex(models.TextChoices):
     MALE = "男", "男"
     FEMALE = "女", "女"
@@ -112,8 +125,14 @@ class CadreQuerySet(models.QuerySet):
         )
 
     def for_detail(self) -> "CadreQuerySet":
+        """Everything the cadre page shows, one query per section whatever the record's size."""
         return self.for_list().prefetch_related(
-            "education", "resume", "family", "sanctions", "kinships_from__other", "kinships_to__cadre"
+            "education",
+            "resume",
+            "family",
+            "sanctions",
+            Prefetch("kinships_from", queryset=Kinship.objects.select_related("other__department")),
+            Prefetch("kinships_to", queryset=Kinship.objects.select_related("cadre__department")),
         )
 
 
@@ -270,6 +289,10 @@ class Cadre(models.Model):
         records = [e for e in self.education.all() if kind is None or e.kind == kind]
         return max(records, key=lambda e: EducationLevel(e.level).rank) if records else None
 
+    def relatives(self) -> list[tuple["Cadre", "Kinship"]]:
+        """(relative, kinship) for each kinship row, whichever side it is stored on (reads prefetches)."""
+        return [(k.other, k) for k in self.kinships_from.all()] + [(k.cadre, k) for k in self.kinships_to.all()]
+
     def resume_lines(self) -> list[str]:
         """The 简历 in the official line format (FORMS.md §1)."""
         lines = []
@@ -303,6 +326,10 @@ class EducationRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_level_display()} {self.degree}".strip()
 
+    def clean(self) -> None:
+        if errors := future_date_errors(self, "graduated_on"):
+            raise ValidationError(errors)
+
 
 class ResumeEntry(models.Model):
     """One line of the 简历; `is_note` lines are （其间：…） notes printed on their own line."""
@@ -323,6 +350,15 @@ class ResumeEntry(models.Model):
 
     def __str__(self) -> str:
         return self.lines()[0] if self.lines() else self.text
+
+    def clean(self) -> None:
+        errors = future_date_errors(self, "started_on", "ended_on")
+        if not self.is_note and not self.started_on:
+            errors.setdefault("started_on", "请填写起始时间（备注行除外）。")
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors.setdefault("ended_on", "截止时间不能早于起始时间。")
+        if errors:
+            raise ValidationError(errors)
 
     def lines(self) -> list[str]:
         if self.is_note or not self.started_on:
@@ -346,6 +382,10 @@ class AnnualAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年度{self.result}"
+
+    def clean(self) -> None:
+        if self.year is not None and not 1950 <= self.year <= date.today().year:
+            raise ValidationError({"year": f"年度应在1950年至{date.today().year}年之间。"})
 
 
 class FamilyMember(models.Model):
@@ -372,6 +412,10 @@ class FamilyMember(models.Model):
     def __str__(self) -> str:
         return f"{self.relation} {self.name}"
 
+    def clean(self) -> None:
+        if errors := future_date_errors(self, "birth_date"):
+            raise ValidationError(errors)
+
 
 class Kinship(models.Model):
     """A relation between two cadres in the registry (R-KIN-1). Stored once; read both ways."""
@@ -387,6 +431,8 @@ class Kinship(models.Model):
     category = models.CharField("关系类别", max_length=20, choices=Category.choices)
     adoptive_or_step = models.BooleanField("拟制血亲（收养、继父母子女）", default=False)
     description = models.CharField("具体关系", max_length=50, blank=True, help_text="如：兄妹、岳父与女婿。")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "亲属关系"
@@ -406,8 +452,15 @@ class Kinship(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        if self.cadre_id and self.cadre_id == self.other_id:
+        if not (self.cadre_id and self.other_id):
+            return
+        if self.cadre_id == self.other_id:
             raise ValidationError("不能与本人建立亲属关系。")
+        # Order the pair before the constraints are checked, as save() does.
+        if self.cadre_id > self.other_id:
+            self.cadre_id, self.other_id = self.other_id, self.cadre_id
+        if Kinship.objects.filter(cadre_id=self.cadre_id, other_id=self.other_id).exclude(pk=self.pk).exists():
+            raise ValidationError("这两名干部之间已登记亲属关系；如需更改，请先删除原有记录。")
 
 
 def relatives_of(cadre: Cadre) -> models.QuerySet[Cadre]:
@@ -438,6 +491,10 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind_label}（{self.effective_on:%Y.%m.%d}）"
+
+    def clean(self) -> None:
+        if errors := future_date_errors(self, "effective_on"):
+            raise ValidationError(errors)
 
     @property
     def kind_label(self) -> str:

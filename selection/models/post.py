@@ -1,6 +1,8 @@
 """Posts (职位), approved quotas (核定职数) and who holds which post when (任职经历)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .org import Department, Organization
 
@@ -80,6 +82,8 @@ class PostHolding(models.Model):
         "试用期考核", max_length=10, choices=Probation.choices, default=Probation.NONE, blank=True
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "任职经历"
         verbose_name_plural = "任职经历"
@@ -94,6 +98,15 @@ class PostHolding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post}（{self.started_on:%Y.%m}起）"
+
+    def clean(self) -> None:
+        from .cadre import future_date_errors
+
+        errors = future_date_errors(self, "started_on", "ended_on")
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors.setdefault("ended_on", "免职时间不能早于任职时间。")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_current(self) -> bool:
