@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from ..rules import RuleSettings, SanctionType, sanction_in_effect
 from .org import Department, Organization
 from .post import PostHolding, Rank
 
@@ -291,7 +292,9 @@ class Cadre(models.Model):
 
     def relatives(self) -> list[tuple["Cadre", "Kinship"]]:
         """(relative, kinship) for each kinship row, whichever side it is stored on (reads prefetches)."""
-        return [(k.other, k) for k in self.kinships_from.all()] + [(k.cadre, k) for k in self.kinships_to.all()]
+        return [(k.other, k) for k in self.kinships_from.all()] + [
+            (k.cadre, k) for k in self.kinships_to.all()
+        ]
 
     def resume_lines(self) -> list[str]:
         """The 简历 in the official line format (FORMS.md §1)."""
@@ -459,7 +462,11 @@ class Kinship(models.Model):
         # Order the pair before the constraints are checked, as save() does.
         if self.cadre_id > self.other_id:
             self.cadre_id, self.other_id = self.other_id, self.cadre_id
-        if Kinship.objects.filter(cadre_id=self.cadre_id, other_id=self.other_id).exclude(pk=self.pk).exists():
+        if (
+            Kinship.objects.filter(cadre_id=self.cadre_id, other_id=self.other_id)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
             raise ValidationError("这两名干部之间已登记亲属关系；如需更改，请先删除原有记录。")
 
 
@@ -477,8 +484,14 @@ class Sanction(models.Model):
     """诫勉、组织处理、党纪政务处分 with its effective date; its effect period comes from R-INS-9."""
 
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="sanctions")
-    kind = models.CharField("处分（处理）类型", max_length=30)
+    kind = models.CharField("处分（处理）类型", max_length=30, choices=SanctionType.choices)
     effective_on = models.DateField("生效日期")
+    rights_restored_on = models.DateField(
+        "恢复党员权利日期",
+        null=True,
+        blank=True,
+        help_text="仅留党察看填写：影响期自恢复党员权利之日起计算。",
+    )
     document = models.CharField("决定文号", max_length=100, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
 
@@ -493,20 +506,26 @@ class Sanction(models.Model):
         return f"{self.kind_label}（{self.effective_on:%Y.%m.%d}）"
 
     def clean(self) -> None:
-        if errors := future_date_errors(self, "effective_on"):
+        errors = future_date_errors(self, "effective_on", "rights_restored_on")
+        if self.rights_restored_on and self.kind != SanctionType.PARTY_PROBATION:
+            errors.setdefault("rights_restored_on", "只有留党察看需要填写恢复党员权利日期。")
+        if self.rights_restored_on and self.effective_on and self.rights_restored_on < self.effective_on:
+            errors.setdefault("rights_restored_on", "恢复党员权利日期不能早于处分生效日期。")
+        if errors:
             raise ValidationError(errors)
 
     @property
     def kind_label(self) -> str:
-        from selection.rules import SanctionType
-
         try:
             return str(SanctionType(self.kind).label)
         except ValueError:
             return self.kind
 
     def in_effect_on(self, on: date, periods: dict[str, int] | None = None) -> bool:
-        from selection.rules import RuleSettings, sanction_in_effect
-
+        """R-INS-9: the last day of the effect period is in effect, the next day is not."""
         settings = RuleSettings() if periods is None else RuleSettings(effect_periods=periods)
+        if self.kind == SanctionType.PARTY_PROBATION:
+            if self.rights_restored_on is None:  # still on probation: the period has not started
+                return on >= self.effective_on
+            return sanction_in_effect(self.kind, self.rights_restored_on, on, settings)
         return sanction_in_effect(self.kind, self.effective_on, on, settings)
