@@ -6,8 +6,16 @@ services. Views ask `can(...)`; templates only read the `allowed` set or the nav
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
 
 from accounts.roles import Role
+
+if TYPE_CHECKING:
+    from .models import Cadre
 
 
 class Action(StrEnum):
@@ -45,6 +53,30 @@ def can(user, action: Action) -> bool:
     return action in allowed_actions(user)
 
 
+def require(user, action: Action) -> None:
+    """403 unless the user's roles allow the action (for pages without one object)."""
+    if not can(user, action):
+        raise PermissionDenied
+
+
+def get_cadre_for(user, pk: int, action: Action, *, queryset: "QuerySet[Cadre] | None" = None) -> "Cadre":
+    """The cadre, if the user may take the action on it.
+
+    Roles without registry access get 403 whatever the pk (that reveals nothing); a cadre outside the
+    user's organizations is 404, as if it did not exist; a visible cadre with a forbidden action is 403.
+    """
+    from .models import Cadre
+
+    require(user, Action.VIEW_REGISTRY)
+    base = Cadre.objects.all() if queryset is None else queryset
+    try:
+        cadre = base.visible_to(user).get(pk=pk)
+    except Cadre.DoesNotExist:
+        raise Http404("没有找到该干部。") from None
+    require(user, action)
+    return cadre
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
@@ -55,6 +87,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("我的待办", "home", "bi-list-check", None),
+    NavItem("干部信息", "cadre_list", "bi-people", Action.VIEW_REGISTRY),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
 ]
 
