@@ -174,6 +174,15 @@ class Cadre(models.Model):
         validators=[FileExtensionValidator(["jpg", "jpeg", "png"], "照片只能是 JPG 或 PNG 格式。")],
     )
     is_active = models.BooleanField("在职", default=True)
+    account = models.OneToOneField(
+        "accounts.User",
+        verbose_name="登录账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+        help_text="本人的系统账号；用于判断党组成员、考察组成员与人选的亲属关系（回避）。",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
