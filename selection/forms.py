@@ -22,6 +22,7 @@ from .models import (
     ResumeEntry,
     Sanction,
 )
+from .models.cadre import KINSHIP_DUPLICATE_MESSAGE
 from .photos import MAX_PHOTO_BYTES, crop_to_portrait
 
 
@@ -204,6 +205,17 @@ class KinshipForm(forms.ModelForm):
         self.fields["other"].label_from_instance = lambda c: (
             f"{c.name}（{c.department.name}）" if c.department_id else c.name
         )
+
+    def clean(self) -> dict:
+        # The pair's unique constraint involves `cadre`, which is not a form field: check it here.
+        data = super().clean()
+        cadre, other = self.instance.cadre, data.get("other")
+        if (
+            other
+            and Kinship.objects.filter(Q(cadre=cadre, other=other) | Q(cadre=other, other=cadre)).exists()
+        ):
+            raise ValidationError(KINSHIP_DUPLICATE_MESSAGE)
+        return data
 
 
 # ---- inline sections ---------------------------------------------------------------------------------

@@ -103,7 +103,7 @@ class CadreFactory(factory.django.DjangoModelFactory):
     id_number = factory.LazyAttributeSequence(lambda o, n: id_number_for(o.birth_date, o.sex, n))
     native_place = "浙江安吉"
     birthplace = "浙江安吉"
-    work_started_on = factory.LazyAttribute(lambda o: o.birth_date.replace(year=o.birth_date.year + 22))
+    work_started_on = factory.LazyAttribute(lambda o: date(o.birth_date.year + 22, 7, 1))
 
 
 class PostHoldingFactory(factory.django.DjangoModelFactory):

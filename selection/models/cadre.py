@@ -429,6 +429,9 @@ class FamilyMember(models.Model):
             raise ValidationError(errors)
 
 
+KINSHIP_DUPLICATE_MESSAGE = "这两名干部之间已登记亲属关系；如需更改，请先删除原有记录。"
+
+
 class Kinship(models.Model):
     """A relation between two cadres in the registry (R-KIN-1). Stored once; read both ways."""
 
@@ -471,12 +474,11 @@ class Kinship(models.Model):
         # Order the pair before the constraints are checked, as save() does.
         if self.cadre_id > self.other_id:
             self.cadre_id, self.other_id = self.other_id, self.cadre_id
-        if (
-            Kinship.objects.filter(cadre_id=self.cadre_id, other_id=self.other_id)
-            .exclude(pk=self.pk)
-            .exists()
-        ):
-            raise ValidationError("这两名干部之间已登记亲属关系；如需更改，请先删除原有记录。")
+
+    def unique_error_message(self, model_class, unique_check):
+        if set(unique_check) == {"cadre", "other"}:
+            return ValidationError(KINSHIP_DUPLICATE_MESSAGE, code="unique_together")
+        return super().unique_error_message(model_class, unique_check)
 
 
 def relatives_of(cadre: Cadre) -> models.QuerySet[Cadre]:
