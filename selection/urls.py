@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import home, interchange, registry
+from .views import documents, home, interchange, registry
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", home.healthz, name="healthz"),
     *registry.urlpatterns,
     *interchange.urlpatterns,
+    *documents.urlpatterns,
 ]

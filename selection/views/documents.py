@@ -1,0 +1,104 @@
+"""PDF downloads: the 干部任免审批表 of a cadre or candidate, the case's documents, stored official copies.
+
+Each view: authorize → pick the object the user may see (other organizations 404) → call a pure renderer
+→ wrap the bytes. Stored official copies are streamed as stored, byte for byte.
+"""
+
+import io
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from ..models import Candidate, Document, SelectionCase
+from ..pdf.adapters import render_approval_form
+from ..pdf.common import DocumentUnavailable, sha256_hex
+from ..permissions import Action, can, get_cadre_for
+
+
+def _pdf(data: bytes, filename: str) -> FileResponse:
+    response = FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    response["X-Content-SHA256"] = sha256_hex(data)
+    return response
+
+
+def _case_for(request: HttpRequest, pk: int, *actions: Action) -> SelectionCase:
+    """The case if visible (404 otherwise) and the user holds one of the actions (403 otherwise)."""
+    if not can(request.user, Action.VIEW_CASES):
+        raise PermissionDenied
+    case = get_object_or_404(
+        SelectionCase.objects.visible_to(request.user).select_related("organization"), pk=pk
+    )
+    if actions and not any(can(request.user, action) for action in actions):
+        raise PermissionDenied
+    return case
+
+
+def _render(renderer, obj, filename: str, **options) -> HttpResponse:
+    try:
+        data = renderer(obj, **options)
+    except DocumentUnavailable as error:
+        raise Http404(error.message) from error
+    return _pdf(data, filename)
+
+
+# Documents of the case file are for HR (who keeps it) and auditors (who check it).
+ARCHIVE_ACTIONS = (Action.MANAGE_CASES, Action.AUDIT)
+
+
+@require_GET
+def cadre_approval_form(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = get_cadre_for(request.user, pk, Action.VIEW_REGISTRY)
+    data = render_approval_form(cadre, filled_by=request.user.get_full_name())
+    return _pdf(data, f"{cadre.name}-干部任免审批表.pdf")
+
+
+def latest_official_copy(candidate: Candidate, kind: str) -> Document | None:
+    return (
+        Document.objects.filter(candidate=candidate, kind=kind, official_copy=True)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+
+
+def _stored(document: Document) -> FileResponse:
+    try:
+        handle = document.file.open("rb")
+    except (OSError, ValueError) as error:
+        raise Http404("该文书的文件已丢失。") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+@require_GET
+def candidate_approval_form(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
+    """The form the party group reads: the frozen official copy once stored (R-DEC-4), else a fresh one."""
+    case = _case_for(request, case_pk)
+    candidate = get_object_or_404(
+        Candidate.objects.select_related("cadre", "vacancy__post", "case"), case=case, pk=pk
+    )
+    official = latest_official_copy(candidate, Document.Kind.APPROVAL_FORM)
+    if official is not None and request.GET.get("fresh") != "1":
+        return _stored(official)
+    data = render_approval_form(candidate, filled_by=request.user.get_full_name())
+    return _pdf(data, f"{candidate.cadre.name}-干部任免审批表.pdf")
+
+
+urlpatterns = [
+    path("cadres/<int:pk>/approval-form.pdf", cadre_approval_form, name="cadre_approval_form"),
+    path(
+        "cases/<int:case_pk>/candidates/<int:pk>/approval-form.pdf",
+        candidate_approval_form,
+        name="candidate_approval_form",
+    ),
+]
