@@ -23,15 +23,29 @@ class Action(StrEnum):
     EDIT_REGISTRY = "edit_registry"
     VIEW_CASES = "view_cases"
     MANAGE_CASES = "manage_cases"
+    APPROVE_MOTION = "approve_motion"  # the main leader decides or approves a motion (R-MOT-2)
+    CHAIR_MEETING = "chair_meeting"  # the main leader chairs the party-group meeting
+    VOTE = "vote"  # a party-group member votes and signs off
+    RECORD_INSPECTION = "record_inspection"  # HR, or an inspection team member for their candidate
     AUDIT = "audit"
     ADMINISTER = "administer"
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
-    Role.HR: frozenset({Action.VIEW_REGISTRY, Action.EDIT_REGISTRY, Action.VIEW_CASES, Action.MANAGE_CASES}),
-    Role.SECRETARY: frozenset({Action.VIEW_REGISTRY, Action.VIEW_CASES}),
-    Role.PERSONNEL_LEAD: frozenset({Action.VIEW_REGISTRY, Action.VIEW_CASES}),
-    Role.PARTY_MEMBER: frozenset({Action.VIEW_REGISTRY, Action.VIEW_CASES}),
+    Role.HR: frozenset(
+        {
+            Action.VIEW_REGISTRY,
+            Action.EDIT_REGISTRY,
+            Action.VIEW_CASES,
+            Action.MANAGE_CASES,
+            Action.RECORD_INSPECTION,
+        }
+    ),
+    Role.SECRETARY: frozenset(
+        {Action.VIEW_REGISTRY, Action.VIEW_CASES, Action.APPROVE_MOTION, Action.CHAIR_MEETING, Action.VOTE}
+    ),
+    Role.PERSONNEL_LEAD: frozenset({Action.VIEW_REGISTRY, Action.VIEW_CASES, Action.VOTE}),
+    Role.PARTY_MEMBER: frozenset({Action.VIEW_REGISTRY, Action.VIEW_CASES, Action.VOTE}),
     Role.DISCIPLINE: frozenset({Action.VIEW_CASES}),
     Role.AUDITOR: frozenset({Action.VIEW_REGISTRY, Action.VIEW_CASES, Action.AUDIT}),
     Role.STAFF: frozenset(),
@@ -98,3 +112,49 @@ def navigation_for(user) -> list[NavItem]:
         return []
     actions = allowed_actions(user)
     return [item for item in NAVIGATION if item.action is None or item.action in actions]
+
+
+# ---- selection cases ----------------------------------------------------------------------------------
+
+
+def get_case_for(user, pk: int, action: Action = Action.VIEW_CASES, *, queryset=None):
+    """The case, if the user may take the action on it: 404 outside the user's organization, 403 for a
+    forbidden action on a visible case (STYLE.md "Permissions")."""
+    from .models import SelectionCase
+
+    require(user, Action.VIEW_CASES)
+    base = SelectionCase.objects.all() if queryset is None else queryset
+    try:
+        case = base.visible_to(user).get(pk=pk)
+    except SelectionCase.DoesNotExist:
+        raise Http404("没有找到该选拔任用工作。") from None
+    require(user, action)
+    return case
+
+
+def can_record_inspection(user, candidate) -> bool:
+    """HR records every inspection; an inspection team member only that of the candidates assigned to them."""
+    return can(user, Action.MANAGE_CASES) or user.has_perm("selection.inspect_candidate", candidate)
+
+
+def assign_inspection_duty(candidate, team) -> None:
+    """Give the team members the per-candidate duty (guardian object permission), replacing the old team."""
+    from guardian.shortcuts import assign_perm
+
+    from .models.case import CandidateUserObjectPermission
+
+    CandidateUserObjectPermission.objects.filter(content_object=candidate).delete()
+    for member in team:
+        assign_perm("selection.inspect_candidate", member, candidate)
+
+
+def assign_meeting_participants(meeting, present) -> None:
+    """Present members may vote in this meeting (guardian object permission)."""
+    from guardian.shortcuts import assign_perm
+
+    for member in present:
+        assign_perm("selection.vote_in_meeting", member, meeting)
+
+
+def can_vote_in(user, meeting) -> bool:
+    return can(user, Action.VOTE) and user.has_perm("selection.vote_in_meeting", meeting)

@@ -11,6 +11,7 @@ Legal arithmetic (RULES.md): 以上/以下/以内/届满 include the number, 超
 """
 
 import calendar
+import hashlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +42,11 @@ class Finding:
     @property
     def ok(self) -> bool:
         return self.level == Level.OK
+
+    @property
+    def key(self) -> str:
+        """Stable key of this exact finding: a justification answers one warning, not every one of a rule."""
+        return f"{self.rule}-{hashlib.sha1(self.message.encode()).hexdigest()[:8]}"
 
 
 def blocking(findings: Iterable[Finding]) -> list[Finding]:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .cadre import Cadre
 from .org import Organization
@@ -101,6 +102,8 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     motion_approved_at = models.DateTimeField("主要领导同意时间", null=True, blank=True)
     method_reason = models.TextField("采用日常选拔任用程序的理由", blank=True)
 
+    # R-REC-4: skipping the meeting round, all three conditions affirmed with a reason
+    meeting_skip = models.JSONField("不再进行会议推荐的情形", default=dict, blank=True)
     termination_reason = models.TextField("终止原因", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
@@ -236,6 +239,7 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vacancy", "cadre"], name="candidate_unique_per_vacancy"),
         ]
+        permissions = [("inspect_candidate", "考察该人选（考察组成员）")]
 
     def __str__(self) -> str:
         return f"{self.cadre.name}（拟任{self.vacancy.post}）"
@@ -332,3 +336,13 @@ class Document(models.Model):
             return self.current_digest() == self.sha256
         except (OSError, ValueError):
             return False
+
+
+class CandidateUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK object permissions (guardian): inspection team duties per candidate."""
+
+    content_object = models.ForeignKey(Candidate, on_delete=models.CASCADE)
+
+
+class CandidateGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Candidate, on_delete=models.CASCADE)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .case import Candidate, SelectionCase
 
@@ -32,6 +33,7 @@ class Meeting(models.Model):
         verbose_name = "党组会议"
         verbose_name_plural = "党组会议"
         ordering = ["case", "held_on", "pk"]
+        permissions = [("vote_in_meeting", "在该次党组会议上表决（出席成员）")]
 
     def __str__(self) -> str:
         return f"党组会议（{self.held_on:%Y.%m.%d}）"
@@ -97,3 +99,13 @@ class OpenVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}：{self.get_choice_display()}"
+
+
+class MeetingUserObjectPermission(UserObjectPermissionBase):
+    """Direct-FK object permissions (guardian): who takes part in a meeting's vote."""
+
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+
+
+class MeetingGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
