@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from PIL import Image
+from stdnum.cn import ric
 
 from selection.models import Cadre, Kinship, Rank, ResumeEntry, Sanction, are_relatives, relatives_of
 from selection.photos import crop_to_portrait
@@ -267,6 +268,26 @@ def test_a_wrong_check_digit_is_refused_in_chinese(org):
         "id_number": ["公民身份号码无效：请检查位数（18位）和最后一位校验码。"]
     }
     assert "id_number" in _errors(_cadre(organization=org, id_number=number[:17]))
+
+
+@pytest.mark.django_db
+def test_an_older_cadre_may_carry_the_county_code_of_the_place_of_registration(org):
+    # 330523 exists since 1983; numbers issued later carry it whatever the birth year.
+    birth = date(1975, 9, 18)
+    _cadre(organization=org, birth_date=birth, id_number=id_number_for(birth, "男", 1)).full_clean()
+
+
+@pytest.mark.django_db
+def test_an_impossible_birth_date_or_address_code_is_refused(org):
+    def number(body: str) -> str:
+        return body + ric.calc_check_digit(body + "?")
+
+    assert _errors(_cadre(organization=org, id_number=number("33052319900230003")))["id_number"] == [
+        "公民身份号码中的出生日期（第7–14位）无效。"
+    ]
+    assert _errors(_cadre(organization=org, id_number=number("99999919900415003")))["id_number"] == [
+        "公民身份号码的前6位（地址码）不是有效的行政区划代码。"
+    ]
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ Derived facts (age, years of work, years in a deputy post, …) are methods that
 read only prefetched relations, so lists stay at a constant number of queries (see `Cadre.objects.for_list`).
 """
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from simple_history.models import HistoricalRecords
+from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -38,6 +40,27 @@ def format_ym(day: date | None) -> str:
 
 
 FUTURE_DATE_MESSAGE = "日期不能晚于今天。"
+ID_NUMBER_MESSAGE = "公民身份号码无效：请检查位数（18位）和最后一位校验码。"
+_ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def id_number_problem(number: str) -> str | None:
+    """Why an 18-digit resident ID number is invalid, or None.
+
+    Not `ric.validate`: it also requires the county code to have existed in the birth year, but codes are
+    those of the place of registration when the number was issued, so 330523 (安吉县 since 1983) is right
+    for a person born there in 1975. The address code must exist in some period.
+    """
+    if not _ID_NUMBER_SHAPE.fullmatch(number) or ric.calc_check_digit(number) != number[-1]:
+        return ID_NUMBER_MESSAGE
+    try:
+        ric.get_birth_date(number)
+    except StdnumError:
+        return "公民身份号码中的出生日期（第7–14位）无效。"
+    places = {key for _part, props in numdb.get("cn/loc").info(number[:6]) for key in props}
+    if "county" not in places:
+        return "公民身份号码的前6位（地址码）不是有效的行政区划代码。"
+    return None
 
 
 def future_date_errors(instance: models.Model, *fields: str) -> dict[str, str]:
@@ -209,10 +232,8 @@ class Cadre(models.Model):
         number = (self.id_number or "").strip().upper()
         self.id_number = number
         if number:
-            try:
-                ric.validate(number)
-            except StdnumError:
-                errors["id_number"] = "公民身份号码无效：请检查位数（18位）和最后一位校验码。"
+            if problem := id_number_problem(number):
+                errors["id_number"] = problem
             else:
                 if self.birth_date and ric.get_birth_date(number) != self.birth_date:
                     errors["birth_date"] = "出生日期与公民身份号码中的出生日期不一致。"
