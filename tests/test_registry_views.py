@@ -637,3 +637,16 @@ def test_export_applies_the_list_filters(client, hr, org):
     values = {cell for row in workbook.active.iter_rows(values_only=True) for cell in row}
     assert "王海涛" in values
     assert "李雪梅" not in values
+
+
+# ---- admin -------------------------------------------------------------------------------------------
+
+
+def test_the_admin_lists_and_shows_registry_models_with_history(client, admin_user, cadre):
+    KinshipFactory(cadre=cadre, other=CadreFactory(organization=cadre.organization))
+    PostHoldingFactory(cadre=cadre)
+    client.force_login(admin_user)
+    for name in ["cadre", "post", "quota", "postholding", "kinship", "sanction", "annualassessment"]:
+        assert client.get(reverse(f"admin:selection_{name}_changelist")).status_code == 200, name
+    assert client.get(reverse("admin:selection_cadre_change", args=[cadre.pk])).status_code == 200
+    assert client.get(reverse("admin:selection_cadre_history", args=[cadre.pk])).status_code == 200

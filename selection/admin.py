@@ -1,0 +1,135 @@
+"""System administration (系统管理) for organizations and the cadre registry.
+
+Day-to-day registry work happens on the registry screens; the admin is the administrator's fallback.
+Every registry change made here is recorded by django-simple-history like those made on the screens.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AnnualAssessment,
+    Cadre,
+    Department,
+    EducationRecord,
+    FamilyMember,
+    Kinship,
+    Organization,
+    Post,
+    PostHolding,
+    Quota,
+    ResumeEntry,
+    Sanction,
+)
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+    inlines = [DepartmentInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "order"]
+    list_filter = ["organization"]
+    search_fields = ["name"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organization", "rank", "is_leadership", "order"]
+    list_filter = ["organization", "rank"]
+    search_fields = ["title", "department__name"]
+    list_select_related = ["organization", "department"]
+
+
+@admin.register(Quota)
+class QuotaAdmin(admin.ModelAdmin):
+    list_display = ["organization", "rank", "approved"]
+    list_filter = ["organization"]
+
+
+class EducationInline(admin.TabularInline):
+    model = EducationRecord
+    extra = 0
+
+
+class ResumeInline(admin.TabularInline):
+    model = ResumeEntry
+    extra = 0
+
+
+class HoldingInline(admin.TabularInline):
+    model = PostHolding
+    extra = 0
+    autocomplete_fields = ["post"]
+
+
+class AssessmentInline(admin.TabularInline):
+    model = AnnualAssessment
+    extra = 0
+
+
+class FamilyInline(admin.TabularInline):
+    model = FamilyMember
+    extra = 0
+
+
+class SanctionInline(admin.TabularInline):
+    model = Sanction
+    extra = 0
+
+
+@admin.register(Cadre)
+class CadreAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "sex", "birth_date", "organization", "department", "is_active"]
+    list_filter = ["organization", "department", "sex", "is_active"]
+    search_fields = ["name", "id_number"]
+    list_select_related = ["organization", "department"]
+    date_hierarchy = "birth_date"
+    inlines = [EducationInline, ResumeInline, HoldingInline, AssessmentInline, FamilyInline, SanctionInline]
+    history_list_display = ["name", "department"]
+
+
+@admin.register(PostHolding)
+class PostHoldingAdmin(SimpleHistoryAdmin):
+    list_display = ["cadre", "post", "started_on", "ended_on", "how", "probation_result"]
+    list_filter = ["post__organization", "post__rank", "how"]
+    search_fields = ["cadre__name", "post__title"]
+    list_select_related = ["cadre", "post__department"]
+    autocomplete_fields = ["cadre", "post"]
+
+
+@admin.register(Kinship)
+class KinshipAdmin(SimpleHistoryAdmin):
+    list_display = ["cadre", "other", "category", "adoptive_or_step", "description"]
+    list_filter = ["category"]
+    search_fields = ["cadre__name", "other__name"]
+    list_select_related = ["cadre", "other"]
+    autocomplete_fields = ["cadre", "other"]
+
+
+@admin.register(Sanction)
+class SanctionAdmin(SimpleHistoryAdmin):
+    list_display = ["cadre", "kind", "effective_on", "document"]
+    list_filter = ["kind"]
+    search_fields = ["cadre__name", "document"]
+    list_select_related = ["cadre"]
+    autocomplete_fields = ["cadre"]
+
+
+@admin.register(AnnualAssessment)
+class AnnualAssessmentAdmin(SimpleHistoryAdmin):
+    list_display = ["cadre", "year", "result"]
+    list_filter = ["year", "result"]
+    search_fields = ["cadre__name"]
+    list_select_related = ["cadre"]
+    autocomplete_fields = ["cadre"]
