@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, home, interchange, registry
+from .views import documents, home, interchange, record, registry
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -8,4 +8,5 @@ urlpatterns = [
     *registry.urlpatterns,
     *interchange.urlpatterns,
     *documents.urlpatterns,
+    *record.urlpatterns,
 ]

@@ -1,0 +1,188 @@
+"""Attachments (附件): upload a document to a case, checked by its content, stored with its SHA-256.
+
+The type is read from the bytes, never trusted from the name or the browser: a PDF starts with `%PDF-`,
+an image must open in Pillow, DOCX/XLSX are zip packages holding `[Content_Types].xml` and `word/` or
+`xl/`. A file whose content does not match its name is refused, so the record never lists a "PDF" that
+is really something else.
+"""
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO
+
+from django.core.files.base import File
+from django.db import transaction
+from PIL import Image
+
+from selection.models import Candidate, Document, SelectionCase
+
+from .base import ServiceError, as_actor, lock_case, record_event
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FileKind:
+    code: str
+    label: str
+    extension: str
+    content_type: str
+
+
+PDF = FileKind("pdf", "PDF 文件", "pdf", "application/pdf")
+JPEG = FileKind("jpeg", "JPEG 图片", "jpg", "image/jpeg")
+PNG = FileKind("png", "PNG 图片", "png", "image/png")
+DOCX = FileKind(
+    "docx",
+    "Word（DOCX）文档",
+    "docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+XLSX = FileKind(
+    "xlsx", "Excel（XLSX）表格", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+KIND_BY_EXTENSION = {
+    "pdf": PDF,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "png": PNG,
+    "docx": DOCX,
+    "xlsx": XLSX,
+}
+KIND_BY_CODE = {k.code: k for k in (PDF, JPEG, PNG, DOCX, XLSX)}
+
+# Messages in one place so tests can assert them (STYLE.md "Rules are data you can read").
+NOT_ALLOWED = "只能上传 PDF、JPEG、PNG、DOCX、XLSX 格式的文件，“{name}”不是这些格式之一。"
+TOO_LARGE = "文件“{name}”超过 20 MB，请压缩或拆分后再上传。"
+EMPTY = "文件“{name}”是空文件，请重新选择。"
+MISMATCH = "文件“{name}”的扩展名是 .{ext}，但内容{actual}，不能上传。请上传真实的{expected}。"
+CLOSED = "该批次已{state}，不能再上传文书。"
+WRONG_CANDIDATE = "所选人选不属于该批次。"
+UNKNOWN_KIND = "请选择文书类别。"
+NO_TITLE = "请填写文书标题。"
+
+
+def sniff(handle: IO[bytes]) -> FileKind | None:
+    """What the bytes really are (one of the allowed kinds), or None."""
+    handle.seek(0)
+    head = handle.read(8)
+    handle.seek(0)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(handle) as package:
+                names = package.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            handle.seek(0)
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return DOCX
+            if any(n.startswith("xl/") for n in names):
+                return XLSX
+        return None
+    try:
+        with Image.open(handle) as image:
+            image_format = image.format
+            image.verify()
+    except Exception:  # Pillow raises many types for non-images and broken or hostile ones
+        return None
+    finally:
+        handle.seek(0)
+    return {"JPEG": JPEG, "PNG": PNG}.get(image_format or "")
+
+
+def _describe(actual: FileKind | None) -> str:
+    return f"实际是{actual.label}" if actual else "无法识别为允许的文件格式（可能已损坏或被改了扩展名）"
+
+
+def check_file(uploaded_file) -> tuple[FileKind, str, int]:
+    """Refuse a file that is too large, empty, of a kind not allowed, or whose content lies about its type.
+
+    Returns its kind, SHA-256 (computed while reading it) and size."""
+    name = PurePath(uploaded_file.name or "").name
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    declared = KIND_BY_EXTENSION.get(extension)
+    if declared is None:
+        raise ServiceError(NOT_ALLOWED.format(name=name))
+    if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
+        raise ServiceError(TOO_LARGE.format(name=name))
+    digest = hashlib.sha256()
+    size = 0
+    uploaded_file.seek(0)
+    for chunk in iter(lambda: uploaded_file.read(CHUNK), b""):
+        size += len(chunk)
+        if size > MAX_UPLOAD_BYTES:
+            raise ServiceError(TOO_LARGE.format(name=name))
+        digest.update(chunk)
+    if size == 0:
+        raise ServiceError(EMPTY.format(name=name))
+    actual = sniff(uploaded_file)
+    if actual != declared:
+        raise ServiceError(
+            MISMATCH.format(name=name, ext=extension, actual=_describe(actual), expected=declared.label)
+        )
+    return actual, digest.hexdigest(), size
+
+
+def upload_document(
+    case: SelectionCase,
+    *,
+    by,
+    kind: str,
+    title: str,
+    uploaded_file,
+    candidate: Candidate | None = None,
+) -> Document:
+    """Store an attachment of an open case with its SHA-256 and record it (R-REQ-1)."""
+    actor = as_actor(by)
+    if kind not in Document.Kind.values:
+        raise ServiceError(UNKNOWN_KIND)
+    title = title.strip()
+    if not title:
+        raise ServiceError(NO_TITLE)
+    file_kind, sha256, size = check_file(uploaded_file)
+    with transaction.atomic():
+        case = lock_case(case)
+        if not case.is_open:
+            raise ServiceError(CLOSED.format(state=case.get_status_display()))
+        if candidate is not None and candidate.case_id != case.pk:
+            raise ServiceError(WRONG_CANDIDATE)
+        uploaded_file.seek(0)
+        document = Document(
+            case=case,
+            candidate=candidate,
+            kind=kind,
+            title=title,
+            sha256=sha256,
+            official_copy=False,
+            uploaded_by=actor.user,
+        )
+        # The stored name is the digest: no user-chosen path parts, and the original name stays in the record.
+        document.file.save(f"{sha256[:16]}.{file_kind.extension}", File(uploaded_file), save=False)
+        try:
+            document.save()
+            record_event(
+                case,
+                by=actor,
+                action="upload_document",
+                candidate=candidate,
+                summary=f"上传文书：{title}（{document.get_kind_display()}）",
+                payload={"document": document.pk, "filename": PurePath(uploaded_file.name).name},
+                attachments=[{"title": title, "kind": kind, "sha256": sha256, "size": size}],
+            )
+        except BaseException:
+            document.file.delete(save=False)
+            raise
+    return document
+
+
+def file_kind_of(document: Document) -> FileKind:
+    """The kind of a stored document, from the extension it was stored under (checked at upload)."""
+    extension = PurePath(document.file.name).suffix.lower().lstrip(".")
+    return KIND_BY_EXTENSION.get(extension, PDF)
