@@ -669,11 +669,24 @@ def _resume(person: DemoCadre, education: list[dict], work_started: date, posts:
     return rows
 
 
-def _family(index: int, person: DemoCadre, age: int, spouse_unit: str) -> list[dict]:
+def _family(
+    index: int, person: DemoCadre, age: int, spouse: DemoCadre | None, spouse_unit: str
+) -> list[dict]:
     rng = random.Random(f"family-{person.name}")
     surname = _SURNAMES_FAMILY[index % len(_SURNAMES_FAMILY)]
     rows = []
-    if age >= 27:
+    if spouse is not None:  # the spouse is a cadre too: the same person on both records
+        rows.append(
+            {
+                "relation": "妻子" if spouse.sex == Sex.FEMALE else "丈夫",
+                "name": spouse.name,
+                "birth_date": date(spouse.birth_date.year, spouse.birth_date.month, 1),
+                "political_status": PoliticalStatus.CPC,
+                "unit_and_post": spouse_unit,
+                "deceased": False,
+            }
+        )
+    elif age >= 27:
         is_wife = person.sex == Sex.MALE
         rows.append(
             {
@@ -681,13 +694,16 @@ def _family(index: int, person: DemoCadre, age: int, spouse_unit: str) -> list[d
                 "name": surname + rng.choice(_GIVEN_FEMALE if is_wife else _GIVEN_MALE),
                 "birth_date": date(person.birth_date.year + rng.randint(-2, 2), rng.randint(1, 12), 1),
                 "political_status": PoliticalStatus.CPC if index % 3 == 0 else PoliticalStatus.MASSES,
-                "unit_and_post": spouse_unit or _SPOUSE_UNITS[index % len(_SPOUSE_UNITS)],
+                "unit_and_post": _SPOUSE_UNITS[index % len(_SPOUSE_UNITS)],
                 "deceased": False,
             }
         )
     if age >= 31:
-        son = index % 2 == 0
-        child_birth = date(person.birth_date.year + 29, rng.randint(1, 12), 1)
+        # A couple's child is the same child on both records: named and dated from the husband.
+        father = person if spouse is None or person.sex == Sex.MALE else spouse
+        child_rng = random.Random(f"child-{father.name}")
+        son = child_rng.random() < 0.5
+        child_birth = date(father.birth_date.year + 29, child_rng.randint(1, 12), 1)
         child_age = DEMO_TODAY.year - child_birth.year
         school = (
             "安吉县实验小学学生"
@@ -697,7 +713,7 @@ def _family(index: int, person: DemoCadre, age: int, spouse_unit: str) -> list[d
         rows.append(
             {
                 "relation": "儿子" if son else "女儿",
-                "name": person.name[0] + rng.choice(_GIVEN_MALE if son else _GIVEN_FEMALE),
+                "name": father.name[0] + child_rng.choice(_GIVEN_MALE if son else _GIVEN_FEMALE),
                 "birth_date": child_birth,
                 "political_status": PoliticalStatus.CYL if 14 <= child_age <= 28 else PoliticalStatus.MASSES,
                 "unit_and_post": school,
@@ -755,7 +771,7 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
         org = orgs[person.org]
         work_started = _work_started(index, person)
         education = _education(index, person, work_started)
-        party = index % 9 != 4 and index % 6 != 5
+        party = (index % 9 != 4 and index % 6 != 5) or bool(person.spouse_in_registry)
         rewards = "无"
         if any(kind == SanctionType.DEMERIT for kind, _, _ in person.sanctions):
             rewards = (
@@ -818,7 +834,7 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
             ["order", "started_on", "ended_on", "text", "is_note"],
             cadre=cadre,
         )
-        spouse_unit = ""
+        spouse_unit, spouse = "", None
         if person.spouse_in_registry:
             spouse = by_name[person.spouse_in_registry]
             held = [h for h in spouse.holdings if h.ended_on is None]
@@ -828,7 +844,7 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
         _sync(
             cadre.family.all(),
             FamilyMember,
-            _family(index, person, age, spouse_unit),
+            _family(index, person, age, spouse, spouse_unit),
             ["order", "relation", "name", "birth_date", "political_status", "unit_and_post", "deceased"],
             cadre=cadre,
         )

@@ -61,7 +61,19 @@ def _formfield(field, **kwargs):
     return formfield
 
 
+BLANK_LABEL = "请选择"
+
+
 def _style(field: forms.Field) -> None:
+    # Django 6.1's blank choice "- Select an option -" has no Chinese translation yet.
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None and field.empty_label.startswith(("-", "—")):
+            field.empty_label = BLANK_LABEL
+    elif isinstance(field, forms.ChoiceField):
+        field.choices = [
+            (value, BLANK_LABEL if value == "" and str(label).startswith("-") else label)
+            for value, label in field.choices
+        ]
     widget = field.widget
     if isinstance(widget, forms.CheckboxInput):
         widget.attrs.setdefault("class", "form-check-input")

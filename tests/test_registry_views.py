@@ -650,3 +650,10 @@ def test_the_admin_lists_and_shows_registry_models_with_history(client, admin_us
         assert client.get(reverse(f"admin:selection_{name}_changelist")).status_code == 200, name
     assert client.get(reverse("admin:selection_cadre_change", args=[cadre.pk])).status_code == 200
     assert client.get(reverse("admin:selection_cadre_history", args=[cadre.pk])).status_code == 200
+
+
+def test_the_edit_page_speaks_chinese_even_where_django_does_not(client, hr, cadre):
+    client.force_login(hr)
+    html = client.get(reverse("cadre_edit", args=[cadre.pk])).text
+    assert "Select an option" not in html
+    assert "请选择" in html

@@ -70,10 +70,10 @@ def _duration(months: int | None) -> str:
     return (f"{years}年" if years else "") + (f"{rest}个月" if rest else "")
 
 
-def _url_if_exists(name: str) -> str | None:
+def _url_if_exists(name: str, *args: Any) -> str | None:
     """Links to pages other work adds (the Excel/LRMX imports) appear once their URLs exist."""
     try:
-        return reverse(name)
+        return reverse(name, args=args)
     except NoReverseMatch:
         return None
 
@@ -156,6 +156,7 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relatives": cadre.relatives(),
             "photo_form": PhotoForm(),
             "can_edit": can(request.user, Action.EDIT_REGISTRY),
+            "lrmx_url": _url_if_exists("cadre_lrmx", cadre.pk),
             "breadcrumbs": [("干部信息", reverse("cadre_list")), (cadre.name, None)],
         },
     )
