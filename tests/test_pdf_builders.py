@@ -360,6 +360,14 @@ def build_case(
             talk_by="王建国",
             recorded_by=hr,
         )
+        # As services.cases.appoint does: the open holdings end, the new post starts.
+        PostHolding.objects.filter(cadre=c.cadre, ended_on__isnull=True).update(ended_on=date(2026, 2, 10))
+        PostHolding.objects.create(
+            cadre=c.cadre,
+            post=c.vacancy.post,
+            started_on=date(2026, 2, 10),
+            probation_ends_on=date(2027, 2, 10),
+        )
         _set_status(c, CandidateStatus.APPOINTED)
     _move(case, CaseStatus.APPOINTED, actor, "办理任职")
     return case

@@ -75,8 +75,24 @@ def post_title(holding_or_post, organization=None) -> str:
     return f"{org.name}{post}"
 
 
-def current_post(cadre: Cadre, on: date) -> str:
-    holding = cadre.current_holding(on)
+def current_holding(cadre: Cadre, on: date, candidate: Candidate | None = None) -> PostHolding | None:
+    """The post held on the date; for a candidate, never the vacancy itself (once appointed, the
+    documents still describe the cadre as they were when proposed)."""
+    appointment = getattr(candidate, "appointment", None) if candidate is not None else None
+    if appointment is not None:
+        on = min(on, appointment.tenure_starts_on)
+    held = [
+        h
+        for h in cadre.holdings.all()
+        if h.started_on <= on
+        and (h.ended_on is None or h.ended_on >= on)
+        and (candidate is None or h.post_id != candidate.vacancy.post_id)
+    ]
+    return max(held, key=lambda h: h.started_on) if held else None
+
+
+def current_post(cadre: Cadre, on: date, candidate: Candidate | None = None) -> str:
+    holding = current_holding(cadre, on, candidate)
     return post_title(holding) if holding else ""
 
 
@@ -128,7 +144,7 @@ def approval_form_data(
     """The 干部任免审批表 of a registry cadre, for a vacancy when `candidate` is given (FORMS.md §1)."""
     prefetch_cadre(cadre)
     on = age_on or default_age_on(candidate)
-    present = current_post(cadre, on)
+    present = current_post(cadre, on, candidate)
     proposed = removed = ""
     case = None
     if candidate is not None:

@@ -5,6 +5,7 @@ Each view: authorize → pick the object the user may see (other organizations 4
 """
 
 import io
+import mimetypes
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,7 +15,10 @@ from django.views.decorators.http import require_GET
 
 from ..models import Candidate, Document, SelectionCase
 from ..pdf.adapters import render_approval_form
+from ..pdf.case_file import render_case_file
 from ..pdf.common import DocumentUnavailable, sha256_hex
+from ..pdf.notices import render_appointment_notice, render_inspection_notice, render_public_notice
+from ..pdf.record_form import render_record_form
 from ..permissions import Action, can, get_cadre_for
 
 
@@ -70,12 +74,9 @@ def _stored(document: Document) -> FileResponse:
         handle = document.file.open("rb")
     except (OSError, ValueError) as error:
         raise Http404("该文书的文件已丢失。") from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.file.name.rsplit("/", 1)[-1],
-        content_type="application/pdf",
-    )
+    name = document.file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-SHA256"] = document.sha256
     return response
 
@@ -94,6 +95,53 @@ def candidate_approval_form(request: HttpRequest, case_pk: int, pk: int) -> Http
     return _pdf(data, f"{candidate.cadre.name}-干部任免审批表.pdf")
 
 
+# kind in the URL → (renderer over the case, file name)
+CASE_DOCUMENTS = {
+    "case-file": (render_case_file, "一批一档"),
+    "public-notice": (render_public_notice, "任职前公示"),
+    "appointment-notice": (render_appointment_notice, "任职通知"),
+}
+CANDIDATE_DOCUMENTS = {
+    "record-form": (render_record_form, "纪实表"),
+    "inspection-notice": (render_inspection_notice, "考察预告"),
+}
+
+
+@require_GET
+def case_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The case file or a case-level notice, for HR and auditors."""
+    case = _case_for(request, pk, *ARCHIVE_ACTIONS)
+    if kind not in CASE_DOCUMENTS:
+        raise Http404("没有这种文书。")
+    renderer, label = CASE_DOCUMENTS[kind]
+    return _render(renderer, case, f"{case.title}-{label}.pdf")
+
+
+@require_GET
+def candidate_document(request: HttpRequest, case_pk: int, pk: int, kind: str) -> HttpResponse:
+    """A candidate's 纪实表 or 考察预告, for HR and auditors."""
+    case = _case_for(request, case_pk, *ARCHIVE_ACTIONS)
+    candidate = get_object_or_404(Candidate.objects.select_related("cadre", "case"), case=case, pk=pk)
+    if kind not in CANDIDATE_DOCUMENTS:
+        raise Http404("没有这种文书。")
+    renderer, label = CANDIDATE_DOCUMENTS[kind]
+    return _render(renderer, candidate, f"{candidate.cadre.name}-{label}.pdf")
+
+
+@require_GET
+def stored_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """A stored document (official copy or attachment), byte for byte as stored.
+
+    HR and auditors see every document; the party group may read the official 任免审批表 (R-DEC-4).
+    """
+    case = _case_for(request, pk)
+    document = get_object_or_404(Document, case=case, pk=document_pk)
+    archive = any(can(request.user, action) for action in ARCHIVE_ACTIONS)
+    if not archive and not (document.official_copy and document.kind == Document.Kind.APPROVAL_FORM):
+        raise PermissionDenied
+    return _stored(document)
+
+
 urlpatterns = [
     path("cadres/<int:pk>/approval-form.pdf", cadre_approval_form, name="cadre_approval_form"),
     path(
@@ -101,4 +149,11 @@ urlpatterns = [
         candidate_approval_form,
         name="candidate_approval_form",
     ),
+    path(
+        "cases/<int:case_pk>/candidates/<int:pk>/documents/<slug:kind>.pdf",
+        candidate_document,
+        name="candidate_document",
+    ),
+    path("cases/<int:pk>/documents/<slug:kind>.pdf", case_document, name="case_document"),
+    path("cases/<int:pk>/documents/<int:document_pk>/file", stored_document, name="stored_document"),
 ]

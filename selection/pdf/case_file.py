@@ -1,0 +1,309 @@
+"""一批一档: the batch's case file as one PDF (FORMS.md §3, last paragraph).
+
+Cover and index, each candidate's 纪实表, each 任免审批表 (the stored official copy when there is one, else
+generated now), the stage notices, the party-group meetings' tallies with signature lines, the uploaded
+attachments (PDF pages merged as they are, images placed on pages), the record of events, and a final page
+with the record chain's verification and the SHA-256 of every included part.
+
+Each part is rendered (or read) on its own, so each has its own digest; pypdf joins them and adds one
+bookmark per part. The index is rendered last, once the page counts are known.
+"""
+
+import base64
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+
+from selection.models import Candidate, CandidateStatus, Document, Meeting, SelectionCase, verify_chain
+
+from .adapters import render_approval_form
+from .common import DocumentUnavailable, cn_date, cn_datetime, sha256_hex
+from .notices import render_appointment_notice, render_inspection_notice, render_public_notice
+from .record_form import meetings_of, record_form_context, record_form_data, tallies_for
+from .render import render_pdf
+
+# Candidates who reached the inspection have a 任免审批表 in the file.
+FORM_STATES = {
+    CandidateStatus.TARGET,
+    CandidateStatus.PROPOSED,
+    CandidateStatus.APPROVED,
+    CandidateStatus.REJECTED,
+    CandidateStatus.DEFERRED,
+    CandidateStatus.APPOINTED,
+}
+
+GENERATED = "系统生成"
+OFFICIAL = "正式文本"
+ATTACHMENT = "上传附件"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One included document: its pages as PDF bytes and where they come from."""
+
+    title: str
+    group: str  # the index heading: 纪实表, 任免审批表, 阶段文书, …
+    pdf: bytes
+    source: str = GENERATED
+    document: Document | None = None
+    digest: str = ""  # SHA-256 of the included bytes (for an image: of the image file)
+    intact: bool | None = None  # stored documents: does the file still match the digest on record?
+
+    @property
+    def pages(self) -> int:
+        return len(PdfReader(io.BytesIO(self.pdf)).pages)
+
+
+def _stored_bytes(document: Document) -> bytes | None:
+    try:
+        with document.file.open("rb") as handle:
+            return handle.read()
+    except (OSError, ValueError):
+        return None
+
+
+def _stored_part(document: Document, group: str, source: str) -> Part:
+    """A stored document as pages: a PDF as is, an image on a page, anything else as a notice page."""
+    data = _stored_bytes(document)
+    if data is None:
+        note = "文件缺失，未能并入。"
+        return Part(document.title, group, _note_page(document, note), source, document, "", False)
+    digest = sha256_hex(data)
+    intact = digest == document.sha256
+    mime = _image_mime(data)
+    if data.startswith(b"%PDF"):
+        try:
+            PdfReader(io.BytesIO(data)).pages[0]
+            return Part(document.title, group, data, source, document, digest, intact)
+        except (PyPdfError, IndexError, ValueError):
+            pdf = _note_page(document, "PDF 文件无法解析，未能并入，请查阅电子档案。")
+    elif mime:
+        pdf = render_pdf(
+            "pdf/case_attachment.html",
+            {
+                "document": _document_facts(document),
+                "image": f"data:{mime};base64,{base64.b64encode(data).decode()}",
+            },
+        )
+    else:
+        pdf = _note_page(document, "该附件不是 PDF 或图片，未能并入，请查阅电子档案。")
+    return Part(document.title, group, pdf, source, document, digest, intact)
+
+
+def _image_mime(data: bytes) -> str:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return ""
+
+
+def _document_facts(document: Document) -> dict[str, str]:
+    return {
+        "title": document.title,
+        "kind": document.get_kind_display(),
+        "candidate": document.candidate.cadre.name if document.candidate_id else "",
+        "uploaded_by": document.uploaded_by.get_full_name(),
+        "uploaded_at": cn_datetime(document.uploaded_at),
+        "sha256": document.sha256,
+        "name": document.file.name.rsplit("/", 1)[-1],
+    }
+
+
+def _note_page(document: Document, note: str) -> bytes:
+    return render_pdf("pdf/case_attachment.html", {"document": _document_facts(document), "note": note})
+
+
+def _try(render: Callable[..., bytes], *args: Any) -> bytes | None:
+    try:
+        return render(*args)
+    except DocumentUnavailable:
+        return None
+
+
+def _tally_context(
+    case: SelectionCase, meetings: list[Meeting], candidates: list[Candidate]
+) -> dict[str, Any]:
+    blocks = []
+    for meeting in meetings:
+        tallies = tallies_for(meeting, candidates)
+        members = [a.member.get_full_name() for a in meeting.attendance.all()]
+        blocks.append(
+            {
+                "meeting": meeting,
+                "date": cn_date(meeting.held_on),
+                "attendance": [
+                    (
+                        a.member.get_full_name(),
+                        "出席"
+                        if a.present
+                        else f"缺席{f'（{a.absence_reason}）' if a.absence_reason else ''}",
+                    )
+                    for a in meeting.attendance.all()
+                ],
+                "tallies": [
+                    {
+                        "name": t.candidate.cadre.name,
+                        "post": str(t.candidate.vacancy.post),
+                        "cells": [t.votes.get(m) or ("回避" if m in t.recused else "—") for m in members],
+                        "t": t,
+                        "threshold": t.expected // 2 + 1,
+                    }
+                    for t in tallies
+                ],
+                "members": members,
+                "recusals": [
+                    f"{r.member.get_full_name()}（{r.candidate.cadre.name}：{r.reason}）"
+                    for r in meeting.recusals.all()
+                ],
+            }
+        )
+    return {"case": case, "blocks": blocks}
+
+
+def _event_log_context(case: SelectionCase, events: list) -> dict[str, Any]:
+    return {
+        "case": case,
+        "events": [
+            {
+                "seq": e.seq,
+                "at": cn_datetime(e.at),
+                "actor": e.actor_name,
+                "summary": e.summary,
+                "candidate": e.candidate.cadre.name if e.candidate_id else "",
+                "hash": e.hash[:16],
+            }
+            for e in events
+        ],
+    }
+
+
+def case_file_parts(case: SelectionCase) -> list[Part]:
+    """Every included part except the cover/index and the final verification page, in file order."""
+    case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
+    events = list(case.events.select_related("candidate__cadre").order_by("seq"))
+    meetings = meetings_of(case)
+    candidates = list(
+        case.candidates.select_related("cadre", "vacancy__post__department", "case__organization").order_by(
+            "vacancy", "pk"
+        )
+    )
+    documents = list(
+        case.documents.select_related("uploaded_by", "candidate__cadre").order_by("uploaded_at", "pk")
+    )
+    official_forms: dict[int, Document] = {}
+    for document in documents:
+        if document.official_copy and document.kind == Document.Kind.APPROVAL_FORM and document.candidate_id:
+            official_forms[document.candidate_id] = document  # the latest wins
+
+    parts: list[Part] = []
+    for candidate in candidates:
+        data = record_form_data(candidate, events=events, meetings=meetings)
+        pdf = render_pdf("pdf/record_form.html", record_form_context(data))
+        parts.append(Part(f"{candidate.cadre.name}纪实表", "纪实表", pdf, digest=sha256_hex(pdf)))
+    for candidate in candidates:
+        if candidate.pk in official_forms:
+            parts.append(_stored_part(official_forms[candidate.pk], "干部任免审批表", OFFICIAL))
+        elif candidate.status in FORM_STATES:
+            pdf = render_approval_form(candidate)
+            parts.append(
+                Part(f"{candidate.cadre.name}干部任免审批表", "干部任免审批表", pdf, digest=sha256_hex(pdf))
+            )
+    for candidate in candidates:
+        if pdf := _try(render_inspection_notice, candidate):
+            parts.append(Part(f"考察预告（{candidate.cadre.name}）", "阶段文书", pdf, digest=sha256_hex(pdf)))
+    for title, render in (("任职前公示", render_public_notice), ("任职通知", render_appointment_notice)):
+        if pdf := _try(render, case):
+            parts.append(Part(title, "阶段文书", pdf, digest=sha256_hex(pdf)))
+    if meetings:
+        pdf = render_pdf("pdf/case_tallies.html", _tally_context(case, meetings, candidates))
+        parts.append(Part("党组会议出席、回避和表决情况", "会议表决", pdf, digest=sha256_hex(pdf)))
+    included = {part.document.pk for part in parts if part.document}
+    for document in documents:
+        if document.pk not in included:
+            source = OFFICIAL if document.official_copy else ATTACHMENT
+            parts.append(_stored_part(document, "附件", source))
+    pdf = render_pdf("pdf/case_log.html", _event_log_context(case, events))
+    parts.append(Part("纪实记录", "纪实记录", pdf, digest=sha256_hex(pdf)))
+    return parts
+
+
+def _index(parts: list[Part], first_page: int) -> list[dict[str, Any]]:
+    rows, page = [], first_page
+    for number, part in enumerate(parts, 1):
+        count = part.pages
+        rows.append(
+            {"number": number, "title": part.title, "group": part.group, "page": page, "count": count}
+        )
+        page += count
+    return rows
+
+
+def render_case_file(case: SelectionCase) -> bytes:
+    """The whole case file as PDF bytes. Reads the database and the stored files; writes nothing."""
+    case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
+    parts = case_file_parts(case)
+    check = verify_chain(case.events.order_by("seq"))
+    now = timezone.now()
+    verification = render_pdf(
+        "pdf/case_verification.html",
+        {
+            "case": case,
+            "check": check,
+            "head": case.events.order_by("-seq").values_list("hash", flat=True).first() or "",
+            "generated": cn_datetime(now),
+            "parts": [
+                {
+                    "number": n,
+                    "title": p.title,
+                    "source": p.source,
+                    "digest": p.digest,
+                    "recorded": p.document.sha256 if p.document else "",
+                    "intact": p.intact,
+                }
+                for n, p in enumerate(parts, 1)
+            ],
+        },
+    )
+    final = Part("纪实记录链及文书完整性核验", "核验", verification)
+    listed = [*parts, final]
+    cover_pages = 2
+    while True:
+        cover = render_pdf(
+            "pdf/case_cover.html",
+            {
+                "case": case,
+                "index": _index(listed, cover_pages + 1),
+                "generated": cn_date(now),
+                "period": _period(case),
+                "candidates": [
+                    c.cadre.name for c in case.candidates.select_related("cadre").order_by("vacancy", "pk")
+                ],
+            },
+        )
+        pages = len(PdfReader(io.BytesIO(cover)).pages)
+        if pages == cover_pages:
+            break
+        cover_pages = pages
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(cover)), outline_item="封面及目录")
+    for part in listed:
+        writer.append(PdfReader(io.BytesIO(part.pdf)), outline_item=part.title)
+    writer.add_metadata({"/Title": f"{case.title}（一批一档）", "/Producer": "选拔通"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _period(case: SelectionCase) -> str:
+    start = case.motion_date or case.created_at.date()
+    last = case.events.order_by("-seq").values_list("at", flat=True).first()
+    end: date | None = timezone.localtime(last).date() if last else None
+    return f"{cn_date(start)}至{cn_date(end)}" if end else cn_date(start)

@@ -1,0 +1,675 @@
+"""纪实表 (FORMS.md §3): one per candidate, every section, filled from the case, its stage rows and its record.
+
+`record_form_data(candidate)` returns plain sections of rows; the template only lays them out. A row with
+no value shows "不适用" and its reason when one is recorded — an event `mark_not_applicable` with payload
+`{"row": key, "reason": …}` (for the candidate, or for the whole case when the event has no candidate) —
+or a reason that follows from the recorded facts (e.g. no 县委组织部 consent is needed when the candidate
+is neither 破格 nor outside the recommendation). Otherwise the row is left visibly empty: R-REQ-1 lets a
+batch close only when no such row remains (`completeness_rows` feeds `rules.record_completeness`).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch
+
+from selection import rules
+from selection.models import (
+    Candidate,
+    Document,
+    Meeting,
+    OpenVote,
+    PostHolding,
+    RecordEvent,
+    Recusal,
+    RoundResult,
+    SelectionCase,
+    VoteChoice,
+    verify_chain,
+)
+from selection.models.cadre import full_years
+
+from .adapters import (
+    current_holding,
+    current_post,
+    education,
+    party_joining,
+    post_title,
+    prefetch_cadre,
+    reporting_unit_for,
+)
+from .approval_form import FamilyMember, _resume_items, assessment_sentence, family_rows, photo_data_uri
+from .common import cn_date, cn_datetime, cn_period, percent, ym
+from .render import render_pdf
+
+TEMPLATE = "pdf/record_form.html"
+NOT_APPLICABLE_ACTION = "mark_not_applicable"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A small table inside a row (rounds, votes, family)."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # stable: `mark_not_applicable` events name it
+    label: str
+    value: str | Grid = ""
+    not_applicable: str = ""  # the reason, when the row does not apply
+
+    @property
+    def filled(self) -> bool:
+        if isinstance(self.value, Grid):
+            return bool(self.value.rows)
+        return bool(self.value.strip())
+
+    @property
+    def is_grid(self) -> bool:
+        return isinstance(self.value, Grid)
+
+    @property
+    def lines(self) -> list[str]:
+        return [] if isinstance(self.value, Grid) else self.value.splitlines()
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One candidate's result at one meeting (R-DEC-5: agree > N/2, N = all who should attend)."""
+
+    meeting: Meeting
+    candidate: Candidate
+    expected: int
+    present: int
+    recused: tuple[str, ...]
+    votes: dict[str, str]  # member name → 同意/不同意/缓议
+    agree: int
+    disagree: int
+    postpone: int
+
+    @property
+    def outcome(self) -> str:
+        if self.agree * 2 > self.expected:
+            return "通过"
+        if self.postpone > self.agree and self.postpone >= self.disagree:
+            return "缓议"
+        return "未通过"
+
+
+@dataclass(frozen=True)
+class RecordFormData:
+    case: SelectionCase
+    candidate: Candidate
+    sections: tuple[Section, ...]
+    photo: str  # data URI or ""
+    basic: dict[str, str] = field(default_factory=dict)
+    events: tuple[RecordEvent, ...] = ()
+    chain_message: str = ""
+    chain_ok: bool = True
+    reporting_unit: str = ""
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for section in self.sections for row in section.rows]
+
+
+# ---- reading the case ---------------------------------------------------------------------------------------
+
+
+def load_candidate(candidate: Candidate) -> Candidate:
+    """The candidate with everything the record form reads (a fixed number of queries)."""
+    loaded = (
+        Candidate.objects.select_related(
+            "case__organization",
+            "case__motion_proposed_by",
+            "case__motion_approved_by",
+            "case__target_decision",
+            "case__public_notice",
+            "vacancy__post__department",
+            "vacancy__post__organization",
+            "cadre__organization__parent",
+            "inspection",
+            "appointment",
+        )
+        .prefetch_related("inspection__team", "complaints", "recusals")
+        .get(pk=candidate.pk)
+    )
+    prefetch_cadre(loaded.cadre)
+    return loaded
+
+
+def meetings_of(case: SelectionCase) -> list[Meeting]:
+    return list(
+        case.meetings.select_related("chair")
+        .prefetch_related(
+            "attendance__member",
+            Prefetch("recusals", queryset=Recusal.objects.select_related("member")),
+            Prefetch("open_votes", queryset=OpenVote.objects.select_related("member").order_by("pk")),
+        )
+        .order_by("held_on", "pk")
+    )
+
+
+def tallies_for(meeting: Meeting, candidates: Iterable[Candidate]) -> list[Tally]:
+    """Per candidate voted on (or recused from) at the meeting, from the prefetched rows."""
+    result = []
+    expected = len(meeting.attendance.all())
+    present = sum(1 for a in meeting.attendance.all() if a.present)
+    for candidate in candidates:
+        votes = [v for v in meeting.open_votes.all() if v.candidate_id == candidate.pk]
+        recused = tuple(
+            r.member.get_full_name() for r in meeting.recusals.all() if r.candidate_id == candidate.pk
+        )
+        if not votes and not recused:
+            continue
+        counts = {choice: sum(1 for v in votes if v.choice == choice) for choice in VoteChoice.values}
+        result.append(
+            Tally(
+                meeting=meeting,
+                candidate=candidate,
+                expected=expected,
+                present=present,
+                recused=recused,
+                votes={v.member.get_full_name(): v.get_choice_display() for v in votes},
+                agree=counts[VoteChoice.AGREE],
+                disagree=counts[VoteChoice.DISAGREE],
+                postpone=counts[VoteChoice.POSTPONE],
+            )
+        )
+    return result
+
+
+def not_applicable_reasons(events: Iterable[RecordEvent], candidate: Candidate) -> dict[str, str]:
+    """Row key → the last recorded "不适用" reason for this candidate (or the whole case)."""
+    reasons: dict[str, str] = {}
+    for event in events:
+        if event.action != NOT_APPLICABLE_ACTION or event.candidate_id not in (None, candidate.pk):
+            continue
+        payload = event.payload or {}
+        keys = payload.get("rows") or [payload.get("row")]
+        for key in keys:
+            if key and str(payload.get("reason", "")).strip():
+                reasons[key] = str(payload["reason"]).strip()
+    return reasons
+
+
+def _finding_message(events: Iterable[RecordEvent], rule: str) -> str:
+    """The last recorded finding message of a rule, without its "R-XXX：" prefix."""
+    message = ""
+    for event in events:
+        for finding in event.findings or []:
+            if finding.get("rule") == rule and finding.get("message"):
+                message = finding["message"]
+    return message.split("：", 1)[1] if message.startswith(rule) and "：" in message else message
+
+
+def _quota_text(case: SelectionCase, candidate: Candidate, events: list[RecordEvent]) -> str:
+    recorded = _finding_message(events, "R-MOT-1")
+    if recorded:
+        return recorded
+    rank = candidate.vacancy.post.rank
+    quota = case.organization.quotas.filter(rank=rank).first()
+    if quota is None:
+        return ""
+    on = case.motion_date or case.created_at.date()
+    holders = (
+        PostHolding.objects.filter(post__organization=case.organization, post__rank=rank, started_on__lte=on)
+        .exclude(ended_on__lt=on)
+        .count()
+    )
+    planned = case.vacancies.filter(post__rank=rank).count()
+    over = "是" if holders + planned > quota.approved else "否"
+    label = candidate.vacancy.post.get_rank_display()
+    return f"中层{label}核定 {quota.approved} 名，现配 {holders} 名，本批拟配 {planned} 名，超职数：{over}。"
+
+
+def _date_or_blank(day: date | None) -> str:
+    return cn_date(day) if day else ""
+
+
+def _names(users: Iterable) -> str:
+    return "、".join(u.get_full_name() for u in users)
+
+
+# ---- the sections ------------------------------------------------------------------------------------------
+
+
+class _Rows:
+    """Builds rows, applying recorded or derived "不适用" reasons to the empty ones."""
+
+    def __init__(self, reasons: dict[str, str]):
+        self.reasons = reasons
+
+    def __call__(self, key: str, label: str, value: str | Grid = "", *, na: str = "") -> Row:
+        row = Row(key, label, value)
+        if row.filled:
+            return row
+        reason = self.reasons.get(key) or na
+        return Row(key, label, value, not_applicable=reason)
+
+
+def _basic(cadre, candidate: Candidate, on: date) -> tuple[dict[str, str], Section, str]:
+    holding = current_holding(cadre, on, candidate)
+    full, part = education(cadre, "full_time"), education(cadre, "in_service")
+    basic = {
+        "name": cadre.name,
+        "sex": cadre.sex,
+        "birth": f"{ym(cadre.birth_date)}（{full_years(cadre.birth_date, on)}岁）",
+        "ethnicity": cadre.ethnicity,
+        "native_place": cadre.native_place,
+        "work_start": ym(cadre.work_started_on),
+        "party": party_joining(cadre),
+        "full_time": "　".join(x for x in (full.level, full.degree, full.school) if x),
+        "in_service": "　".join(x for x in (part.level, part.degree, part.school) if x),
+        "current_post": current_post(cadre, on, candidate),
+        "since": ym(holding.started_on) if holding else "",
+        "proposed_post": post_title(candidate.vacancy.post, candidate.case.organization),
+    }
+    family = Grid(
+        ("称谓", "姓名", "年龄", "政治面貌", "工作单位及职务"),
+        tuple(
+            (r.relation, r.name, r.age, r.political_status, r.unit_and_post)
+            for r in family_rows(
+                [
+                    FamilyMember(
+                        m.relation,
+                        m.name,
+                        (m.birth_date.year, m.birth_date.month) if m.birth_date else None,
+                        m.political_status,
+                        m.unit_and_post,
+                        m.deceased,
+                    )
+                    for m in cadre.family.all()
+                ],
+                on,
+            )
+            if r.name
+        ),
+    )
+    rows = (
+        Row("basic.resume", "简历", "\n".join(cadre.resume_lines())),
+        Row("basic.family", "家庭主要成员", family),
+    )
+    photo = ""
+    if cadre.photo:
+        try:
+            with cadre.photo.open("rb") as stored:
+                photo = photo_data_uri(stored.read())
+        except (OSError, ValueError):
+            photo = ""
+    return basic, Section("一", "拟任人选基本情况", rows), photo
+
+
+def _motion(case: SelectionCase, candidate: Candidate, row: _Rows, events: list[RecordEvent]) -> Section:
+    origin = ""
+    if case.motion_origin:
+        who = case.motion_proposed_by.get_full_name() if case.motion_proposed_by else ""
+        origin = f"{case.get_motion_origin_display()}（{case.get_motion_form_display()}）" + (
+            f"，提出人：{who}" if who else ""
+        )
+    approval = ""
+    if case.motion_approved_at:
+        leader = case.motion_approved_by.get_full_name() if case.motion_approved_by else ""
+        approval = f"主要领导{leader}于{cn_date(case.motion_approved_at)}同意启动"
+    method = case.get_mode_display() + (f"。理由：{case.method_reason}" if case.method_reason.strip() else "")
+    consent = ""
+    if candidate.county_consent_number or candidate.county_consent_date:
+        consent = "县委组织部同意，文号 " + candidate.county_consent_number
+        if candidate.county_consent_date:
+            consent += f"，{cn_date(candidate.county_consent_date)}"
+    consent_na = (
+        "非破格提拔，人选经民主推荐产生，无需事先报告县委组织部"
+        if not candidate.exceptional and candidate.from_recommendation
+        else ""
+    )
+    return Section(
+        "二",
+        "动议",
+        (
+            row("motion.origin", "动议方式", origin),
+            row("motion.date", "动议时间", _date_or_blank(case.motion_date)),
+            row("motion.approval", "主要领导意见", approval),
+            row("motion.analysis", "分析研判情况", case.motion_analysis),
+            row("motion.quota", "职数情况", _quota_text(case, candidate, events)),
+            row("motion.method", "选拔方式", method),
+            row("motion.report", "事先报告情况", consent, na=consent_na),
+        ),
+    )
+
+
+def _recommendation(case: SelectionCase, candidate: Candidate, row: _Rows) -> Section:
+    results = {
+        r.round_id: r
+        for r in RoundResult.objects.filter(
+            round__case=case, vacancy=candidate.vacancy, cadre=candidate.cadre
+        )
+    }
+    grid = Grid(
+        ("推荐方式", "日期", "参加范围", "应参加", "实参加", "有效票", "得票", "排名"),
+        tuple(
+            (
+                r.get_kind_display(),
+                cn_date(r.held_on),
+                r.scope,
+                str(r.expected),
+                str(r.actual),
+                "" if r.valid_ballots is None else str(r.valid_ballots),
+                str(results[r.pk].votes) if r.pk in results else "—",
+                str(results[r.pk].rank or "") if r.pk in results else "—",
+            )
+            for r in case.rounds.order_by("held_on", "pk")
+        ),
+    )
+    na = "" if candidate.from_recommendation else "人选未经民主推荐产生"
+    return Section("三", "民主推荐", (row("recommendation.rounds", "推荐情况", grid, na=na),))
+
+
+def _inspection(case: SelectionCase, candidate: Candidate, row: _Rows, on: date) -> Section:
+    decision = getattr(case, "target_decision", None)
+    inspection = getattr(candidate, "inspection", None)
+    targets = ""
+    if decision:
+        targets = (
+            f"{cn_date(decision.meeting_date)}党组会议集体研究确定，应到 {decision.expected_members} 人，"
+            f"实到 {decision.present_members} 人。"
+        )
+        if decision.considerations.strip():
+            targets += decision.considerations.strip()
+    if candidate.target_reason.strip():
+        targets += f"\n确定理由（非推荐第一名）：{candidate.target_reason.strip()}"
+    i = inspection
+    notice = appraisal = discipline = dossier = matters = pre_review = negative = ""
+    if i is not None:
+        if i.notice_published_on:
+            notice = f"{cn_date(i.notice_published_on)}在{i.notice_scope or '　'}发布，监督举报电话：{i.notice_phone}"
+        if i.appraisal_expected:
+            total = i.appraisal_total
+            good = i.rated_excellent + i.rated_competent
+            votes = i.agree_promotion + i.disagree_promotion
+            appraisal = (
+                f"应参加 {i.appraisal_expected} 人，实参加 {i.appraisal_actual or 0} 人。"
+                f"优秀 {i.rated_excellent} 票、称职 {i.rated_competent} 票、基本称职 {i.rated_basic} 票、"
+                f"不称职 {i.rated_incompetent} 票，优秀和称职率 {percent(good, total) or '—'}。"
+            )
+            if votes:
+                appraisal += (
+                    f"\n同意提拔 {i.agree_promotion} 票、不同意 {i.disagree_promotion} 票，"
+                    f"同意率 {percent(i.agree_promotion, votes)}。"
+                )
+        if i.discipline_opinion_on or i.discipline_conclusion.strip():
+            discipline = f"{_date_or_blank(i.discipline_opinion_on)}：{i.discipline_conclusion.strip()}"
+        if i.dossier_items or i.dossier_reviewer:
+            parts = [
+                f"{item.label}：{_dossier_state(i.dossier_items.get(item.value))}"
+                for item in rules.DossierItem
+            ]
+            dossier = "；".join(parts) + "。"
+            dossier += (
+                f"\n审核人：{i.dossier_reviewer or '　'}　审核日期：{_date_or_blank(i.dossier_checked_on)}"
+            )
+        if i.personal_matters_checked_on or i.personal_matters_result:
+            matters = f"{_date_or_blank(i.personal_matters_checked_on)}查核：{i.personal_matters_result}"
+        if i.pre_review_on or i.pre_review_reply:
+            pre_review = f"{_date_or_blank(i.pre_review_on)}：{i.pre_review_reply}"
+        if i.negative_list:
+            negative = "\n".join(_negative_line(item, i.negative_list) for item in rules.NegativeItem)
+    assessments = assessment_sentence((a.year, a.result) for a in candidate.cadre.last_assessments(on, 2))
+    material = Document.objects.filter(candidate=candidate, kind=Document.Kind.INSPECTION_MATERIAL).first()
+    complaints = ""
+    if i is not None and (i.started_on or i.appraisal_expected):
+        complaints = "考察期间反映的问题已调查核实。" if i.complaints_resolved else "尚有反映的问题未查清。"
+    return Section(
+        "四",
+        "考察",
+        (
+            row("inspection.targets", "确定考察对象", targets),
+            row(
+                "inspection.dates",
+                "考察时间",
+                _date_or_blank(i.started_on) + "起" if i and i.started_on else "",
+            ),
+            row("inspection.team", "考察组成员", _names(i.team.all()) if i else ""),
+            row("inspection.notice", "考察预告", notice),
+            row("inspection.appraisal", "民主测评", appraisal),
+            row("inspection.opinions", "征求意见情况", i.opinions if i else ""),
+            row("inspection.negative", "负面清单核查", negative),
+            row("inspection.discipline", "纪检监察机构意见", discipline),
+            row("inspection.complaints", "反映问题及核查", complaints),
+            row("inspection.assessments", "近两年年度考核", assessments),
+            row("inspection.dossier", "干部人事档案审核", dossier),
+            row("inspection.personal_matters", "个人有关事项报告查核", matters),
+            row("inspection.pre_review", "预审情况", pre_review),
+            row("inspection.material", "考察材料", f"已存档：{material.title}" if material else ""),
+        ),
+    )
+
+
+def _dossier_state(value: object) -> str:
+    if value in (None, "", {}):
+        return "未核对"
+    if value is True:
+        return "已核对"
+    if value is False:
+        return "未核对"
+    if isinstance(value, dict):
+        if not value.get("checked", True):
+            return "未核对"
+        text = "已核对"
+        if value.get("consistent") is False:
+            text += "，不一致"
+            if value.get("resolution") or value.get("note"):
+                text += f"（{value.get('resolution') or value.get('note')}）"
+        elif value.get("consistent") is True:
+            text += "，一致"
+        return text
+    return str(value)
+
+
+def _negative_line(item: rules.NegativeItem, answers: dict) -> str:
+    label = item.label
+    if item == rules.NegativeItem.ASSESSMENT or item == rules.NegativeItem.SANCTION:
+        return f"{label}：由系统据干部信息核查"
+    answer = answers.get(item.value) or {}
+    if not answer:
+        return f"{label}：未核查"
+    hit = "是" if answer.get("hit") else "否"
+    by = answer.get("by", "")
+    return f"{label}：{hit}" + (f"（{by}核查）" if by else "")
+
+
+def _decision(candidate: Candidate, tallies: list[Tally], row: _Rows) -> Section:
+    mine = [t for t in tallies if t.candidate.pk == candidate.pk]
+    grid = Grid(
+        ("会议日期", "表决方式", "应到", "实到", "回避", "同意", "不同意", "缓议", "结果"),
+        tuple(
+            (
+                cn_date(t.meeting.held_on) + ("（复议）" if t.meeting.is_reconsideration else ""),
+                t.meeting.get_method_display(),
+                str(t.expected),
+                str(t.present),
+                str(len(t.recused)),
+                str(t.agree),
+                str(t.disagree),
+                str(t.postpone),
+                t.outcome,
+            )
+            for t in mine
+        ),
+    )
+    recusals = "；".join(
+        f"{r.member.get_full_name()}（{r.reason}）"
+        for t in mine
+        for r in t.meeting.recusals.all()
+        if r.candidate_id == candidate.pk
+    )
+    absent = "；".join(
+        sorted(
+            {
+                f"{a.member.get_full_name()}" + (f"（{a.absence_reason}）" if a.absence_reason else "")
+                for t in mine
+                for a in t.meeting.attendance.all()
+                if not a.present
+            }
+        )
+    )
+    return Section(
+        "五",
+        "讨论决定",
+        (
+            row("decision.votes", "表决情况", grid),
+            row("decision.recusals", "回避情况", recusals, na="无应回避人员" if mine else ""),
+            row("decision.absent", "缺席情况", absent, na="应到成员全部出席" if mine else ""),
+        ),
+    )
+
+
+def _notice(case: SelectionCase, candidate: Candidate, row: _Rows) -> Section:
+    notice = getattr(case, "public_notice", None)
+    complaints = ""
+    if notice is not None:
+        lines = []
+        for c in candidate.complaints.all():
+            line = f"{cn_date(c.received_on)}收到：{c.summary}"
+            if c.investigation:
+                line += f"\n核查：{c.investigation}"
+            line += f"\n结论：{c.get_conclusion_display()}" + (
+                f"（{cn_date(c.concluded_on)}办结）" if c.concluded_on else ""
+            )
+            lines.append(line)
+        complaints = "\n".join(lines) or "公示期间未收到反映该同志的问题。"
+    exceptional = ""
+    if candidate.exceptional:
+        exceptional = (
+            f"破格提拔（{candidate.get_exceptional_type_display()}）：{candidate.exceptional_reason}"
+        )
+    return Section(
+        "六",
+        "任职前公示",
+        (
+            row("notice.scope", "公示形式和范围", notice.scope if notice else ""),
+            row(
+                "notice.period", "公示时间", cn_period(notice.published_on, notice.ends_on) if notice else ""
+            ),
+            row("notice.channels", "监督举报方式", notice.channels if notice else ""),
+            row("notice.exceptional", "破格情形说明", exceptional, na="非破格提拔"),
+            row("notice.complaints", "反映问题及核查", complaints),
+        ),
+    )
+
+
+def _appointment(candidate: Candidate, row: _Rows) -> Section:
+    a = getattr(candidate, "appointment", None)
+    probation = ""
+    probation_na = ""
+    if a is not None:
+        if a.probation_ends_on:
+            probation = f"试用期一年，至{cn_date(a.probation_ends_on)}期满"
+        else:
+            probation_na = "非提拔任职，不实行试用期"
+    talk = f"{cn_date(a.talk_on)}，谈话人：{a.talk_by}" if a and a.talk_on else ""
+    return Section(
+        "七",
+        "任职",
+        (
+            row(
+                "appointment.notice", "任职通知", f"{a.notice_number}，{cn_date(a.notice_date)}" if a else ""
+            ),
+            row("appointment.tenure", "任职时间", cn_date(a.tenure_starts_on) if a else ""),
+            row("appointment.probation", "试用期", probation, na=probation_na),
+            row("appointment.talk", "任职谈话", talk),
+        ),
+    )
+
+
+def record_form_data(
+    candidate: Candidate, *, events: list[RecordEvent] | None = None, meetings: list[Meeting] | None = None
+) -> RecordFormData:
+    """Everything the 纪实表 prints for one candidate. `events`/`meetings` may be passed in (case file)."""
+    candidate = load_candidate(candidate)
+    case = candidate.case
+    cadre = candidate.cadre
+    if events is None:
+        events = list(case.events.order_by("seq"))
+    if meetings is None:
+        meetings = meetings_of(case)
+    on = next((m.held_on for m in reversed(meetings)), None) or date.today()
+    row = _Rows(not_applicable_reasons(events, candidate))
+    tallies = [t for m in meetings for t in tallies_for(m, [candidate])]
+    basic, basic_section, photo = _basic(cadre, candidate, on)
+    sections = (
+        basic_section,
+        _motion(case, candidate, row, events),
+        _recommendation(case, candidate, row),
+        _inspection(case, candidate, row, on),
+        _decision(candidate, tallies, row),
+        _notice(case, candidate, row),
+        _appointment(candidate, row),
+    )
+    mine = tuple(e for e in events if e.candidate_id in (None, candidate.pk))
+    check = verify_chain(events)
+    return RecordFormData(
+        case=case,
+        candidate=candidate,
+        sections=sections,
+        photo=photo,
+        basic=basic,
+        events=mine,
+        chain_message=check.message,
+        chain_ok=check.ok,
+        reporting_unit=reporting_unit_for(cadre, case),
+    )
+
+
+def completeness_rows(candidate: Candidate) -> list[rules.RecordRow]:
+    """The 纪实表 rows as R-REQ-1 sees them (for `rules.record_completeness`)."""
+    data = record_form_data(candidate)
+    return [
+        rules.RecordRow(
+            label=f"{data.candidate.cadre.name}·{row.label}",
+            filled=row.filled,
+            not_applicable_reason=row.not_applicable,
+        )
+        for row in data.rows
+    ]
+
+
+def record_form_context(data: RecordFormData) -> dict:
+    return {
+        "data": data,
+        "case": data.case,
+        "candidate": data.candidate,
+        "basic": data.basic,
+        "sections": data.sections,
+        "photo": data.photo,
+        "resume_items": _resume_items(data.sections[0].rows[0].lines),
+        "family_row": data.sections[0].rows[1],
+        "events": [
+            {
+                "seq": e.seq,
+                "at": cn_datetime(e.at),
+                "actor": e.actor_name,
+                "summary": e.summary,
+            }
+            for e in data.events
+        ],
+        "chain_message": data.chain_message,
+        "chain_ok": data.chain_ok,
+        "reporting_unit": data.reporting_unit,
+        "generated": cn_date(date.today()),
+    }
+
+
+def render_record_form(candidate: Candidate, **options) -> bytes:
+    """The candidate's 纪实表 as PDF bytes. Pure: reads the database, writes nothing."""
+    return render_pdf(TEMPLATE, record_form_context(record_form_data(candidate, **options)))
