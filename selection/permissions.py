@@ -102,6 +102,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("我的待办", "home", "bi-list-check", None),
     NavItem("干部信息", "cadre_list", "bi-people", Action.VIEW_REGISTRY),
+    NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
 ]

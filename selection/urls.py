@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, home, interchange, record, registry
+from .views import cases, documents, home, interchange, record, registry
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -8,5 +8,6 @@ urlpatterns = [
     *registry.urlpatterns,
     *interchange.urlpatterns,
     *documents.urlpatterns,
+    *cases.urlpatterns,
     *record.urlpatterns,
 ]

@@ -1,0 +1,536 @@
+"""The case screens: who sees what, each form calling its service, refusals shown, queries pinned."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from selection.models import (
+    Candidate,
+    CandidateStatus,
+    CaseStatus,
+    Meeting,
+    OpenVote,
+    PostHolding,
+    SelectionCase,
+)
+from selection.models.post import Rank
+from selection.services import cases as svc
+
+from . import workflow
+from .factories import CadreFactory, PostFactory
+from .workflow import (
+    TODAY,
+    build_world,
+    open_motion,
+    to_decision,
+    to_inspection,
+    to_notice,
+    to_recommendation,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
+        yield
+
+
+@pytest.fixture
+def world(org, hr):
+    return build_world(org, hr)
+
+
+def texts(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def case_url(case: SelectionCase) -> str:
+    return reverse("case_detail", args=[case.pk])
+
+
+def candidate_url(candidate: Candidate) -> str:
+    return reverse("candidate_detail", args=[candidate.case_id, candidate.pk])
+
+
+# ---- who sees what ----------------------------------------------------------------------------------------
+
+PAGES = ["case_list", "case_detail", "candidate_detail"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("hr", 200), ("member", 200), ("auditor", 200), ("staff", 403), ("outsider", 404)],
+)
+def test_each_case_page_answers_each_persona_as_the_permissions_say(
+    client, request, world, page, persona, status
+):
+    to_notice(world)
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    urls = {
+        "case_list": reverse("case_list"),
+        "case_detail": case_url(world.case),
+        "candidate_detail": candidate_url(world.candidates[0]),
+    }
+    response = client.get(urls[page])
+    if page == "case_list" and persona == "outsider":
+        assert response.status_code == 200  # a list of their own organization's cases: none of ours
+        assert world.case.title not in response.text
+        return
+    assert response.status_code == status
+    if status == 200:
+        assert world.case.title in response.text
+
+
+@pytest.mark.parametrize("persona", ["member", "auditor", "staff"])
+def test_only_hr_may_open_the_motion_form(client, request, org, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("case_new")).status_code == 403
+
+
+def test_readers_see_no_forms_on_the_case_page(client, world, member):
+    to_recommendation(world)
+    client.force_login(member)
+    response = client.get(case_url(world.case))
+    assert response.status_code == 200
+    assert reverse("case_nominate", args=[world.case.pk]) not in response.text
+    assert reverse("case_step", args=[world.case.pk, "start_inspection"]) not in response.text
+
+
+@pytest.mark.parametrize(
+    "build", [open_motion, to_recommendation, to_inspection, to_decision, to_notice], ids=lambda f: f.__name__
+)
+def test_the_case_and_candidate_pages_render_at_every_stage_for_hr(client, world, build):
+    build(world)
+    client.force_login(world.hr)
+    response = client.get(case_url(world.case))
+    assert response.status_code == 200
+    assert "下一步" in response.text
+    for candidate in world.case.candidates.all():
+        assert client.get(candidate_url(candidate)).status_code == 200
+
+
+def test_a_staff_member_on_the_inspection_team_may_record_their_candidate(client, world):
+    to_inspection(world)
+    target = world.candidates[0]
+    svc.update_candidate_record(target, by=world.hr, team=world.team)
+    staff_member = world.team[1]  # 干部职工: no case access but this candidate's inspection duty
+    client.force_login(staff_member)
+    assert client.get(case_url(world.case)).status_code == 403
+    assert client.get(candidate_url(target)).status_code == 200
+    assert client.get(candidate_url(world.candidates[1])).status_code == 403
+    response = client.post(
+        reverse("candidate_record", args=[world.case.pk, target.pk, "inspection"]),
+        {"notice_scope": "局机关全体干部职工", "opinions": "群众反映良好。", "discipline_clear": "unknown"},
+    )
+    assert response.status_code == 302
+    target.inspection.refresh_from_db()
+    assert target.inspection.opinions == "群众反映良好。"
+    assert list(target.inspection.team.all()) == world.team  # the team is HR's to change
+
+
+# ---- the motion form ---------------------------------------------------------------------------------------
+
+
+def test_hr_opens_a_case_through_the_motion_form(client, world):
+    client.force_login(world.hr)
+    page = client.get(reverse("case_new"))
+    assert page.status_code == 200
+    assert "核定" in page.text and "空缺" in page.text
+    response = client.post(
+        reverse("case_new"),
+        {
+            "title": "2026年第4批中层干部选拔任用",
+            "year": 2026,
+            "mode": "daily",
+            "posts": [world.post.pk],
+            "motion_origin": "personnel_lead",
+            "motion_form": "written",
+            "motion_date": "2026-11-20",
+            "analysis": "科长岗位空缺，需尽快配备。",
+            "method_reason": "",
+        },
+    )
+    case = SelectionCase.objects.get(title="2026年第4批中层干部选拔任用")
+    assert response.status_code == 302 and response.url == case_url(case)
+    assert case.status == CaseStatus.MOTION
+    assert case.motion_proposed_by == world.hr
+    assert case.motion_date == date(2026, 11, 20)
+    assert [v.post for v in case.vacancies.all()] == [world.post]
+    assert case.events.get().action == "open_case"
+
+
+def test_the_motion_form_without_a_post_is_refused_with_its_field_named(client, world):
+    client.force_login(world.hr)
+    response = client.post(reverse("case_new"), {"title": "缺职位", "year": 2026, "mode": "daily"})
+    assert response.status_code == 200
+    assert "提交失败" in texts(response)[0]
+    assert not SelectionCase.objects.filter(title="缺职位").exists()
+
+
+# ---- steps: refusals, warnings, the main leader ------------------------------------------------------------
+
+
+def test_a_refused_step_shows_the_rule_message_and_changes_nothing(client, world):
+    case = open_motion(world)  # the main leader has not approved the motion (R-MOT-2)
+    client.force_login(world.hr)
+    response = client.post(reverse("case_step", args=[case.pk, "start_recommendation"]), follow=True)
+    messages = texts(response)
+    assert any("R-MOT-2" in m for m in messages)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.MOTION
+    assert list(case.events.values_list("action", flat=True)) == ["open_case"]
+
+
+def test_a_stale_step_button_says_the_case_moved_on(client, world):
+    to_recommendation(world)
+    client.force_login(world.hr)
+    response = client.post(reverse("case_step", args=[world.case.pk, "start_recommendation"]), follow=True)
+    assert any("可能已被他人处理" in m for m in texts(response))
+    world.case.refresh_from_db()
+    assert world.case.status == CaseStatus.RECOMMENDATION
+
+
+def _three_post_motion(world) -> SelectionCase:
+    posts = [
+        world.post,
+        world.deputy_post,
+        PostFactory(organization=world.org, title="副主任", rank=Rank.DEPUTY),
+    ]
+    case = svc.open_case(
+        world.org,
+        by=world.hr,
+        title="批量调整",
+        year=2026,
+        posts=posts,
+        motion_origin="main_leader",
+        motion_date=TODAY,
+        analysis="研判",
+    )
+    svc.approve_motion(case, by=world.secretary)
+    return case
+
+
+def test_a_warning_without_justification_is_refused_and_with_it_the_step_passes(client, world):
+    case = _three_post_motion(world)  # R-MET-1: three posts by the daily procedure needs a reason
+    client.force_login(world.hr)
+    page = client.get(case_url(case))
+    assert 'data-bs-target="#justify-modal"' in page.text
+    warning = next(f for f in page.context["warnings"] if f.rule == "R-MET-1")
+    assert f'name="justify_{warning.key}"' in page.text
+    url = reverse("case_step", args=[case.pk, "start_recommendation"])
+
+    refused = client.post(url)
+    assert refused.status_code == 200  # the page asking for the justification
+    assert any("R-MET-1" in m for m in texts(refused))
+    assert f'name="justify_{warning.key}"' in refused.text
+    case.refresh_from_db()
+    assert case.status == CaseStatus.MOTION
+
+    passed = client.post(url, {f"justify_{warning.key}": "岗位专业性强，无法形成有效竞争。"})
+    assert passed.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RECOMMENDATION
+    event = case.events.get(action="start_recommendation")
+    assert event.justification[warning.key]["justification"] == "岗位专业性强，无法形成有效竞争。"
+
+
+def test_the_main_leader_approves_the_motion_and_hr_cannot(client, world):
+    case = open_motion(world)
+    client.force_login(world.hr)
+    assert "同意启动（主要领导）" not in client.get(case_url(case)).text
+    assert client.post(reverse("case_approve_motion", args=[case.pk])).status_code == 403
+    case.refresh_from_db()
+    assert case.motion_approved_at is None
+
+    client.force_login(world.secretary)
+    assert "同意启动（主要领导）" in client.get(case_url(case)).text
+    response = client.post(reverse("case_approve_motion", args=[case.pk]), REMOTE_ADDR="10.0.0.8")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.motion_approved_by == world.secretary
+    event = case.events.get(action="approve_motion")
+    assert event.ip == "10.0.0.8"
+
+
+def test_a_second_approval_is_refused_without_an_error_page(client, world):
+    case = open_motion(world)
+    svc.approve_motion(case, by=world.secretary)
+    client.force_login(world.secretary)
+    response = client.post(reverse("case_approve_motion", args=[case.pk]), follow=True)
+    assert response.status_code == 200
+    assert any("无需重复" in m for m in texts(response))
+
+
+# ---- the stage forms, each calling its service -------------------------------------------------------------
+
+
+def test_hr_nominates_and_records_a_round_with_votes_per_person(client, world):
+    to_recommendation(world)
+    client.force_login(world.hr)
+    extra = CadreFactory(organization=world.org, department=world.department, name="周新")
+    vacancy = world.case.vacancies.get()
+    response = client.post(
+        reverse("case_nominate", args=[world.case.pk]), {"cadre": extra.pk, "vacancy": vacancy.pk}
+    )
+    assert response.status_code == 302
+    newcomer = Candidate.objects.get(case=world.case, cadre=extra)
+    votes = {f"votes_{c.pk}": v for c, v in zip([*world.candidates, newcomer], [15, 5, 2, 1], strict=True)}
+    response = client.post(
+        reverse("case_round", args=[world.case.pk]),
+        {
+            "kind": "conversation",
+            "held_on": "2026-11-26",
+            "scope": "中层以上干部",
+            "expected": 20,
+            "actual": 18,
+            "valid_ballots": 18,
+            **votes,
+        },
+    )
+    assert response.status_code == 302
+    round_ = world.case.rounds.get()
+    assert {r.cadre.name: (r.votes, r.rank) for r in round_.results.all()} == {
+        "陈晓明": (15, 1),
+        "林静": (5, 2),
+        "赵磊": (2, 3),
+        "周新": (1, 4),
+    }
+
+
+def test_a_round_with_more_votes_than_ballots_is_refused_by_the_service(client, world):
+    to_recommendation(world)
+    client.force_login(world.hr)
+    response = client.post(
+        reverse("case_round", args=[world.case.pk]),
+        {
+            "kind": "conversation",
+            "held_on": "2026-11-26",
+            "expected": 20,
+            "actual": 10,
+            "valid_ballots": 10,
+            f"votes_{world.candidates[0].pk}": 11,
+        },
+        follow=True,
+    )
+    assert any("不能多于有效票数" in m for m in texts(response))
+    assert not world.case.rounds.exists()
+
+
+def test_the_negative_list_is_answered_in_the_users_name(client, world):
+    to_recommendation(world)
+    client.force_login(world.hr)
+    first = world.candidates[0]
+    answers = {f"item_{item}": "no" for item in ("1", "2", "4", "5", "7")}
+    response = client.post(reverse("candidate_record", args=[world.case.pk, first.pk, "negative"]), answers)
+    assert response.status_code == 302
+    first.inspection.refresh_from_db()
+    stored = first.inspection.negative_list
+    assert set(stored) == {"1", "2", "4", "5", "7"}
+    assert all(a["applies"] is False and a["by"] == "孙丽" for a in stored.values())
+    event = world.case.events.filter(action="update_candidate_record").last()
+    assert event.candidate_id == first.pk
+
+
+def test_the_party_groups_meeting_is_entered_opinion_by_opinion_with_the_chair_last(client, world):
+    to_decision(world)
+    client.force_login(world.hr)
+    members = world.members
+    response = client.post(
+        reverse("case_meeting", args=[world.case.pk]),
+        {
+            "held_on": "2026-11-26",
+            "method": "hands",
+            "chair": world.secretary.pk,
+            "members": [m.pk for m in members],
+            "present": [m.pk for m in members[:6]],
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(case=world.case)
+    assert meeting.phase == Meeting.Phase.VOTING
+    target = world.candidates[0]
+    opinions = {f"vote_{target.pk}_{m.pk}": "agree" for m in members[:6]}
+    response = client.post(reverse("case_opinions", args=[world.case.pk, meeting.pk]), opinions, follow=True)
+    assert any("已录入 6 条" in m for m in texts(response))
+    votes = list(OpenVote.objects.filter(meeting=meeting).order_by("cast_at", "pk"))
+    assert votes[-1].member == world.secretary  # the chair states last (R-DEC-3)
+
+    response = client.post(reverse("case_close_meeting", args=[world.case.pk, meeting.pk]))
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.status == CandidateStatus.APPROVED
+    sign_all = getattr(workflow, "sign_all", None)  # 签字确认: the members' own act (online-voting pages)
+    if sign_all is not None:
+        sign_all(meeting)
+
+    page = client.get(case_url(world.case))
+    assert "2026年12月2日" in page.text  # the notice's end if published today (5 working days)
+    response = client.post(
+        reverse("case_publish_notice", args=[world.case.pk]),
+        {"published_on": "2026-11-26", "scope": "局机关及医保中心", "channels": "电话0572-5123456、12380"},
+    )
+    assert response.status_code == 302, texts(response)
+    assert not [m for m in texts(response) if "不能" in m], texts(response)
+    world.case.refresh_from_db()
+    assert world.case.status == CaseStatus.PUBLIC_NOTICE
+    assert "剩余工作日" in client.get(case_url(world.case)).text
+
+
+def test_hr_cannot_record_the_chairs_opinion_before_the_members(client, world):
+    to_decision(world)
+    meeting = svc.convene_meeting(
+        world.case,
+        by=world.hr,
+        held_on=TODAY,
+        method="oral",
+        chair=world.secretary,
+        members=world.members,
+        present=world.members,
+    )
+    client.force_login(world.hr)
+    target = world.candidates[0]
+    response = client.post(
+        reverse("case_opinions", args=[world.case.pk, meeting.pk]),
+        {f"vote_{target.pk}_{world.secretary.pk}": "agree"},
+        follow=True,
+    )
+    assert any("R-DEC-3" in m for m in texts(response))
+    assert not OpenVote.objects.filter(meeting=meeting).exists()
+
+
+def test_the_appointment_changes_the_post_history_at_once(client, world):
+    to_notice(world)
+    client.force_login(world.hr)
+    with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), tick=False):
+        response = client.post(
+            reverse("case_appoint", args=[world.case.pk]),
+            {
+                "notice_number": "安医保党〔2026〕12号",
+                "notice_date": "2026-12-03",
+                "talk_on": "2026-12-03",
+                "talk_by": "王建国",
+            },
+        )
+    assert response.status_code == 302
+    world.case.refresh_from_db()
+    assert world.case.status == CaseStatus.APPOINTED
+    holding = PostHolding.objects.get(cadre=world.candidates[0].cadre, ended_on__isnull=True)
+    assert holding.post == world.post
+
+
+def test_an_early_appointment_is_refused_with_the_notice_rule(client, world):
+    to_notice(world)
+    client.force_login(world.hr)
+    response = client.post(
+        reverse("case_appoint", args=[world.case.pk]),
+        {"notice_number": "安医保党〔2026〕12号", "notice_date": "2026-11-26"},
+        follow=True,
+    )
+    assert any("R-APP" in m for m in texts(response))
+    world.case.refresh_from_db()
+    assert world.case.status == CaseStatus.PUBLIC_NOTICE
+
+
+def test_terminating_needs_a_reason_and_keeps_the_record(client, world):
+    to_recommendation(world)
+    client.force_login(world.hr)
+    response = client.post(reverse("case_terminate", args=[world.case.pk]), {"reason": ""})
+    assert response.status_code == 200
+    response = client.post(
+        reverse("case_terminate", args=[world.case.pk]), {"reason": "机构改革，职位撤销。"}
+    )
+    assert response.status_code == 302
+    world.case.refresh_from_db()
+    assert world.case.status == CaseStatus.TERMINATED
+    page = client.get(case_url(world.case))
+    assert "机构改革，职位撤销。" in page.text
+    assert [m.state for m in page.context["progress"]][:2] == ["done", "stopped"]
+
+
+def test_a_candidate_withdraws_with_a_reason(client, world):
+    to_recommendation(world)
+    client.force_login(world.hr)
+    second = world.candidates[1]
+    response = client.post(
+        reverse("candidate_withdraw", args=[world.case.pk, second.pk]), {"reason": "本人申请退出。"}
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.status == CandidateStatus.WITHDRAWN
+    assert second.withdrawal_reason == "本人申请退出。"
+
+
+def test_the_timeline_shows_each_event_with_its_time_and_state_change(client, world):
+    to_recommendation(world)
+    client.force_login(world.hr)
+    page = client.get(case_url(world.case))
+    assert "2026年11月26日 09:30" in page.text
+    assert "动议 → 民主推荐" in page.text
+    assert "孙丽" in page.text
+
+
+# ---- queries stay constant ---------------------------------------------------------------------------------
+
+# The case list, whatever the number of cases:
+#  1 session, 2 user, 3 the user's groups (roles), 4 count for the paginator,
+#  5 the page of cases with their counts, 6 their vacancies with posts and departments,
+#  7 the user's organization (the navigation bar in base.html).
+LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [1, 200])
+def test_the_case_list_issues_a_constant_number_of_queries(
+    client, world, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        svc.open_case(
+            world.org,
+            by=world.hr,
+            title=f"第{index + 1}批",
+            year=2026,
+            posts=[world.post, world.deputy_post],
+            motion_origin="main_leader",
+            motion_date=TODAY,
+        )
+    client.force_login(world.hr)
+    with django_assert_max_num_queries(LIST_QUERIES):
+        response = client.get(reverse("case_list"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == count
+
+
+# The case page in 民主推荐 with its nominated candidates, whatever their number:
+#  1 session, 2 user, 3 groups (roles); 4 the case with organization, creator, proposer, approver, target
+#  decision and public notice; 5 vacancies with posts, 6 candidates with cadre, department, post, inspection
+#  and appointment; 7 rounds (their results, and each meeting's attendance, recusals and votes, are one
+#  prefetch each once there are any: none here); 8 meetings; 9 events; 10 documents;
+#  the checklist (gates.recommendation): 11 rounds with result counts, 12 vacancy count, 13 candidate count,
+#  14 targets with cadres; the HR forms: 15 party-group size; 16 the user's organization (navigation bar);
+#  17 cadres to nominate, 18 vacancies to nominate for, 19 nominated candidates to choose as targets.
+DETAIL_QUERIES = 19
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_the_case_page_issues_a_constant_number_of_queries(
+    client, world, count, django_assert_max_num_queries
+):
+    case = open_motion(world)
+    svc.approve_motion(case, by=world.secretary)
+    case = svc.start_recommendation(case, by=world.hr)
+    vacancy = case.vacancies.get()
+    for index in range(count):
+        cadre = CadreFactory(organization=world.org, department=world.department, name=f"人选{index}")
+        svc.nominate(case, by=world.hr, cadre=cadre, vacancy=vacancy)
+    client.force_login(world.hr)
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        response = client.get(case_url(case))
+    assert response.status_code == 200
+    assert len(response.context["candidates"]) == count
