@@ -432,14 +432,19 @@ class _Planner:
     def _plan_photo(self, record: CadreRecord, item: PlannedCadre) -> list[Problem]:
         if not record.photo:
             return []
-        if not item.is_new and item.cadre.photo and _stored_bytes(item.cadre) == record.photo:
-            return []  # the photo we exported: re-cropping would only re-encode it
+        stored = None if item.is_new or not item.cadre.photo else _stored_bytes(item.cadre)
+        if stored == record.photo:
+            return []  # the photo we exported: cropping again would only re-encode it
         from selection.photos import crop_to_portrait
 
         try:
-            item.photo = crop_to_portrait(record.photo, name=f"{item.cadre.id_number or 'photo'}.jpg")
+            photo = crop_to_portrait(record.photo, name=f"{item.cadre.id_number or 'photo'}.jpg")
         except ValidationError as error:
             return [record.problem("photo", message) for message in error.messages]
+        if stored == photo.read():
+            return []  # the same file imported again
+        photo.seek(0)
+        item.photo = photo
         item.changes.append("照片")
         return []
 

@@ -186,14 +186,13 @@ def _workbook(columns: list[Column], rows: Iterable[list[Any]]) -> bytes:
             validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
             sheet.add_data_validation(validation)
     sheet.freeze_panes = "B2"
-    for row in rows:
+    date_columns = [index for index, column in enumerate(columns, start=1) if column.kind == "date"]
+    for number, row in enumerate(rows, start=2):
         sheet.append(row)
-        for index, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=sheet.max_row, column=index)
-            if column.kind == "date" and cell.value is not None:
+        for index in date_columns:
+            cell = sheet.cell(row=number, column=index)
+            if cell.value is not None:
                 cell.number_format = DATE_FORMAT
-            elif cell.value is not None:
-                cell.number_format = "@"
     _help_sheet(book.create_sheet(HELP_SHEET_NAME), columns)
     out = io.BytesIO()
     book.save(out)

@@ -50,17 +50,27 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """A file field taking several files (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"class": "form-control", "accept": ".lrmx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
 class LrmxUploadForm(forms.Form):
-    files = forms.FileField(
-        label="LRMX 文件",
-        widget=MultipleFileInput(attrs={"class": "form-control", "accept": ".lrmx"}),
-        help_text="干部任免审批表编辑器导出的 .lrmx 文件，可一次选择多个。",
+    files = MultipleFileField(
+        label="LRMX 文件", help_text="干部任免审批表编辑器导出的 .lrmx 文件，可一次选择多个。"
     )
 
     def clean_files(self):
-        uploads = self.files.getlist(self.add_prefix("files"))
-        if not uploads:
-            raise forms.ValidationError("请选择要导入的 LRMX 文件。")
+        uploads = self.cleaned_data["files"]
         if len(uploads) > MAX_LRMX_FILES:
             raise forms.ValidationError(f"一次最多导入 {MAX_LRMX_FILES} 个文件。")
         for upload in uploads:
