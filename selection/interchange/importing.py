@@ -22,8 +22,6 @@ from django.db import transaction
 from django.db.models import Model, Prefetch
 from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 from selection.models import (
     AnnualAssessment,
@@ -38,7 +36,7 @@ from selection.models import (
 )
 
 from . import lrmx, xlsx
-from .records import CadreRecord, FamilyData, Problem, clean_text
+from .records import CadreRecord, FamilyData, Problem, birth_date_from_id, clean_text
 
 LOOKUP_CHUNK = 500
 BATCH_SIZE = 500
@@ -212,8 +210,7 @@ class _Planner:
         item = PlannedCadre(record=record, cadre=cadre, is_new=is_new)
         values = dict(record.fields)
         if not values.get("birth_date") and values.get("id_number"):
-            with suppress(StdnumError):  # full_clean reports an invalid number
-                values["birth_date"] = ric.get_birth_date(ric.validate(values["id_number"]))
+            values["birth_date"] = birth_date_from_id(values["id_number"])  # full_clean reports a bad number
         for name, value in values.items():
             if name in BLANK_KEEPS and not value:
                 continue

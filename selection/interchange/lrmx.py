@@ -13,8 +13,6 @@ from datetime import date
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from django.db.models import Prefetch, prefetch_related_objects
-from stdnum.cn import ric
-from stdnum.exceptions import ValidationError as StdnumError
 
 from selection.models import AssessmentResult, Cadre, EducationLevel, EducationRecord, PostHolding
 
@@ -26,6 +24,7 @@ from .records import (
     ImportFileError,
     Problem,
     ResumeData,
+    birth_date_from_id,
     education_level,
     parse_date,
     political_status,
@@ -237,10 +236,7 @@ def parse_lrmx(data: bytes, name: str = "") -> tuple[CadreRecord, list[Problem]]
     ):
         fields[field_name] = value(element)
     # LRMX has only the birth year-month: the full date comes from the ID number and must agree with it.
-    try:
-        fields["birth_date"] = ric.get_birth_date(ric.validate(fields["id_number"]))
-    except StdnumError:
-        fields["birth_date"] = None  # full_clean reports the invalid number
+    fields["birth_date"] = birth_date_from_id(fields["id_number"])  # full_clean reports a bad number
     try:
         birth = parse_date(value("ChuShengNianYue"))
     except ValueError as error:

@@ -98,6 +98,26 @@ def parse_date(value: object) -> ParsedDate | None:
         raise ValueError(DATE_MESSAGE.format(text)) from None
 
 
+def birth_date_from_id(number: str) -> date | None:
+    """The birth date in an 18-digit ID number with a correct check digit, else None.
+
+    Deliberately not `ric.validate`: its region table rejects real numbers of people born before their
+    county's code was introduced (e.g. 安吉 330523 is listed from 1983); the model reports such problems.
+    """
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    number = (number or "").strip().upper()
+    if len(number) != 18 or not number[:17].isdigit():
+        return None
+    try:
+        if ric.calc_check_digit(number) != number[-1]:
+            return None
+        return ric.get_birth_date(number)
+    except StdnumError:
+        return None
+
+
 def clean_text(value: object) -> str:
     """A cell or element value as trimmed text (numbers without a trailing .0)."""
     if value is None:
