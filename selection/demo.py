@@ -12,7 +12,7 @@ from django.db import models, transaction
 from stdnum.cn import ric
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import ALL_GROUP_NAMES, Role
 
 from .models import (
     AnnualAssessment,
@@ -130,7 +130,7 @@ def seed_organizations() -> dict[str, Organization]:
 
 def seed_accounts(orgs: dict[str, Organization]) -> list[DemoAccount]:
     accounts = PARTY_GROUP + OFFICERS + staff_accounts()
-    groups = {group.name: group for group in Group.objects.all()}
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_GROUP_NAMES}
     for account in accounts:
         user, created = User.objects.update_or_create(
             username=account.username,

@@ -59,7 +59,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs) -> None:
         if create and extracted:
-            self.groups.set([Group.objects.get(name=role.group_name) for role in extracted])
+            # get_or_create: transactional tests (live server, concurrency) flush the migration's groups.
+            self.groups.set([Group.objects.get_or_create(name=role.group_name)[0] for role in extracted])
 
 
 # ---- the cadre registry ------------------------------------------------------------------------------
