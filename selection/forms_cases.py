@@ -54,8 +54,12 @@ def _style(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-select form-select-sm")
         else:
             widget.attrs.setdefault("class", "form-control form-control-sm")
-        if isinstance(widget, forms.Textarea):
-            widget.attrs.setdefault("rows", 2)
+        if isinstance(widget, forms.Textarea) and str(widget.attrs.get("rows")) == "10":  # Django's default
+            widget.attrs["rows"] = 2
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, forms.ModelMultipleChoiceField
+        ):
+            field.empty_label = "请选择"
 
 
 class StyledForm(forms.Form):

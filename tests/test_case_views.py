@@ -534,3 +534,14 @@ def test_the_case_page_issues_a_constant_number_of_queries(
         response = client.get(case_url(case))
     assert response.status_code == 200
     assert len(response.context["candidates"]) == count
+
+
+def test_the_notice_end_date_follows_the_chosen_day_in_working_days(client, world, member):
+    to_recommendation(world)
+    client.force_login(member)
+    url = reverse("case_notice_end", args=[world.case.pk])
+    response = client.get(url, {"published_on": "2026-09-30"})  # across National Day
+    assert "2026年10月12日" in response.text  # 9.30, 10.8, 10.9, 10.10 (调休上班), 10.12
+    response = client.get(url, {"published_on": "2031-03-03"})  # a year no calendar covers (R-CAL-3)
+    assert "finding-block" in response.text
+    assert client.get(url, {"published_on": "not-a-date"}).status_code == 200

@@ -342,6 +342,11 @@ class ChecklistRow:
     css: str
     link: str | None
 
+    @property
+    def text(self) -> str:
+        """The message without its leading rule ID (shown beside it already)."""
+        return self.finding.message.removeprefix(f"{self.finding.rule}：")
+
 
 SYMBOLS = {
     Level.OK: ("✓", "finding-ok"),
@@ -462,6 +467,9 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
     warnings = [f for f in findings if f.level == Level.WARN]
     terminated_from = next((e.from_state for e in events if e.action == "terminate"), None)
     meeting = meetings[-1] if meetings else None
+    for each in meetings:  # the online-voting pages (sign-offs, secret ballots), once they exist
+        each.detail_url = _url_if_exists("meeting_detail", each.pk)
+        each.present_count = sum(1 for a in each.attendance.all() if a.present)
     target_decision = getattr(case, "target_decision", None) if hasattr(case, "target_decision") else None
     public_notice = getattr(case, "public_notice", None) if hasattr(case, "public_notice") else None
     for candidate in candidates:
