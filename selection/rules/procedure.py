@@ -1,0 +1,581 @@
+"""Motion (R-MOT), democratic recommendation (R-REC) and inspection (R-INS)."""
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .base import (
+    DEFAULT_SETTINGS,
+    LOW_GRADES,
+    RANK_LABEL,
+    ROUND_LABEL,
+    DossierItem,
+    Finding,
+    Level,
+    MotionForm,
+    MotionOrigin,
+    NegativeItem,
+    RoundKind,
+    RuleSettings,
+    SanctionType,
+    _finding,
+    _iso,
+    period_end,
+    two_thirds,
+)
+
+# ---------------------------------------------------------------------------------------------------------
+# Motion (R-MOT-1..3)
+
+
+@dataclass(frozen=True)
+class QuotaLine:
+    """One rank's approved quota (核定职数) against the people who hold or will hold it."""
+
+    rank: str  # DEPUTY or CHIEF
+    approved: int
+    holders: int  # current holders
+    pending: int  # decided in other open cases, not yet appointed
+    proposed: int  # posts of this rank in this batch
+
+
+@dataclass(frozen=True)
+class MotionFacts:
+    quotas: tuple[QuotaLine, ...]
+    origin: str  # a MotionOrigin value, "" when not recorded
+    main_leader: str = ""  # who decided or approved
+    decided_on: date | None = None  # when the main leader decided or approved
+    proposer: str = ""  # the leader in charge of personnel, when origin is PERSONNEL_LEAD
+    form: str = MotionForm.ORAL
+    has_attachment: bool = False  # the written opinion, when form is WRITTEN
+    analysis_recorded: bool = False
+
+
+def quota(lines: Sequence[QuotaLine]) -> list[Finding]:
+    """R-MOT-1: holders + pending + proposed ≤ approved, per rank."""
+    if not lines:
+        return [_finding("R-MOT-1", Level.BLOCK, "R-MOT-1/missing")]
+    findings = []
+    for line in lines:
+        values = {
+            "rank": RANK_LABEL[line.rank].removeprefix("中层"),
+            "approved": line.approved,
+            "holders": line.holders,
+            "pending": line.pending,
+            "proposed": line.proposed,
+        }
+        excess = line.holders + line.pending + line.proposed - line.approved
+        if excess > 0:
+            findings.append(_finding("R-MOT-1", Level.BLOCK, "R-MOT-1/block", excess=excess, **values))
+        else:
+            findings.append(_finding("R-MOT-1", Level.OK, "R-MOT-1/ok", **values))
+    return findings
+
+
+def motion(facts: MotionFacts) -> list[Finding]:
+    """R-MOT-1..3, checked when the batch is started."""
+    return [*quota(facts.quotas), _motion_started(facts), _analysis(facts)]
+
+
+def _motion_started(facts: MotionFacts) -> Finding:
+    if facts.origin not in set(MotionOrigin):
+        return _finding("R-MOT-2", Level.BLOCK, "R-MOT-2/no_origin")
+    if facts.origin == MotionOrigin.PERSONNEL_LEAD and not facts.proposer.strip():
+        return _finding("R-MOT-2", Level.BLOCK, "R-MOT-2/no_proposer")
+    if not facts.main_leader.strip() or facts.decided_on is None:
+        return _finding("R-MOT-2", Level.BLOCK, "R-MOT-2/no_decision")
+    if facts.form == MotionForm.WRITTEN and not facts.has_attachment:
+        return _finding("R-MOT-2", Level.BLOCK, "R-MOT-2/no_attachment")
+    origin = "主要领导决定启动" if facts.origin == MotionOrigin.MAIN_LEADER else f"{facts.proposer}提出建议"
+    form = "书面" if facts.form == MotionForm.WRITTEN else "口头"
+    return _finding(
+        "R-MOT-2",
+        Level.OK,
+        "R-MOT-2/ok",
+        origin=origin,
+        leader=facts.main_leader,
+        on=_iso(facts.decided_on),
+        form=form,
+    )
+
+
+def _analysis(facts: MotionFacts) -> Finding:
+    if facts.analysis_recorded:
+        return _finding("R-MOT-3", Level.OK, "R-MOT-3/ok")
+    return _finding("R-MOT-3", Level.BLOCK, "R-MOT-3/block")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Democratic recommendation (R-REC-1..8)
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    kind: str  # a RoundKind value
+    held_on: date | None
+    scope: str
+    expected: int
+    actual: int
+    tallies_recorded: bool  # votes, valid ballots and rank per person
+    ballots_name_voters: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingSkip:
+    """R-REC-4: the three conditions for not holding the meeting round, each affirmed, and the reason."""
+
+    small_unit: bool
+    same_scope: bool
+    concentrated: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class RecommendationFacts:
+    posts: int
+    rounds: tuple[RoundFacts, ...]
+    reference_candidates: int | None = None  # meeting reference candidates proposed after the conversations
+    meeting_skip: MeetingSkip | None = None
+
+
+def recommendation_attendance(expected: int, actual: int) -> list[Finding]:
+    """R-REC-6: a meeting round counts only with actual ≥ ⌈2·expected/3⌉."""
+    values = {"expected": expected, "actual": actual, "needed": two_thirds(expected)}
+    if actual * 3 >= 2 * expected:
+        return [_finding("R-REC-6", Level.OK, "R-REC-6/ok", **values)]
+    return [_finding("R-REC-6", Level.BLOCK, "R-REC-6/block", **values)]
+
+
+def recommendation(facts: RecommendationFacts) -> list[Finding]:
+    """R-REC-1..6 and R-REC-8, checked when the recommendation closes (inspection targets are then fixed)."""
+    if not facts.rounds:
+        return [_finding("R-REC-1", Level.BLOCK, "R-REC-1/block")]
+    findings = [_finding("R-REC-1", Level.OK, "R-REC-1/ok", count=len(facts.rounds))]
+    undated = [r for r in facts.rounds if r.held_on is None]
+    for r in undated:
+        findings.append(_finding("R-REC-2", Level.BLOCK, "R-REC-2/missing", kind=ROUND_LABEL[r.kind]))
+    rounds = sorted((r for r in facts.rounds if r.held_on is not None), key=lambda r: r.held_on or date.min)
+    if not undated:
+        order = " → ".join(ROUND_LABEL[r.kind] for r in rounds)
+        findings.append(_finding("R-REC-2", Level.OK, "R-REC-2/ok", order=order))
+    findings.append(_reference_candidates(facts, rounds))
+    findings.append(_meeting_round(facts))
+    for r in facts.rounds:
+        kind = ROUND_LABEL[r.kind]
+        if not r.scope.strip() or r.expected <= 0 or r.actual < 0 or r.actual > r.expected:
+            findings.append(_finding("R-REC-5", Level.BLOCK, "R-REC-5/block", kind=kind))
+        else:
+            findings.append(
+                _finding(
+                    "R-REC-5",
+                    Level.OK,
+                    "R-REC-5/ok",
+                    kind=kind,
+                    expected=r.expected,
+                    actual=r.actual,
+                    scope=r.scope,
+                )
+            )
+        if r.kind == RoundKind.MEETING:
+            findings += recommendation_attendance(r.expected, r.actual)
+        if r.ballots_name_voters:
+            findings.append(_finding("R-REC-8", Level.BLOCK, "R-REC-8/named", kind=kind))
+        elif not r.tallies_recorded:
+            findings.append(_finding("R-REC-8", Level.BLOCK, "R-REC-8/block", kind=kind))
+        else:
+            findings.append(_finding("R-REC-8", Level.OK, "R-REC-8/ok", kind=kind))
+    return findings
+
+
+def _reference_candidates(facts: RecommendationFacts, rounds: Sequence[RoundFacts]) -> Finding:
+    kinds = [r.kind for r in rounds]
+    conversation_then_meeting = (
+        RoundKind.CONVERSATION in kinds
+        and RoundKind.MEETING in kinds
+        and kinds.index(RoundKind.CONVERSATION) < kinds.index(RoundKind.MEETING)
+    )
+    if not conversation_then_meeting:
+        return _finding("R-REC-3", Level.OK, "R-REC-3/na")
+    if facts.reference_candidates is None:
+        return _finding("R-REC-3", Level.BLOCK, "R-REC-3/missing")
+    values = {"candidates": facts.reference_candidates, "posts": facts.posts}
+    if facts.reference_candidates > facts.posts:
+        return _finding("R-REC-3", Level.OK, "R-REC-3/ok", **values)
+    return _finding("R-REC-3", Level.BLOCK, "R-REC-3/block", **values)
+
+
+def _meeting_round(facts: RecommendationFacts) -> Finding:
+    if any(r.kind == RoundKind.MEETING for r in facts.rounds):
+        return _finding("R-REC-4", Level.OK, "R-REC-4/ok")
+    skip = facts.meeting_skip
+    if skip is None:
+        return _finding("R-REC-4", Level.BLOCK, "R-REC-4/missing")
+    missing = [
+        label
+        for label, affirmed in (
+            ("单位人数较少", skip.small_unit),
+            ("参加范围与谈话调研推荐基本相同", skip.same_scope),
+            ("谈话调研推荐意见集中", skip.concentrated),
+            ("理由", bool(skip.reason.strip())),
+        )
+        if not affirmed
+    ]
+    if missing:
+        return _finding("R-REC-4", Level.BLOCK, "R-REC-4/block", missing="、".join(missing))
+    return _finding("R-REC-4", Level.WARN, "R-REC-4/warn")
+
+
+def recommendation_validity(
+    recommended_on: date,
+    targets_fixed_on: date,
+    *,
+    targeted: bool = False,
+    post_changed: bool = False,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> list[Finding]:
+    """R-REC-7: a non-targeted result is valid for a year (一年内: the anniversary is the last day);
+    a targeted one is void once the post changes."""
+    if targeted and post_changed:
+        return [_finding("R-REC-7", Level.BLOCK, "R-REC-7/post_changed")]
+    valid_until = period_end(recommended_on, settings.recommendation_valid_months)
+    values = {"recommended_on": recommended_on.isoformat(), "valid_until": valid_until.isoformat()}
+    if not targeted and targets_fixed_on > valid_until:
+        return [_finding("R-REC-7", Level.BLOCK, "R-REC-7/expired", **values)]
+    return [_finding("R-REC-7", Level.OK, "R-REC-7/ok", **values)]
+
+
+def procedure_complete(recommended: bool, inspected: bool) -> list[Finding]:
+    """R-REC-1 at the decision: a promotion skips neither democratic recommendation nor inspection."""
+    if not recommended:
+        return [_finding("R-REC-1", Level.BLOCK, "R-REC-1/block")]
+    if not inspected:
+        return [_finding("R-REC-1", Level.BLOCK, "R-REC-1/no_inspection")]
+    return [_finding("R-REC-1", Level.OK, "R-REC-1/inspection_ok")]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Inspection (R-INS-1..10)
+
+
+@dataclass(frozen=True)
+class TargetDecisionFacts:
+    meeting_on: date | None
+    members_expected: int
+    members_present: int
+    posts: int  # posts of the vacancy the target is considered for
+    recommendation_rank: int | None  # the target's place in the recommendation (1 = first); None: unranked
+
+
+def inspection_target_decision(facts: TargetDecisionFacts) -> list[Finding]:
+    """R-INS-1: targets fixed collectively by a quorate party-group meeting; a reason when not ranked first."""
+    if facts.meeting_on is None or facts.members_expected <= 0:
+        return [_finding("R-INS-1", Level.BLOCK, "R-INS-1/missing")]
+    values = {"expected": facts.members_expected, "present": facts.members_present}
+    if facts.members_present * 3 < 2 * facts.members_expected:
+        return [
+            _finding(
+                "R-INS-1", Level.BLOCK, "R-INS-1/quorum", needed=two_thirds(facts.members_expected), **values
+            )
+        ]
+    findings = [_finding("R-INS-1", Level.OK, "R-INS-1/ok", on=facts.meeting_on.isoformat(), **values)]
+    rank = facts.recommendation_rank
+    if rank is not None and rank <= facts.posts:
+        findings.append(_finding("R-INS-1", Level.OK, "R-INS-1/rank_ok", rank=rank))
+    else:
+        shown = f"第 {rank} 名" if rank is not None else "无名次"
+        findings.append(_finding("R-INS-1", Level.WARN, "R-INS-1/warn", rank=shown, posts=facts.posts))
+    return findings
+
+
+@dataclass(frozen=True)
+class NegativeAnswer:
+    """An explicit answer to one item of the negative list, with who answered."""
+
+    item: str  # a NegativeItem value
+    applies: bool
+    answered_by: str
+    special_post: bool = False  # ⑤ only: the post is one of the special posts the rule exempts
+
+
+@dataclass(frozen=True)
+class SanctionRecord:
+    sanction_type: str  # a SanctionType value
+    effective_on: date
+    rights_restored_on: date | None = None  # 留党察看: the day party rights were restored
+
+
+@dataclass(frozen=True)
+class NegativeListFacts:
+    on_date: date  # the day targets are fixed
+    answers: tuple[NegativeAnswer, ...]
+    assessment_year: int  # 上一年
+    last_year_result: str | None  # AssessmentResult value for assessment_year; None: missing
+    sanctions: tuple[SanctionRecord, ...] = ()
+    promotion: bool = True  # a promotion (提拔), not a lateral move: the longer no-promotion periods apply
+
+
+def sanction_in_effect(
+    sanction_type: str,
+    effective_date: date,
+    on_date: date,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    *,
+    promotion: bool = True,
+) -> bool:
+    """R-INS-9: is the effect period still running on `on_date`? Its last day is in effect, the next is not.
+
+    For 留党察看 pass the day party rights were restored as `effective_date`. An unknown type is treated
+    as in effect: the registry must say what it is before it can be ignored.
+    """
+    if on_date < effective_date:
+        return False
+    if sanction_type not in settings.effect_periods:
+        return True
+    months = settings.effect_periods[sanction_type]
+    if months is None:
+        return True
+    if promotion:
+        months = max(months, settings.no_promotion_periods.get(sanction_type, 0))
+    return on_date <= period_end(effective_date, months)
+
+
+def _record_in_effect(record: SanctionRecord, on_date: date, settings: RuleSettings, promotion: bool) -> bool:
+    if record.sanction_type == SanctionType.PARTY_PROBATION:
+        if record.rights_restored_on is None:  # still on probation
+            return on_date >= record.effective_on
+        return sanction_in_effect(
+            record.sanction_type, record.rights_restored_on, on_date, settings, promotion=promotion
+        )
+    return sanction_in_effect(
+        record.sanction_type, record.effective_on, on_date, settings, promotion=promotion
+    )
+
+
+def _effect_until(record: SanctionRecord, settings: RuleSettings, promotion: bool) -> str:
+    months = settings.effect_periods.get(record.sanction_type)
+    start = record.effective_on
+    if record.sanction_type == SanctionType.PARTY_PROBATION:
+        if record.rights_restored_on is None:
+            return "尚未开始计算（留党察看期间，党员权利未恢复）"
+        start = record.rights_restored_on
+    if months is None:
+        return "长期有效"
+    if promotion:
+        months = max(months, settings.no_promotion_periods.get(record.sanction_type, 0))
+    return f"{months} 个月，至 {period_end(start, months).isoformat()} 止"
+
+
+def _sanction_label(value: str) -> str:
+    return str(SanctionType(value).label) if value in SanctionType.values else value
+
+
+def negative_list(facts: NegativeListFacts, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
+    """R-INS-2 ①–⑦, one finding per item: ③ and ⑥ computed from the registry, the others answered."""
+    answers = {a.item: a for a in facts.answers}
+    findings = []
+    for item in NegativeItem:
+        mark = item.label[0]
+        if item == NegativeItem.ASSESSMENT:
+            findings.append(_last_year_assessment(facts))
+        elif item == NegativeItem.SANCTION:
+            findings += _sanctions(facts, settings)
+        else:
+            answer = answers.get(item)
+            text = item.label[1:]
+            if answer is None or not answer.answered_by.strip():
+                findings.append(_finding("R-INS-2", Level.BLOCK, "R-INS-2/missing", mark=mark, item=text))
+            elif not answer.applies:
+                findings.append(_finding("R-INS-2", Level.OK, "R-INS-2/ok", mark=mark, by=answer.answered_by))
+            elif item == NegativeItem.EMIGRATED and answer.special_post:
+                findings.append(_finding("R-INS-2", Level.OK, "R-INS-2/special_post", by=answer.answered_by))
+            else:
+                findings.append(
+                    _finding(
+                        "R-INS-2", Level.BLOCK, "R-INS-2/block", mark=mark, item=text, by=answer.answered_by
+                    )
+                )
+    return findings
+
+
+def _last_year_assessment(facts: NegativeListFacts) -> Finding:
+    year, grade = facts.assessment_year, facts.last_year_result
+    if grade is None:
+        return _finding("R-INS-2", Level.BLOCK, "R-INS-2/assessment_missing", year=year)
+    if grade in LOW_GRADES:
+        return _finding("R-INS-2", Level.BLOCK, "R-INS-2/assessment_block", year=year, grade=grade)
+    return _finding("R-INS-2", Level.OK, "R-INS-2/assessment_ok", year=year, grade=grade)
+
+
+def _sanctions(facts: NegativeListFacts, settings: RuleSettings) -> list[Finding]:
+    running = [s for s in facts.sanctions if _record_in_effect(s, facts.on_date, settings, facts.promotion)]
+    if not running:
+        return [_finding("R-INS-2", Level.OK, "R-INS-2/sanction_ok")]
+    return [
+        _finding(
+            "R-INS-2",
+            Level.BLOCK,
+            "R-INS-2/sanction_block",
+            kind=_sanction_label(s.sanction_type),
+            effective=s.effective_on.isoformat(),
+            until=_effect_until(s, settings, facts.promotion),
+        )
+        for s in running
+    ]
+
+
+@dataclass(frozen=True)
+class InspectionNotice:
+    """考察预告 (R-INS-4)."""
+
+    published_on: date | None
+    basic_facts: bool  # the target's basic facts are stated
+    team_listed: bool
+    phone: str  # reporting telephone, e.g. 12380
+    scope: str
+
+
+def inspection_start(
+    team: Sequence[str],
+    relatives_of_target: Collection[str],
+    notice: InspectionNotice | None,
+    started_on: date,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> list[Finding]:
+    """R-INS-3 (team of ≥ 2, none related to the target) and R-INS-4 (notice published before), at the start."""
+    return [*inspection_team(team, relatives_of_target, settings), _inspection_notice(notice, started_on)]
+
+
+def inspection_team(
+    team: Sequence[str], relatives_of_target: Collection[str], settings: RuleSettings = DEFAULT_SETTINGS
+) -> list[Finding]:
+    """R-INS-3; a related member must step aside (R-KIN-3)."""
+    related = [m for m in team if m in relatives_of_target]
+    if related:
+        return [_finding("R-INS-3", Level.BLOCK, "R-INS-3/related", names="、".join(related))]
+    if len(team) < settings.min_inspection_team:
+        return [
+            _finding(
+                "R-INS-3", Level.BLOCK, "R-INS-3/size", minimum=settings.min_inspection_team, size=len(team)
+            )
+        ]
+    return [_finding("R-INS-3", Level.OK, "R-INS-3/ok", size=len(team), members="、".join(team))]
+
+
+def _inspection_notice(notice: InspectionNotice | None, started_on: date) -> Finding:
+    if notice is None or notice.published_on is None:
+        return _finding("R-INS-4", Level.BLOCK, "R-INS-4/missing")
+    if notice.published_on > started_on:
+        return _finding(
+            "R-INS-4",
+            Level.BLOCK,
+            "R-INS-4/late",
+            on=notice.published_on.isoformat(),
+            start=started_on.isoformat(),
+        )
+    missing = [
+        label
+        for label, present in (
+            ("考察对象基本情况", notice.basic_facts),
+            ("考察组成员", notice.team_listed),
+            ("监督举报电话", bool(notice.phone.strip())),
+            ("发布范围", bool(notice.scope.strip())),
+        )
+        if not present
+    ]
+    if missing:
+        return _finding("R-INS-4", Level.BLOCK, "R-INS-4/content", missing="、".join(missing))
+    return _finding("R-INS-4", Level.OK, "R-INS-4/ok", on=notice.published_on.isoformat())
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """民主测评 (incl. political quality) and solicited opinions (R-INS-5)."""
+
+    expected: int
+    actual: int
+    counts: Mapping[str, int]  # rating → ballots
+    opinions_recorded: bool
+
+
+@dataclass(frozen=True)
+class DossierAudit:
+    """干部人事档案任前审核 (R-INS-6)."""
+
+    checked: frozenset[str]  # DossierItem values checked
+    unresolved_discrepancies: int
+    reviewer: str
+    form_attached: bool  # 《干部人事档案任前审核登记表》
+
+
+@dataclass(frozen=True)
+class InspectionFacts:
+    appraisal: Appraisal | None
+    dossier: DossierAudit | None
+    discipline_opinion_on: date | None
+    discipline_conclusion: str
+    material_attached: bool
+    personal_matters_checked: bool
+    unresolved_complaints: int
+
+
+def inspection_complete(facts: InspectionFacts) -> list[Finding]:
+    """R-INS-5..8 and R-INS-10: what must be on file before the candidate goes to the decision."""
+    return [
+        _appraisal(facts.appraisal),
+        _dossier(facts.dossier),
+        _discipline_opinion(facts),
+        _finding("R-INS-8", Level.OK, "R-INS-8/ok")
+        if facts.material_attached
+        else _finding("R-INS-8", Level.BLOCK, "R-INS-8/block"),
+        _personal_matters(facts),
+    ]
+
+
+def _appraisal(appraisal: Appraisal | None) -> Finding:
+    if (
+        appraisal is None
+        or appraisal.expected <= 0
+        or not 0 < appraisal.actual <= appraisal.expected
+        or not appraisal.counts
+        or not appraisal.opinions_recorded
+    ):
+        return _finding("R-INS-5", Level.BLOCK, "R-INS-5/block")
+    total = sum(appraisal.counts.values())
+    if total > appraisal.actual:
+        return _finding("R-INS-5", Level.BLOCK, "R-INS-5/count", total=total, actual=appraisal.actual)
+    return _finding("R-INS-5", Level.OK, "R-INS-5/ok", expected=appraisal.expected, actual=appraisal.actual)
+
+
+def _dossier(audit: DossierAudit | None) -> Finding:
+    if audit is None:
+        return _finding("R-INS-6", Level.BLOCK, "R-INS-6/block", missing="尚未审核")
+    missing = [f"{item.label}未核对" for item in DossierItem if item not in audit.checked]
+    if audit.unresolved_discrepancies:
+        missing.append(f"{audit.unresolved_discrepancies} 处不一致未处理")
+    if not audit.reviewer.strip():
+        missing.append("未写明审核人")
+    if not audit.form_attached:
+        missing.append("未上传《干部人事档案任前审核登记表》")
+    if missing:
+        return _finding("R-INS-6", Level.BLOCK, "R-INS-6/block", missing="；".join(missing))
+    return _finding("R-INS-6", Level.OK, "R-INS-6/ok", reviewer=audit.reviewer)
+
+
+def _discipline_opinion(facts: InspectionFacts) -> Finding:
+    if facts.discipline_opinion_on is None or not facts.discipline_conclusion.strip():
+        return _finding("R-INS-7", Level.BLOCK, "R-INS-7/block")
+    return _finding(
+        "R-INS-7",
+        Level.OK,
+        "R-INS-7/ok",
+        on=facts.discipline_opinion_on.isoformat(),
+        conclusion=facts.discipline_conclusion,
+    )
+
+
+def _personal_matters(facts: InspectionFacts) -> Finding:
+    if not facts.personal_matters_checked:
+        return _finding("R-INS-10", Level.BLOCK, "R-INS-10/unchecked")
+    if facts.unresolved_complaints:
+        return _finding("R-INS-10", Level.BLOCK, "R-INS-10/complaints", count=facts.unresolved_complaints)
+    return _finding("R-INS-10", Level.OK, "R-INS-10/ok")
