@@ -25,8 +25,11 @@ from selection.models import (
     PostHolding,
     Quota,
     SelectionCase,
+    SignOff,
     VoteChoice,
+    meeting_agenda,
 )
+from selection.models.ballot import result_digest
 from selection.models.post import Rank
 from selection.rules import Finding, Level, Stage
 from selection.workdays import WorkdayCalendar, YearSchedule
@@ -454,11 +457,15 @@ class Tally:
 def decision_facts(meeting: Meeting, candidates: list[Candidate]) -> rules.DecisionFacts:
     members, present, names = _meeting_people(meeting)
     votes = list(meeting.open_votes.order_by("cast_at", "pk"))
+    # A secret ballot counts alongside the open votes; it never says who cast it.
+    secret = Counter(meeting.secret_ballots.values_list("candidate_id", "choice"))
     recusals = list(meeting.recusals.all())
     tallies = []
     for candidate in candidates:
         mine = [v for v in votes if v.candidate_id == candidate.pk]
         counts = Counter(v.choice for v in mine)
+        for choice in VoteChoice.values:
+            counts[choice] += secret[(candidate.pk, choice)]
         recused = frozenset(names.get(r.member_id, "") for r in recusals if r.candidate_id == candidate.pk)
         must = frozenset(
             _names(
@@ -549,10 +556,23 @@ def before_meeting(case: SelectionCase) -> list[Finding]:
 
 
 def votes_complete(meeting: Meeting) -> list[Finding]:
-    """R-DEC-3 and R-DEC-6 when voting closes: every present, non-recused member voted; the chair last."""
-    candidates = _on_agenda(meeting)
+    """R-DEC-3 and R-DEC-6 when voting closes: every present, non-recused member voted; the chair last;
+    a secret meeting holds exactly one ballot per recorded participation."""
+    candidates = meeting_agenda(meeting)
     facts = decision_facts(meeting, candidates)
     found = []
+    participations = Counter(meeting.secret_participations.values_list("candidate_id", flat=True))
+    ballots = Counter(meeting.secret_ballots.values_list("candidate_id", flat=True))
+    for candidate in candidates:
+        if participations[candidate.pk] != ballots[candidate.pk]:
+            found.append(
+                Finding(
+                    "R-DEC-3",
+                    Level.BLOCK,
+                    f"R-DEC-3：{candidate.cadre.name}的无记名选票 {ballots[candidate.pk]} 张与投票人数 "
+                    f"{participations[candidate.pk]} 人不符，请联系系统管理员核查。",
+                )
+            )
     for tally in facts.candidates:
         found += [
             f
@@ -563,8 +583,9 @@ def votes_complete(meeting: Meeting) -> list[Finding]:
 
 
 def tally(meeting: Meeting) -> dict[int, Tally]:
-    """R-DEC-5: approved only when agree > N/2 of all members who should attend."""
-    candidates = _on_agenda(meeting)
+    """R-DEC-5: approved only when agree > N/2 of all members who should attend. Open votes and secret
+    ballots alike; recused members are listed as 回避 and stay in N unless the settings say otherwise."""
+    candidates = meeting_agenda(meeting)
     facts = decision_facts(meeting, candidates)
     settings = settings_for(meeting.case.organization)
     out = {}
@@ -613,6 +634,42 @@ def decision(case: SelectionCase, published_on: date | None, scope: str, channel
     if decided is None:
         return [Finding("R-DEC-1", Level.BLOCK, "R-DEC-1：尚无党组会议表决结果，请先召开党组会议讨论决定。")]
     found = [Finding("R-DEC-1", Level.OK, f"R-DEC-1：党组已于 {decided:%Y年%-m月%-d日} 集体讨论决定。")]
+    # 签字确认: every present member has signed the tally as it computes now; a changed tally voids them.
+    for meeting in case.meetings.filter(phase=Meeting.Phase.CLOSED).order_by("held_on", "pk"):
+        digest = result_digest(meeting, {k: t.as_dict() for k, t in tally(meeting).items()})
+        present = dict(meeting.attendance.filter(present=True).values_list("member_id", "member__full_name"))
+        signatures = dict(SignOff.objects.filter(meeting=meeting).values_list("member_id", "tally_sha256"))
+        signed = set(
+            SignOff.objects.filter(meeting=meeting, tally_sha256=digest).values_list("member_id", flat=True)
+        )
+        missing = [name for pk, name in present.items() if pk not in signed]
+        stale = [name for pk, name in present.items() if pk in signatures and pk not in signed]
+        when = f"{meeting.held_on:%Y年%-m月%-d日}"
+        if stale:
+            found.append(
+                Finding(
+                    "R-DEC-1",
+                    Level.BLOCK,
+                    f"R-DEC-1：{when}党组会议的表决结果与签字时不一致，{'、'.join(stale)}的签字已失效，"
+                    "请核查表决记录后重新签字确认。",
+                )
+            )
+        elif missing:
+            found.append(
+                Finding(
+                    "R-DEC-1",
+                    Level.BLOCK,
+                    f"R-DEC-1：{when}党组会议的表决结果尚待出席成员签字确认：{'、'.join(missing)}。",
+                )
+            )
+        else:
+            found.append(
+                Finding(
+                    "R-DEC-1",
+                    Level.OK,
+                    f"R-DEC-1：{when}党组会议的表决结果已经 {len(present)} 名出席成员签字确认。",
+                )
+            )
     chosen = approved(case)
     if not chosen:
         found.append(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, home, interchange, record, registry
+from .views import cases, documents, home, interchange, record, registry, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -10,4 +10,5 @@ urlpatterns = [
     *documents.urlpatterns,
     *cases.urlpatterns,
     *record.urlpatterns,
+    *voting.urlpatterns,
 ]

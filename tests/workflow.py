@@ -22,6 +22,7 @@ from .factories import (
 )
 
 TODAY = date(2026, 11, 26)  # tests pin the clock here (time_machine): 2026 is covered by chinese_calendar
+TEST_PASSWORD = "pw-for-tests"  # UserFactory's
 MEMBER_NAMES = ["王建国", "李红梅", "张卫东", "陈志强", "刘芳", "周明", "吴晓东"]
 
 
@@ -203,6 +204,14 @@ def vote_all(world: World, meeting, choice: str = "agree") -> None:
             svc.cast_open_vote(meeting, candidate, by=member, choice=choice)
 
 
+def sign_all(meeting) -> None:
+    """签字确认: every present member confirms the closed meeting's tally (the notice waits for it)."""
+    from selection.services import voting
+
+    for attendance in meeting.attendance.filter(present=True).select_related("member"):
+        voting.sign_off(meeting, by=attendance.member, password=TEST_PASSWORD)
+
+
 def to_notice(world: World) -> SelectionCase:
     to_decision(world)
     meeting = svc.convene_meeting(
@@ -216,6 +225,7 @@ def to_notice(world: World) -> SelectionCase:
     )
     vote_all(world, meeting)
     svc.close_meeting(meeting, by=world.secretary)
+    sign_all(meeting)
     world.case = svc.publish_notice(
         world.case,
         by=world.hr,

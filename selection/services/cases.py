@@ -31,6 +31,13 @@ from selection.models import (
     Vacancy,
     VoteChoice,
 )
+from selection.models.ballot import (
+    AgendaItem,
+    SecretBallot,
+    meeting_agenda,
+    result_digest,
+    touch_participation,
+)
 from selection.permissions import assign_inspection_duty, assign_meeting_participants
 
 from .base import ServiceError, Step, as_actor, check_findings, lock_case, record_event, run_case_step
@@ -447,8 +454,11 @@ def cast_open_vote(meeting: Meeting, candidate: Candidate, *, by, choice: str) -
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.phase != Meeting.Phase.VOTING:
             raise ServiceError("表决尚未开始或已经结束。")
+        if meeting.method == Meeting.Method.SECRET:
+            # A named vote in a secret meeting would break its secrecy (DESIGN.md "Votes and ballots").
+            raise ServiceError("本次会议采用无记名投票，请在投票页面投票，不能记名表决。")
         candidate = Candidate.objects.select_related("cadre").get(pk=candidate.pk)
-        if candidate.case_id != meeting.case_id or candidate.status != CandidateStatus.PROPOSED:
+        if candidate.pk not in {c.pk for c in meeting_agenda(meeting)}:
             raise ServiceError("该人选不在本次会议的表决事项中。")
         check_findings(gates.vote_allowed(meeting, candidate, actor.user), None)
         try:
@@ -471,20 +481,34 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
             raise ServiceError("表决尚未开始或已经结束。")
         findings = gates.votes_complete(meeting)
         check_findings(findings, None)
+        # Fix the agenda so the closed meeting's tally can be recomputed (and its signatures checked).
+        AgendaItem.objects.bulk_create(
+            [AgendaItem(meeting=meeting, candidate=c) for c in meeting_agenda(meeting)], ignore_conflicts=True
+        )
         tallies = gates.tally(meeting)
         for candidate_id, tally in tallies.items():
             candidate = Candidate.objects.select_for_update().get(pk=candidate_id)
+            if tally.outcome == "defer" and candidate.status == CandidateStatus.DEFERRED:
+                continue  # deferred again on reconsideration: the stored outcome stands (R-DEC-7)
             getattr(candidate, tally.outcome)()
             candidate.save()
         meeting.phase = Meeting.Phase.CLOSED
         meeting.save(update_fields=["phase"])
+        # Secret ballots: rewrite the box in random order so nothing physical keeps the casting order.
+        SecretBallot.objects.filter(meeting=meeting).remix()
+        touch_participation(meeting.secret_participations.all())
+        as_dicts = {k: t.as_dict() for k, t in tallies.items()}
         record_event(
             case,
             by=actor,
             action="close_meeting",
             summary="表决结束：" + "；".join(f"{t.name}{t.outcome_label}" for t in tallies.values()),
             findings=findings,
-            payload={"tallies": {str(k): t.as_dict() for k, t in tallies.items()}},
+            payload={
+                "method": meeting.method,
+                "tallies": {str(k): v for k, v in as_dicts.items()},
+                "tally_sha256": result_digest(meeting, as_dicts),
+            },
         )
     return meeting
 

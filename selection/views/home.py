@@ -7,10 +7,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import voting
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """我的待办: what the user has to do next. Later work fills the list."""
-    return render(request, "selection/home.html", {"pending": []})
+    pending: list = [*voting.pending_items(request.user)]
+    return render(request, "selection/home.html", {"pending": pending})
 
 
 @require_GET
