@@ -45,9 +45,17 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(organization_id=user.organization_id)
 
     def for_list(self) -> "CaseQuerySet":
-        return self.select_related("organization", "created_by").annotate(
-            vacancy_count=models.Count("vacancies", distinct=True),
-            candidate_count=models.Count("candidates", distinct=True),
+        """What a list row shows, in a fixed number of queries (the annotation drops Meta.ordering)."""
+        return (
+            self.select_related("organization", "created_by")
+            .prefetch_related(
+                models.Prefetch("vacancies", queryset=Vacancy.objects.select_related("post__department"))
+            )
+            .annotate(
+                vacancy_count=models.Count("vacancies", distinct=True),
+                candidate_count=models.Count("candidates", distinct=True),
+            )
+            .order_by("-created_at", "-pk")
         )
 
 

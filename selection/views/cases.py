@@ -62,7 +62,6 @@ from ..models import (
     Recusal,
     RoundResult,
     SelectionCase,
-    Vacancy,
 )
 from ..models.post import Rank
 from ..permissions import Action, can, can_record_inspection, get_case_for, require
@@ -211,12 +210,7 @@ def _ask_justifications(
 def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     form = CaseFilterForm(request.GET or None)
-    cases = form.filter(
-        SelectionCase.objects.visible_to(request.user)
-        .for_list()
-        .prefetch_related(Prefetch("vacancies", queryset=Vacancy.objects.select_related("post__department")))
-        .order_by("-created_at", "-pk")  # Meta.ordering does not apply to the annotated (grouped) query
-    )
+    cases = form.filter(SelectionCase.objects.visible_to(request.user).for_list())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.badge = STATUS_BADGE[case.status]
