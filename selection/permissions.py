@@ -134,25 +134,6 @@ def get_case_for(user, pk: int, action: Action = Action.VIEW_CASES, *, queryset=
     return case
 
 
-def get_candidate_for(user, case_pk: int, pk: int):
-    """A candidate of a case the user may see, or of whose inspection team they are: 404 otherwise."""
-    from .models import Candidate
-
-    candidate = (
-        Candidate.objects.select_related("case__organization", "cadre", "vacancy__post__department")
-        .filter(case_id=case_pk, pk=pk)
-        .first()
-    )
-    if candidate is None:
-        raise Http404("没有找到该人选。")
-    visible = can(user, Action.VIEW_CASES) and (
-        user.is_superuser or candidate.case.organization_id == user.organization_id
-    )
-    if not visible and not user.has_perm("selection.inspect_candidate", candidate):
-        raise Http404("没有找到该人选。")
-    return candidate
-
-
 def can_record_inspection(user, candidate) -> bool:
     """HR records every inspection; an inspection team member only that of the candidates assigned to them."""
     return can(user, Action.MANAGE_CASES) or user.has_perm("selection.inspect_candidate", candidate)
