@@ -155,6 +155,9 @@ def seed_demo() -> list[DemoAccount]:
     orgs = seed_organizations()
     accounts = seed_accounts(orgs)
     seed_registry(orgs)
+    from .demo_cases import seed_cases  # here: demo_cases builds on this module's constants
+
+    seed_cases()
     return accounts
 
 
