@@ -224,7 +224,7 @@ def test_case_record_page_lists_every_event_with_its_hashes(client, world, audit
         assert f'title="{stored.hash}"' in html  # the full hash on hover
         assert stored.summary in html
     assert f'title="{events[0].prev_hash}"' in html
-    assert "motion → recommendation" in html
+    assert "动议 → 民主推荐" in html
     assert "核验结果：✓ 共 6 条记录，链条完整，未发现篡改。" in html
 
 

@@ -16,7 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from ..models import Candidate, Document, RecordEvent, SelectionCase, verify_chain
+from ..models import (
+    Candidate,
+    CandidateStatus,
+    CaseStatus,
+    Document,
+    RecordEvent,
+    SelectionCase,
+    verify_chain,
+)
 from ..models.record import ChainCheck
 from ..permissions import Action, get_case_for, require
 from ..services.base import Actor, ServiceError
@@ -154,6 +162,15 @@ class EventRow:
     justification: list[dict]
     attachments: list[dict]
     broken: bool
+    transition: str
+
+
+def _transition(event: RecordEvent) -> str:
+    """从→到 in Chinese: candidate states for a candidate's event, case states otherwise."""
+    if not (event.from_state or event.to_state):
+        return ""
+    labels = dict(CandidateStatus.choices if event.candidate_id else CaseStatus.choices)
+    return f"{labels.get(event.from_state, event.from_state) or '—'} → {labels.get(event.to_state, event.to_state) or '—'}"
 
 
 def _justifications(value) -> list[dict]:
@@ -205,6 +222,7 @@ def record_case(request: HttpRequest, pk: int) -> HttpResponse:
             justification=_justifications(event.justification) if event.justification else [],
             attachments=event.attachments if isinstance(event.attachments, list) else [],
             broken=event.seq == broken_seq,
+            transition=_transition(event),
         )
         for event in case.events.all()
     ]
