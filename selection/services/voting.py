@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import authenticate
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
 from selection import gates, rules
@@ -370,13 +370,10 @@ def receipt_hash(receipt: str) -> str:
     return hashlib.sha256(normalise_code(receipt).encode()).hexdigest()
 
 
-def _lock_box(box: BallotBox, *, shared: bool = False) -> BallotBox:
-    """Casting takes a shared lock (ballots go in side by side); closing an exclusive one, so it waits for
-    ballots in flight and ballots after it see the box closed. SQLite serialises writers anyway."""
-    if shared and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {BallotBox._meta.db_table} WHERE id = %s FOR SHARE", [box.pk])
-        return BallotBox.objects.select_related("case").get(pk=box.pk)
+def _lock_box(box: BallotBox) -> BallotBox:
+    """Casting and closing take the same row lock, so they queue in arrival order: a ballot either goes in
+    before the close (and is counted) or after it (and is refused). A shared lock for casting would let a
+    steady stream of ballots starve the close in PostgreSQL."""
     return BallotBox.objects.select_for_update().select_related("case").get(pk=box.pk)
 
 
@@ -555,7 +552,7 @@ def cast_staff_ballot(box: BallotBox, *, choices: dict, user=None, code: str = "
     if (user is None) == (not code):
         raise ServiceError("请登录或输入投票码后投票。")
     with transaction.atomic():
-        box = _lock_box(box, shared=True)
+        box = _lock_box(box)
         if box.phase != BallotBox.Phase.OPEN:
             raise ServiceError(BOX_NOT_OPEN)
         content = _validate_choices(box, choices)
