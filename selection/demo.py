@@ -816,13 +816,15 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
             }
             for h in person.holdings
         ]
-        _sync(
-            cadre.holdings.all(),
-            PostHolding,
-            holding_rows,
-            ["post", "started_on", "ended_on", "probation_ends_on", "probation_result"],
-            cadre=cadre,
-        )
+        # A demo case may have appointed this cadre since: their post history is then the case's to keep.
+        if not cadre.candidacies.filter(appointment__isnull=False).exists():
+            _sync(
+                cadre.holdings.all(),
+                PostHolding,
+                holding_rows,
+                ["post", "started_on", "ended_on", "probation_ends_on", "probation_result"],
+                cadre=cadre,
+            )
         _sync(
             cadre.education.all(),
             EducationRecord,
