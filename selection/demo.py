@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import models, transaction
 from stdnum.cn import ric
@@ -131,6 +132,8 @@ def seed_organizations() -> dict[str, Organization]:
 def seed_accounts(orgs: dict[str, Organization]) -> list[DemoAccount]:
     accounts = PARTY_GROUP + OFFICERS + staff_accounts()
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_GROUP_NAMES}
+    # One hash for every demo account: hashing is deliberately slow, and these passwords are public anyway.
+    demo_hash = make_password(DEMO_PASSWORD)
     for account in accounts:
         user, created = User.objects.update_or_create(
             username=account.username,
@@ -143,7 +146,7 @@ def seed_accounts(orgs: dict[str, Organization]) -> list[DemoAccount]:
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_hash
             user.save(update_fields=["password"])
         user.groups.set([groups[role.group_name] for role in account.roles])
     return accounts
