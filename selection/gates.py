@@ -183,8 +183,16 @@ def best_rank(candidate: Candidate) -> int | None:
     return min(ranks) if ranks else None
 
 
+def inspection_of(candidate: Candidate) -> Inspection:
+    """The candidate's inspection record, or an unsaved empty one: reading a page never writes."""
+    try:
+        return candidate.inspection
+    except Inspection.DoesNotExist:
+        return Inspection(candidate=candidate)
+
+
 def negative_list(candidate: Candidate, on: date) -> list[Finding]:
-    inspection = Inspection.objects.filter(candidate=candidate).first()
+    inspection = inspection_of(candidate)
     answers = []
     for item, answer in ((inspection.negative_list if inspection else {}) or {}).items():
         answers.append(
@@ -348,8 +356,8 @@ def inspection_facts(candidate: Candidate, inspection: Inspection) -> rules.Insp
 
 def candidate_inspection(candidate: Candidate) -> list[Finding]:
     """Everything on file for one target before the decision."""
-    inspection, _ = Inspection.objects.get_or_create(candidate=candidate)
-    team = list(inspection.team.all())
+    inspection = inspection_of(candidate)
+    team = list(inspection.team.all()) if inspection.pk else []
     notice = None
     if inspection.notice_published_on:
         notice = rules.InspectionNotice(
@@ -502,12 +510,6 @@ def decision_facts(meeting: Meeting, candidates: list[Candidate]) -> rules.Decis
         if first and all(i and i.pre_review_on for i in pre_review)
         else None,
         pre_review_reply=first.pre_review_reply if first else "",
-    )
-
-
-def _on_agenda(meeting: Meeting) -> list[Candidate]:
-    return list(
-        meeting.case.candidates.filter(status=CandidateStatus.PROPOSED).select_related("cadre", "inspection")
     )
 
 

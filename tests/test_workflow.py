@@ -587,3 +587,27 @@ def test_no_exceptional_promotion_within_a_year_of_the_last_promotion_R_EXC_4(wo
         )
     assert "R-EXC-4" in refused_rules(excinfo)
     assert "R-EXC-4：陈晓明：" in excinfo.value.message
+
+
+def test_submitting_freezes_each_approval_form_as_an_official_copy_in_the_record_R_DEC_4(world):
+    case = to_decision(world)
+    copy = case.documents.get(kind="approval_form", candidate=world.candidates[0])
+    assert copy.official_copy and copy.intact
+    with copy.file.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    event = case.events.get(action="store_official_copy")
+    assert event.attachments[0]["sha256"] == copy.sha256
+
+
+def test_opinions_entered_by_hr_are_saved_all_or_none_as_one_event(world):
+    to_decision(world)
+    meeting = _meeting(world)
+    target = world.candidates[0]
+    chair_first = [(target, world.secretary, "agree"), (target, world.members[1], "agree")]
+    with pytest.raises(ServiceError, match="均未保存"):
+        svc.record_open_votes(meeting, chair_first, by=world.hr)
+    assert meeting.open_votes.count() == 0
+    entries = [(target, m, "agree") for m in world.members[1:]] + [(target, world.secretary, "agree")]
+    assert svc.record_open_votes(meeting, entries, by=world.hr) == 7
+    event = world.case.events.get(action="record_open_votes")
+    assert event.actor == world.hr and len(event.payload["votes"]) == 7

@@ -192,7 +192,6 @@ def to_decision(world: World) -> SelectionCase:
     to_inspection(world)
     complete_inspection(world, world.candidates[0])
     world.case = svc.submit_for_decision(world.case, by=world.hr)
-    attach(world, world.candidates[0], Document.Kind.APPROVAL_FORM)
     return world.case
 
 

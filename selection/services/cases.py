@@ -17,6 +17,7 @@ from selection.models import (
     CandidateStatus,
     CaseStatus,
     Complaint,
+    Document,
     Inspection,
     Meeting,
     OpenVote,
@@ -39,8 +40,9 @@ from selection.models.ballot import (
     touch_participation,
 )
 from selection.permissions import assign_inspection_duty, assign_meeting_participants
+from selection.workdays import CalendarUnavailable
 
-from .base import ServiceError, Step, as_actor, check_findings, lock_case, record_event, run_case_step
+from .base import Actor, ServiceError, Step, as_actor, check_findings, lock_case, record_event, run_case_step
 
 
 def _require_state(case: SelectionCase, *states: str, action: str) -> None:
@@ -371,10 +373,25 @@ def submit_for_decision(
 ) -> SelectionCase:
     """考察 → 讨论决定: every target's inspection record is complete (R-INS-3..10, R-EXC-3, R-ELIG-*)."""
 
+    actor = as_actor(by)
+
     def propose_targets(locked: SelectionCase) -> None:
-        for candidate in locked.candidates.select_for_update().filter(status=CandidateStatus.TARGET):
+        from selection.pdf.adapters import render_approval_form
+        from selection.pdf.official import store_official_copy
+
+        targets = locked.candidates.select_for_update().filter(status=CandidateStatus.TARGET)
+        for candidate in targets.select_related("cadre", "vacancy__post"):
             candidate.propose()
             candidate.save()
+            # R-DEC-4: the form the party group reads is frozen now, its SHA-256 in the record.
+            store_official_copy(
+                locked,
+                kind=Document.Kind.APPROVAL_FORM,
+                title=f"{candidate.cadre.name}干部任免审批表（提交党组会议）",
+                pdf_bytes=render_approval_form(candidate, filled_by=actor.name),
+                by=actor,
+                candidate=candidate,
+            )
 
     return run_case_step(
         case,
@@ -471,6 +488,39 @@ def cast_open_vote(meeting: Meeting, candidate: Candidate, *, by, choice: str) -
     return vote
 
 
+def record_open_votes(meeting: Meeting, entries: list[tuple[Candidate, object, str]], *, by) -> int:
+    """HR records the opinions given in the room (oral / show of hands), all or none, as one event.
+
+    Each opinion is cast as the member who gave it, so presence, recusal and the chair-last order are
+    checked exactly as when members vote themselves (R-DEC-3, R-DEC-6)."""
+    actor = as_actor(by)
+    if not entries:
+        raise ServiceError("没有录入任何表决意见。")
+    with transaction.atomic():
+        case = lock_case(meeting.case)
+        for candidate, member, choice in entries:
+            try:
+                cast_open_vote(meeting, candidate, by=Actor(member, actor.ip), choice=choice)
+            except ServiceError as error:
+                raise ServiceError(
+                    f"{member.get_full_name()}对{candidate.cadre.name}的意见未能录入：{error.message}（本次录入的意见均未保存）"
+                ) from error
+        record_event(
+            case,
+            by=actor,
+            action="record_open_votes",
+            summary=f"录入党组会议表决意见 {len(entries)} 条",
+            payload={
+                "meeting": meeting.pk,
+                "votes": [
+                    {"member": m.get_full_name(), "candidate": c.cadre.name, "choice": VoteChoice(ch).label}
+                    for c, m, ch in entries
+                ],
+            },
+        )
+    return len(entries)
+
+
 def close_meeting(meeting: Meeting, *, by) -> Meeting:
     """Close voting and apply the tally: agree > N/2 of all members who should attend (R-DEC-5)."""
     actor = as_actor(by)
@@ -525,7 +575,10 @@ def publish_notice(
     """讨论决定 → 任职前公示, with the end date counted in working days (R-NOT-1/2, R-EXC-5, R-CAL)."""
 
     def create_notice(locked: SelectionCase) -> None:
-        ends_on = gates.notice_end(locked, published_on)
+        try:
+            ends_on = gates.notice_end(locked, published_on)
+        except CalendarUnavailable as exc:  # the gate reports R-CAL-3 first; this is belt and braces
+            raise ServiceError(str(exc)) from exc
         PublicNotice.objects.create(
             case=locked,
             published_on=published_on,

@@ -672,17 +672,11 @@ def case_opinions(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespons
     if not entered:
         messages.warning(request, "没有录入任何表决意见。")
         return redirect(_anchored(case, "stage-decision"))
-    for done, (candidate, member, choice) in enumerate(entered):
-        try:
-            svc.cast_open_vote(meeting, candidate, by=Actor(member), choice=choice)
-        except ServiceError as error:
-            messages.error(
-                request,
-                f"已录入 {done} 条表决意见；{member.get_full_name()}对{candidate.cadre.name}的意见未能录入：{error.message}",
-            )
-            break
-    else:
-        messages.success(request, f"已录入 {len(entered)} 条表决意见。")
+    _perform(
+        request,
+        lambda: svc.record_open_votes(meeting, entered, by=_actor(request)),
+        ok=f"已录入 {len(entered)} 条表决意见。",
+    )
     return redirect(_anchored(case, "stage-decision"))
 
 
