@@ -761,6 +761,29 @@ def notice(
             )
     for candidate in approved(case):
         found += kinship_posting(candidate)
+    found += record_complete(case)
+    return found
+
+
+def record_rows(candidate: Candidate):
+    """The 纪实表 rows of one person (pdf/record_form.py builds them from the case and its record)."""
+    from selection.pdf.record_form import record_form_data
+
+    return record_form_data(candidate).rows
+
+
+def record_complete(case: SelectionCase) -> list[Finding]:
+    """R-REQ-1: the batch closes only when every 纪实表 row is filled or marked 不适用 with a reason.
+
+    The 任职 rows are written by the appointment itself (and checked by R-APP-2/4), so they are left out."""
+    found = []
+    for candidate in approved(case):
+        rows = [
+            rules.RecordRow(f"{candidate.cadre.name}·{row.label}", row.filled, row.not_applicable)
+            for row in record_rows(candidate)
+            if not row.key.startswith("appointment.")
+        ]
+        found += rules.record_completeness(rows)
     return found
 
 

@@ -611,3 +611,26 @@ def test_opinions_entered_by_hr_are_saved_all_or_none_as_one_event(world):
     assert svc.record_open_votes(meeting, entries, by=world.hr) == 7
     event = world.case.events.get(action="record_open_votes")
     assert event.actor == world.hr and len(event.payload["votes"]) == 7
+
+
+def test_a_batch_closes_only_when_every_record_row_is_filled_or_not_applicable_R_REQ_1(world):
+    case = to_notice(world)
+    target = world.candidates[0]
+    target.cadre.family.all().delete()
+    with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), tick=False):
+        appoint = dict(
+            notice_number="安医保党〔2026〕12号",
+            notice_date=date(2026, 12, 3),
+            talk_on=date(2026, 12, 3),
+            talk_by="王建国",
+        )
+        with pytest.raises(TransitionRefused) as excinfo:
+            svc.appoint(case, by=world.hr, **appoint)
+        assert "R-REQ-1" in refused_rules(excinfo)
+        assert "家庭主要成员" in excinfo.value.message
+        with pytest.raises(ServiceError, match="理由"):
+            svc.mark_not_applicable(case, by=world.hr, row="basic.family", reason=" ", candidate=target)
+        svc.mark_not_applicable(
+            case, by=world.hr, row="basic.family", reason="本人未婚，父母均已去世且无子女。", candidate=target
+        )
+        assert svc.appoint(case, by=world.hr, **appoint).status == CaseStatus.APPOINTED

@@ -15,9 +15,11 @@ from .factories import (
     CadreFactory,
     DepartmentFactory,
     EducationRecordFactory,
+    FamilyMemberFactory,
     PostFactory,
     PostHoldingFactory,
     QuotaFactory,
+    ResumeEntryFactory,
     UserFactory,
 )
 
@@ -66,6 +68,8 @@ def build_world(org, hr) -> World:
         for year in (2023, 2024, 2025):
             AnnualAssessmentFactory(cadre=cadre, year=year)
         EducationRecordFactory(cadre=cadre, level=EducationLevel.UNDERGRADUATE)
+        ResumeEntryFactory(cadre=cadre, started_on=date(2008, 7, 1), text="安吉县医疗保障局科员")
+        FamilyMemberFactory(cadre=cadre)
         cadres.append(cadre)
     team = [
         UserFactory(username="team1", full_name="考察员甲", organization=org, roles=[Role.HR]),

@@ -259,7 +259,7 @@ class _Rows:
         return Row(key, label, value, not_applicable=reason)
 
 
-def _basic(cadre, candidate: Candidate, on: date) -> tuple[dict[str, str], Section, str]:
+def _basic(cadre, candidate: Candidate, on: date, row: _Rows) -> tuple[dict[str, str], Section, str]:
     holding = current_holding(cadre, on, candidate)
     full, part = education(cadre, "full_time"), education(cadre, "in_service")
     basic = {
@@ -298,8 +298,8 @@ def _basic(cadre, candidate: Candidate, on: date) -> tuple[dict[str, str], Secti
         ),
     )
     rows = (
-        Row("basic.resume", "简历", "\n".join(cadre.resume_lines())),
-        Row("basic.family", "家庭主要成员", family),
+        row("basic.resume", "简历", "\n".join(cadre.resume_lines())),
+        row("basic.family", "家庭主要成员", family),
     )
     photo = ""
     if cadre.photo:
@@ -606,7 +606,7 @@ def record_form_data(
     on = next((m.held_on for m in reversed(meetings)), None) or date.today()
     row = _Rows(not_applicable_reasons(events, candidate))
     tallies = [t for m in meetings for t in tallies_for(m, [candidate])]
-    basic, basic_section, photo = _basic(cadre, candidate, on)
+    basic, basic_section, photo = _basic(cadre, candidate, on, row)
     sections = (
         basic_section,
         _motion(case, candidate, row, events),

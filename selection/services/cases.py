@@ -744,6 +744,31 @@ def appoint(
     )
 
 
+def mark_not_applicable(
+    case: SelectionCase, *, by, row: str, reason: str, candidate: Candidate | None = None
+) -> None:
+    """Record why a 纪实表 row does not apply (R-REQ-1), for one person or the whole batch."""
+    actor = as_actor(by)
+    if not reason.strip():
+        raise ServiceError("R-REQ-1：请填写“不适用”的理由。")
+    with transaction.atomic():
+        case = lock_case(case)
+        if candidate is not None and candidate.case_id != case.pk:
+            raise ServiceError("该人选不属于本批次。")
+        sample = candidate or case.candidates.first()
+        rows = {r.key: r for r in gates.record_rows(sample)} if sample else {}
+        if row not in rows:
+            raise ServiceError("纪实表中没有这一栏。")
+        record_event(
+            case,
+            by=actor,
+            action="mark_not_applicable",
+            candidate=candidate,
+            summary=f"纪实表“{rows[row].label}”栏不适用：{reason.strip()}",
+            payload={"row": row, "reason": reason.strip()},
+        )
+
+
 # ---- 终止、退出 -------------------------------------------------------------------------------------
 
 
