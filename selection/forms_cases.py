@@ -665,3 +665,28 @@ class AppointForm(StyledForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
+
+
+class MeetingSkipForm(forms.Form):
+    """R-REC-4: all three conditions affirmed, with a reason, to skip the meeting round."""
+
+    small_unit = forms.BooleanField(label="单位人数较少", required=False)
+    same_scope = forms.BooleanField(
+        label="参加会议推荐人员范围与谈话调研推荐人员范围基本相同", required=False
+    )
+    concentrated = forms.BooleanField(label="谈话调研推荐意见集中", required=False)
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class NotApplicableForm(forms.Form):
+    """R-REQ-1: why a 纪实表 row does not apply to this person."""
+
+    row = forms.ChoiceField(label="纪实表栏目")
+    reason = forms.CharField(label="不适用的理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["row"].choices = [(r.key, r.label) for r in rows]

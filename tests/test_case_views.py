@@ -545,3 +545,58 @@ def test_the_notice_end_date_follows_the_chosen_day_in_working_days(client, worl
     response = client.get(url, {"published_on": "2031-03-03"})  # a year no calendar covers (R-CAL-3)
     assert "finding-block" in response.text
     assert client.get(url, {"published_on": "not-a-date"}).status_code == 200
+
+
+def test_hr_affirms_skipping_the_meeting_round_and_the_gate_then_asks_only_for_a_justification_R_REC_4(
+    client, world
+):
+    case = workflow.to_recommendation(world)
+    vacancy = case.vacancies.get()
+    svc.record_round(
+        case,
+        by=world.hr,
+        kind="conversation",
+        held_on=date(2026, 11, 26),
+        expected=12,
+        actual=12,
+        valid_ballots=12,
+        scope="中层以上干部",
+        results=[(vacancy, c, v) for c, v in zip(world.cadres, [10, 1, 1], strict=True)],
+    )
+    client.force_login(world.hr)
+    assert "不再进行会议推荐" in client.get(case_url(case)).text
+    response = client.post(
+        reverse("case_meeting_skip", args=[case.pk]),
+        {
+            "small_unit": "on",
+            "same_scope": "on",
+            "concentrated": "on",
+            "reason": "全局仅 12 人，谈话推荐意见高度集中。",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.meeting_skip["reason"].startswith("全局仅 12 人")
+    from selection import gates
+
+    levels = {f.level for f in gates.recommendation(case) if f.rule == "R-REC-4"}
+    assert levels == {"warn"}
+
+
+def test_hr_marks_an_empty_record_row_not_applicable_on_the_candidate_page_R_REQ_1(client, world):
+    case = workflow.to_decision(world)
+    target = world.candidates[0]
+    target.cadre.family.all().delete()
+    client.force_login(world.hr)
+    page = client.get(candidate_url(target))
+    assert "纪实表空白栏目" in page.text and "家庭主要成员" in page.text
+    empty_reason = client.post(
+        reverse("candidate_not_applicable", args=[case.pk, target.pk]), {"row": "basic.family", "reason": ""}
+    )
+    assert empty_reason.status_code == 200 and not case.events.filter(action="mark_not_applicable").exists()
+    client.post(
+        reverse("candidate_not_applicable", args=[case.pk, target.pk]),
+        {"row": "basic.family", "reason": "父母均已去世，本人未婚无子女。"},
+    )
+    assert case.events.filter(action="mark_not_applicable").get().payload["row"] == "basic.family"
+    assert 'value="basic.family"' not in client.get(candidate_url(target)).text

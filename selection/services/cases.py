@@ -226,6 +226,34 @@ def record_round(
     return round_
 
 
+def record_meeting_skip(
+    case: SelectionCase, *, by, small_unit: bool, same_scope: bool, concentrated: bool, reason: str
+) -> SelectionCase:
+    """Affirm why the meeting round is not held (R-REC-4); the gate still asks for a justification."""
+    actor = as_actor(by)
+    with transaction.atomic():
+        case = lock_case(case)
+        _require_state(case, CaseStatus.RECOMMENDATION, action="说明不再进行会议推荐")
+        if case.rounds.filter(kind=RecommendationRound.Kind.MEETING).exists():
+            raise ServiceError("已进行会议推荐，无需说明。")
+        old = case.meeting_skip
+        case.meeting_skip = {
+            "small_unit": bool(small_unit),
+            "same_scope": bool(same_scope),
+            "concentrated": bool(concentrated),
+            "reason": reason.strip(),
+        }
+        case.save(update_fields=["meeting_skip", "updated_at"])
+        record_event(
+            case,
+            by=actor,
+            action="record_meeting_skip",
+            summary="说明不再进行会议推荐的情形",
+            payload={"old": old, "new": case.meeting_skip},
+        )
+    return case
+
+
 def fix_targets(
     case: SelectionCase,
     *,

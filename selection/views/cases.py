@@ -34,9 +34,11 @@ from ..forms_cases import (
     HealthForm,
     InspectionForm,
     MeetingForm,
+    MeetingSkipForm,
     MotionForm,
     NegativeListForm,
     NominateForm,
+    NotApplicableForm,
     NoticeForm,
     OpinionsForm,
     RoundForm,
@@ -58,6 +60,7 @@ from ..models import (
     OpenVote,
     PostHolding,
     Quota,
+    RecommendationRound,
     RecordEvent,
     Recusal,
     RoundResult,
@@ -507,6 +510,8 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         if status == CaseStatus.RECOMMENDATION:
             nominated = [c for c in candidates if c.status == CandidateStatus.NOMINATED]
             forms["round_form"] = RoundForm(candidates=nominated)
+            if not any(r.kind == RecommendationRound.Kind.MEETING for r in rounds):
+                forms["skip_form"] = MeetingSkipForm(initial=case.meeting_skip or None)
             if target_decision is None:
                 forms["targets_form"] = TargetsForm(
                     case=case, group_size=party_group_of(case.organization).count()
@@ -630,6 +635,21 @@ def case_targets(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if refused is not None:
         return _ask_justifications(request, case, refused)
+    return redirect(_anchored(case, "stage-recommendation"))
+
+
+@require_POST
+def case_meeting_skip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Why the meeting round is not held (R-REC-4)."""
+    case = get_case_for(request.user, pk, Action.MANAGE_CASES, queryset=_case_queryset())
+    form = MeetingSkipForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, "skip_form", form)
+    _perform(
+        request,
+        lambda: svc.record_meeting_skip(case, by=_actor(request), **form.service_kwargs()),
+        ok="已记录不再进行会议推荐的情形和理由。",
+    )
     return redirect(_anchored(case, "stage-recommendation"))
 
 
@@ -844,6 +864,10 @@ def _candidate_page(
         forms = {f"{name}_form": CANDIDATE_FORMS[name](None, candidate, manage) for name in sections}
         if manage:
             forms["withdraw_form"] = WithdrawForm()
+            if case.status in (CaseStatus.DECISION, CaseStatus.PUBLIC_NOTICE):
+                empty = [r for r in gates.record_rows(candidate) if not r.filled and not r.not_applicable]
+                if empty:
+                    forms["na_form"] = NotApplicableForm(rows=empty)
         forms.update(bound or {})
     inspection = getattr(candidate, "inspection", None)
     candidate.badge = CANDIDATE_BADGE[candidate.status]
@@ -927,6 +951,29 @@ def candidate_record(request: HttpRequest, pk: int, candidate_pk: int, section: 
 
 
 @require_POST
+def candidate_not_applicable(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
+    """Record why a 纪实表 row does not apply to this person (R-REQ-1)."""
+    case, candidate = _candidate_for(request, pk, candidate_pk)
+    require(request.user, Action.MANAGE_CASES)
+    form = NotApplicableForm(request.POST, rows=gates.record_rows(candidate))
+    if not form.is_valid():
+        messages.error(request, FIX_ERRORS)
+        return _candidate_page(request, case, candidate, {"na_form": form})
+    _perform(
+        request,
+        lambda: svc.mark_not_applicable(
+            case,
+            by=_actor(request),
+            row=form.cleaned_data["row"],
+            reason=form.cleaned_data["reason"],
+            candidate=candidate,
+        ),
+        ok="已记录该栏目不适用的理由。",
+    )
+    return redirect(f"{reverse('candidate_detail', args=[case.pk, candidate.pk])}#record")
+
+
+@require_POST
 def candidate_withdraw(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
     case, candidate = _candidate_for(request, pk, candidate_pk)
     require(request.user, Action.MANAGE_CASES)
@@ -952,6 +999,7 @@ urlpatterns = [
     path("cases/<int:pk>/nominate/", case_nominate, name="case_nominate"),
     path("cases/<int:pk>/rounds/", case_round, name="case_round"),
     path("cases/<int:pk>/targets/", case_targets, name="case_targets"),
+    path("cases/<int:pk>/meeting-skip/", case_meeting_skip, name="case_meeting_skip"),
     path("cases/<int:pk>/meetings/", case_meeting, name="case_meeting"),
     path("cases/<int:pk>/meetings/<int:meeting_pk>/opinions/", case_opinions, name="case_opinions"),
     path("cases/<int:pk>/meetings/<int:meeting_pk>/close/", case_close_meeting, name="case_close_meeting"),
@@ -966,6 +1014,11 @@ urlpatterns = [
     path("cases/<int:pk>/appoint/", case_appoint, name="case_appoint"),
     path("cases/<int:pk>/terminate/", case_terminate, name="case_terminate"),
     path("cases/<int:pk>/candidates/<int:candidate_pk>/", candidate_detail, name="candidate_detail"),
+    path(
+        "cases/<int:pk>/candidates/<int:candidate_pk>/not-applicable/",
+        candidate_not_applicable,
+        name="candidate_not_applicable",
+    ),
     path(
         "cases/<int:pk>/candidates/<int:candidate_pk>/record/<slug:section>/",
         candidate_record,
