@@ -498,6 +498,7 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         "upload_url": _url_if_exists("document_upload", case.pk),
         "download_available": _url_if_exists("document_download", 0) is not None,
         "record_url": _url_if_exists("record_case", case.pk) if can(user, Action.AUDIT) else None,
+        "may_export": manage or can(user, Action.AUDIT),
         "document_kinds": Document.Kind.choices,
         "breadcrumbs": [("选拔任用", reverse("case_list")), (case.title, None)],
     }
