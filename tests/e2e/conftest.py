@@ -5,9 +5,12 @@ screenshot and the page's HTML in test-artifacts/ (ignored by git).
 """
 
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between page
 # actions are still synchronous and safe.
@@ -16,6 +19,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("XUANBA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO_PASSWORD = "pw-for-tests"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# The day tests/workflow.py builds its cases on (TODAY), a Thursday covered by chinese_calendar.
+MORNING = datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI)
 
 
 def pytest_collection_modifyitems(items):
@@ -74,3 +80,50 @@ def login(page, live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return _login
+
+
+@pytest.fixture
+def logout(page, live_server):
+    """Log out through the user menu, as a person would, and land on the login page."""
+
+    def _logout() -> None:
+        page.locator("nav.navbar .dropdown-toggle").click()
+        page.get_by_role("button", name="退出登录").click()
+        page.wait_for_url(f"{live_server.url}/accounts/login/")
+
+    return _logout
+
+
+@pytest.fixture
+def switch_user(login, logout):
+    """The next person at the keyboard: log out, then log in as `username`."""
+
+    def _switch(username: str, password: str = DEMO_PASSWORD) -> None:
+        logout()
+        login(username, password)
+
+    return _switch
+
+
+@pytest.fixture
+def clock():
+    """Pin the server's clock (the live server runs in this process) to 26 November 2026, 9:30 Shanghai.
+
+    The clock keeps ticking so the browser's timeouts still work; `clock.move_to(...)` travels on."""
+    with time_machine.travel(MORNING, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads and generated files go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(org, hr, clock):
+    """A small bureau (tests/workflow.py): seven party-group members (pg0 is the secretary), a vacant
+    科长 post, three eligible cadres and an inspection team; built on the pinned day."""
+    from ..workflow import build_world
+
+    return build_world(org, hr)
