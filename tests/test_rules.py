@@ -565,7 +565,7 @@ def test_non_targeted_recommendation_is_valid_for_one_year():
     assert rules.recommendation_validity(date(2025, 4, 8), date(2026, 4, 8))[0].ok
     expired = rules.recommendation_validity(date(2025, 4, 8), date(2026, 4, 9))[0]
     assert expired.level == Level.BLOCK
-    assert "已于 2026-04-08 期满" in expired.message
+    assert "已于 2026年4月8日 期满" in expired.message
 
 
 def test_targeted_recommendation_is_void_when_the_post_changes():
@@ -700,7 +700,7 @@ def test_sanction_in_its_effect_period_blocks_the_target():
     sanctioned = replace(NEGATIVE, sanctions=(SanctionRecord(SanctionType.DEMERIT, date(2025, 4, 15)),))
     refused = rules.blocking(rules.negative_list(sanctioned))
     assert [f.message for f in refused] == [
-        "R-INS-2⑥：记过（2025-04-15 起）影响期12 个月，至 2026-04-15 止，不得列为考察对象（R-INS-9）。"
+        "R-INS-2⑥：记过（2025年4月15日 起）影响期12 个月，至 2026年4月15日 止，不得列为考察对象（R-INS-9）。"
     ]
     later = replace(sanctioned, on_date=date(2026, 4, 16))
     assert rules.blocking(rules.negative_list(later)) == []
@@ -960,14 +960,14 @@ def test_notice_after_the_decision_with_scope_and_channels():
 def test_notice_across_national_day_2026_lasts_until_october_12():
     """R-NOT-2 / R-CAL-2: the computed end; the user may extend, never shorten."""
     assert only(rules.public_notice(PUBLIC_NOTICE, PACKAGE), "R-NOT-2").message == (
-        "R-NOT-2：公示期至 2026-10-12（5 个工作日）。"
+        "R-NOT-2：公示期至 2026年10月12日（5 个工作日）。"
     )
     shortened = only(
         rules.public_notice(replace(PUBLIC_NOTICE, ends_on=date(2026, 10, 9)), PACKAGE), "R-NOT-2"
     )
     assert shortened.level == Level.BLOCK
     assert shortened.message == (
-        "R-NOT-2：公示期不少于 5 个工作日，自 2026-09-30 起应至少到 2026-10-12，不能提前到 2026-10-09 结束，只能延长。"
+        "R-NOT-2：公示期不少于 5 个工作日，自 2026年9月30日 起应至少到 2026年10月12日，不能提前到 2026年10月9日 结束，只能延长。"
     )
     assert only(
         rules.public_notice(replace(PUBLIC_NOTICE, ends_on=date(2026, 10, 16)), PACKAGE), "R-NOT-2"
@@ -985,7 +985,7 @@ def test_notice_in_an_uncovered_year_is_refused_with_the_calendar_message():
     entered = WorkdayCalendar([YearSchedule(2027, frozenset({date(2027, 1, 1)}), frozenset())])
     assert (
         only(rules.public_notice(late, entered), "R-NOT-2").message
-        == "R-NOT-2：公示期至 2027-01-05（5 个工作日）。"
+        == "R-NOT-2：公示期至 2027年1月5日（5 个工作日）。"
     )
 
 
@@ -1018,7 +1018,7 @@ def test_appointment_only_after_the_notice_has_ended():
     """R-APP-1: on the notice's last day it is too early; the next day it is allowed."""
     assert all(f.ok for f in rules.appointment(APPOINTMENT))
     early = only(rules.appointment(replace(APPOINTMENT, on_date=date(2026, 10, 12))), "R-APP-1")
-    assert early.message == "R-APP-1：公示至 2026-10-12 期满，期满后才能办理任职。"
+    assert early.message == "R-APP-1：公示至 2026年10月12日 期满，期满后才能办理任职。"
     assert levels(rules.appointment(replace(APPOINTMENT, notice_ends_on=None)), "R-APP-1") == [Level.BLOCK]
 
 
@@ -1032,7 +1032,7 @@ def test_tenure_counts_from_the_decision_and_the_notice_number_is_stored():
     """R-APP-2."""
     assert rules.tenure_start(date(2026, 9, 29)) == date(2026, 9, 29)
     assert only(rules.appointment(APPOINTMENT), "R-APP-2").message == (
-        "R-APP-2：任职时间自党组会议通过之日 2026-09-29 起计算；任职通知 医保党〔2026〕20号（2026-10-13）。"
+        "R-APP-2：任职时间自党组会议通过之日 2026年9月29日 起计算；任职通知 医保党〔2026〕20号（2026年10月13日）。"
     )
     assert (
         "任职通知文号" in only(rules.appointment(replace(APPOINTMENT, notice_number="")), "R-APP-2").message
@@ -1046,7 +1046,7 @@ def test_probation_of_a_new_promotion_ends_after_a_year_and_raises_a_task():
     assert rules.probation_review(True, start, date(2027, 9, 29), None)[0].ok
     due = rules.probation_review(True, start, date(2027, 9, 30), None)[0]
     assert due.level == Level.RECORD
-    assert due.message == "R-APP-3：试用期已于 2027-09-29 期满，请进行考核并录入结果（胜任或不胜任）。"
+    assert due.message == "R-APP-3：试用期已于 2027年9月29日 期满，请进行考核并录入结果（胜任或不胜任）。"
     assert rules.probation_review(True, start, date(2027, 10, 1), True)[0].ok
     assert rules.probation_review(True, start, date(2027, 10, 1), False)[0].level == Level.RECORD
     assert rules.probation_review(False, start, date(2030, 1, 1), None)[0].ok
@@ -1057,7 +1057,7 @@ def test_appointment_talk_is_recorded():
     assert rules.appointment_talk(None, "")[0].level == Level.BLOCK
     assert (
         rules.appointment_talk(date(2026, 10, 14), "王建国")[0].message
-        == "R-APP-4：王建国于 2026-10-14 进行任职谈话。"
+        == "R-APP-4：王建国于 2026年10月14日 进行任职谈话。"
     )
 
 

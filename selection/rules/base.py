@@ -608,5 +608,10 @@ def more_than_half(n: int) -> int:
     return n // 2 + 1
 
 
+def cn_date(day: date) -> str:
+    """Dates in messages as Chinese government usage writes them: 2026年3月5日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _iso(day: date | None) -> str:
-    return day.isoformat() if day else ""
+    return cn_date(day) if day else ""

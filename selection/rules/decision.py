@@ -20,6 +20,7 @@ from .base import (
     _finding,
     _iso,
     blocking,
+    cn_date,
     more_than_half,
     period_end,
     two_thirds,
@@ -156,7 +157,7 @@ def _collective(facts: DecisionFacts) -> Finding:
         return _finding("R-DEC-1", Level.BLOCK, "R-DEC-1/missing")
     if not facts.within_authority:
         return _finding("R-DEC-1", Level.BLOCK, "R-DEC-1/authority")
-    return _finding("R-DEC-1", Level.OK, "R-DEC-1/ok", on=facts.meeting_on.isoformat())
+    return _finding("R-DEC-1", Level.OK, "R-DEC-1/ok", on=cn_date(facts.meeting_on))
 
 
 def _pre_review(facts: DecisionFacts) -> Finding:
@@ -167,11 +168,11 @@ def _pre_review(facts: DecisionFacts) -> Finding:
             "R-DEC-8",
             Level.BLOCK,
             "R-DEC-8/late",
-            on=facts.pre_review_on.isoformat(),
-            meeting=facts.meeting_on.isoformat(),
+            on=cn_date(facts.pre_review_on),
+            meeting=cn_date(facts.meeting_on),
         )
     return _finding(
-        "R-DEC-8", Level.OK, "R-DEC-8/ok", on=facts.pre_review_on.isoformat(), reply=facts.pre_review_reply
+        "R-DEC-8", Level.OK, "R-DEC-8/ok", on=cn_date(facts.pre_review_on), reply=facts.pre_review_reply
     )
 
 
@@ -179,7 +180,7 @@ def approval_form_filed(filed_on: date | None) -> list[Finding]:
     """R-DEC-9: the 任免审批表 goes into the cadre's dossier after the decision (due when the batch closes)."""
     if filed_on is None:
         return [_finding("R-DEC-9", Level.BLOCK, "R-DEC-9/block")]
-    return [_finding("R-DEC-9", Level.OK, "R-DEC-9/ok", on=filed_on.isoformat())]
+    return [_finding("R-DEC-9", Level.OK, "R-DEC-9/ok", on=cn_date(filed_on))]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -212,13 +213,13 @@ def public_notice(
     if facts.published_on < facts.decided_on or (
         facts.appointment_notice_on is not None and facts.appointment_notice_on <= facts.published_on
     ):
-        return [_finding("R-NOT-1", Level.BLOCK, "R-NOT-1/order", decided=facts.decided_on.isoformat())]
+        return [_finding("R-NOT-1", Level.BLOCK, "R-NOT-1/order", decided=cn_date(facts.decided_on))]
     findings = [
         _finding(
             "R-NOT-1",
             Level.OK,
             "R-NOT-1/ok",
-            on=facts.published_on.isoformat(),
+            on=cn_date(facts.published_on),
             scope=facts.scope,
             channels=facts.channels,
         )
@@ -236,13 +237,13 @@ def public_notice(
                 Level.BLOCK,
                 "R-NOT-2/short",
                 days=days,
-                start=facts.published_on.isoformat(),
-                minimum=minimum.isoformat(),
-                end=end.isoformat(),
+                start=cn_date(facts.published_on),
+                minimum=cn_date(minimum),
+                end=cn_date(end),
             )
         )
     else:
-        findings.append(_finding("R-NOT-2", Level.OK, "R-NOT-2/ok", end=end.isoformat(), days=days))
+        findings.append(_finding("R-NOT-2", Level.OK, "R-NOT-2/ok", end=cn_date(end), days=days))
     return findings
 
 
@@ -286,16 +287,14 @@ def appointment(facts: AppointmentFacts) -> list[Finding]:
     if facts.notice_ends_on is None:
         findings.append(_finding("R-APP-1", Level.BLOCK, "R-APP-1/missing"))
     elif facts.on_date <= facts.notice_ends_on:
-        findings.append(
-            _finding("R-APP-1", Level.BLOCK, "R-APP-1/early", end=facts.notice_ends_on.isoformat())
-        )
+        findings.append(_finding("R-APP-1", Level.BLOCK, "R-APP-1/early", end=cn_date(facts.notice_ends_on)))
     else:
         complaints = notice_complaints(facts.complaints)
         if blocking(complaints):
             detail = "；".join(f.message for f in complaints)
             findings.append(_finding("R-APP-1", Level.BLOCK, "R-APP-1/complaints", detail=detail))
         else:
-            findings.append(_finding("R-APP-1", Level.OK, "R-APP-1/ok", end=facts.notice_ends_on.isoformat()))
+            findings.append(_finding("R-APP-1", Level.OK, "R-APP-1/ok", end=cn_date(facts.notice_ends_on)))
     missing = [
         label
         for label, present in (
@@ -314,7 +313,7 @@ def appointment(facts: AppointmentFacts) -> list[Finding]:
                 "R-APP-2",
                 Level.OK,
                 "R-APP-2/ok",
-                tenure=tenure_start(facts.decided_on).isoformat(),
+                tenure=cn_date(tenure_start(facts.decided_on)),
                 number=facts.notice_number,
                 on=_iso(facts.notice_date),
             )
@@ -343,15 +342,15 @@ def probation_review(
     if passed is False:
         return [_finding("R-APP-3", Level.RECORD, "R-APP-3/failed")]
     if today <= end:
-        return [_finding("R-APP-3", Level.OK, "R-APP-3/running", end=end.isoformat())]
-    return [_finding("R-APP-3", Level.RECORD, "R-APP-3/due", end=end.isoformat())]
+        return [_finding("R-APP-3", Level.OK, "R-APP-3/running", end=cn_date(end))]
+    return [_finding("R-APP-3", Level.RECORD, "R-APP-3/due", end=cn_date(end))]
 
 
 def appointment_talk(talk_on: date | None, talk_by: str) -> list[Finding]:
     """R-APP-4: the 任职谈话, due when the batch closes."""
     if talk_on is None or not talk_by.strip():
         return [_finding("R-APP-4", Level.BLOCK, "R-APP-4/missing")]
-    return [_finding("R-APP-4", Level.OK, "R-APP-4/ok", on=talk_on.isoformat(), by=talk_by)]
+    return [_finding("R-APP-4", Level.OK, "R-APP-4/ok", on=cn_date(talk_on), by=talk_by)]
 
 
 def staffing_after(holders: Mapping[str, int], from_rank: str, to_rank: str) -> dict[str, int]:

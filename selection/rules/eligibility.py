@@ -25,6 +25,7 @@ from .base import (
     _finding,
     _iso,
     _reached,
+    cn_date,
     period_end,
 )
 
@@ -282,7 +283,7 @@ def _exceptional_barred(facts: ExceptionalFacts, settings: RuleSettings) -> Find
     if facts.last_promotion_on is not None and facts.on_date <= period_end(
         facts.last_promotion_on, settings.exceptional_months_since_promotion
     ):
-        why.append(f"该同志于 {facts.last_promotion_on.isoformat()} 提拔，至今不满一年")
+        why.append(f"该同志于 {cn_date(facts.last_promotion_on)} 提拔，至今不满一年")
     if facts.previous_promotion_exceptional:
         why.append("上一次提拔已是破格提拔，不得连续破格")
     if facts.levels_skipped >= 2:

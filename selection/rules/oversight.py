@@ -19,6 +19,7 @@ from .base import (
     RuleSettings,
     WorkKind,
     _finding,
+    cn_date,
     full_months_between,
 )
 
@@ -199,4 +200,4 @@ def institution_deliberation(institution_section_head: bool, deliberated_on: dat
         return [_finding("R-REQ-4", Level.OK, "R-REQ-4/na")]
     if deliberated_on is None:
         return [_finding("R-REQ-4", Level.BLOCK, "R-REQ-4/block")]
-    return [_finding("R-REQ-4", Level.OK, "R-REQ-4/ok", on=deliberated_on.isoformat())]
+    return [_finding("R-REQ-4", Level.OK, "R-REQ-4/ok", on=cn_date(deliberated_on))]

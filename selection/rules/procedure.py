@@ -20,6 +20,7 @@ from .base import (
     SanctionType,
     _finding,
     _iso,
+    cn_date,
     period_end,
     two_thirds,
 )
@@ -238,7 +239,7 @@ def recommendation_validity(
     if targeted and post_changed:
         return [_finding("R-REC-7", Level.BLOCK, "R-REC-7/post_changed")]
     valid_until = period_end(recommended_on, settings.recommendation_valid_months)
-    values = {"recommended_on": recommended_on.isoformat(), "valid_until": valid_until.isoformat()}
+    values = {"recommended_on": cn_date(recommended_on), "valid_until": cn_date(valid_until)}
     if not targeted and targets_fixed_on > valid_until:
         return [_finding("R-REC-7", Level.BLOCK, "R-REC-7/expired", **values)]
     return [_finding("R-REC-7", Level.OK, "R-REC-7/ok", **values)]
@@ -277,7 +278,7 @@ def inspection_target_decision(facts: TargetDecisionFacts) -> list[Finding]:
                 "R-INS-1", Level.BLOCK, "R-INS-1/quorum", needed=two_thirds(facts.members_expected), **values
             )
         ]
-    findings = [_finding("R-INS-1", Level.OK, "R-INS-1/ok", on=facts.meeting_on.isoformat(), **values)]
+    findings = [_finding("R-INS-1", Level.OK, "R-INS-1/ok", on=cn_date(facts.meeting_on), **values)]
     rank = facts.recommendation_rank
     if rank is not None and rank <= facts.posts:
         findings.append(_finding("R-INS-1", Level.OK, "R-INS-1/rank_ok", rank=rank))
@@ -362,7 +363,7 @@ def _effect_until(record: SanctionRecord, settings: RuleSettings, promotion: boo
         return "长期有效"
     if promotion:
         months = max(months, settings.no_promotion_periods.get(record.sanction_type, 0))
-    return f"{months} 个月，至 {period_end(start, months).isoformat()} 止"
+    return f"{months} 个月，至 {cn_date(period_end(start, months))} 止"
 
 
 def _sanction_label(value: str) -> str:
@@ -416,7 +417,7 @@ def _sanctions(facts: NegativeListFacts, settings: RuleSettings) -> list[Finding
             Level.BLOCK,
             "R-INS-2/sanction_block",
             kind=_sanction_label(s.sanction_type),
-            effective=s.effective_on.isoformat(),
+            effective=cn_date(s.effective_on),
             until=_effect_until(s, settings, facts.promotion),
         )
         for s in running
@@ -469,8 +470,8 @@ def _inspection_notice(notice: InspectionNotice | None, started_on: date) -> Fin
             "R-INS-4",
             Level.BLOCK,
             "R-INS-4/late",
-            on=notice.published_on.isoformat(),
-            start=started_on.isoformat(),
+            on=cn_date(notice.published_on),
+            start=cn_date(started_on),
         )
     missing = [
         label
@@ -484,7 +485,7 @@ def _inspection_notice(notice: InspectionNotice | None, started_on: date) -> Fin
     ]
     if missing:
         return _finding("R-INS-4", Level.BLOCK, "R-INS-4/content", missing="、".join(missing))
-    return _finding("R-INS-4", Level.OK, "R-INS-4/ok", on=notice.published_on.isoformat())
+    return _finding("R-INS-4", Level.OK, "R-INS-4/ok", on=cn_date(notice.published_on))
 
 
 @dataclass(frozen=True)
@@ -568,7 +569,7 @@ def _discipline_opinion(facts: InspectionFacts) -> Finding:
         "R-INS-7",
         Level.OK,
         "R-INS-7/ok",
-        on=facts.discipline_opinion_on.isoformat(),
+        on=cn_date(facts.discipline_opinion_on),
         conclusion=facts.discipline_conclusion,
     )
 
