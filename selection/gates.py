@@ -57,9 +57,12 @@ def _about(name: str, found: list[Finding]) -> list[Finding]:
         if name in f.message:
             out.append(f)
             continue
-        prefix = f"{f.rule}："
-        rest = f.message.removeprefix(prefix)
-        out.append(Finding(f.rule, f.level, f"{prefix}{name}：{rest}"))
+        # Messages start "R-INS-2：" or "R-INS-2①：": the name goes after that head.
+        head, sep, rest = f.message.partition("：")
+        if sep and head.startswith(f.rule):
+            out.append(Finding(f.rule, f.level, f"{head}：{name}：{rest}"))
+        else:
+            out.append(Finding(f.rule, f.level, f"{name}：{f.message}"))
     return out
 
 

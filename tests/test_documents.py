@@ -303,3 +303,20 @@ def test_download_is_404_for_another_organization_and_403_without_case_access(cl
     assert client.get(reverse("document_download", args=[document.pk])).status_code == 404
     client.force_login(staff)
     assert client.get(reverse("document_download", args=[document.pk])).status_code == 403
+
+
+def test_an_upload_from_a_candidate_page_returns_there_and_a_foreign_next_is_ignored(client, org, hr):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from selection.models import SelectionCase
+
+    case = SelectionCase.objects.create(organization=org, title="批次", year=2026, created_by=hr)
+    client.force_login(hr)
+    url = f"/cases/{case.pk}/documents/upload/"
+
+    def post(next_url):
+        pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        return client.post(url, {"kind": "other", "title": "附件", "file": pdf, "next": next_url})
+
+    assert post(f"/cases/{case.pk}/candidates/9/")["Location"] == f"/cases/{case.pk}/candidates/9/"
+    assert post("https://evil.example/")["Location"] == case.get_absolute_url()

@@ -1,5 +1,6 @@
 """A small bureau with a case that tests drive through the workflow services, stage by stage."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -145,13 +146,14 @@ def to_inspection(world: World) -> SelectionCase:
 
 
 def attach(world: World, candidate: Candidate, kind: str) -> Document:
+    content = b"%PDF-1.4 test"
     return Document.objects.create(
         case=world.case,
         candidate=candidate,
         kind=kind,
         title=str(Document.Kind(kind).label),
-        file=ContentFile(b"%PDF-1.4 test", name=f"{kind}.pdf"),
-        sha256="0" * 64,
+        file=ContentFile(content, name=f"{kind}.pdf"),
+        sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=world.hr,
     )
 

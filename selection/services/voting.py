@@ -198,8 +198,10 @@ def ballot_items(meeting: Meeting, user) -> list[tuple[Candidate, str]]:
     voted_secret = set(
         meeting.secret_participations.filter(member=user).values_list("candidate_id", flat=True)
     )
+    recused = set(meeting.recusals.filter(member=user).values_list("candidate_id", flat=True))
     for candidate in meeting_agenda(meeting):
-        if candidate.pk in voted_open | voted_secret:
+        # A recused member has nothing to vote on for that candidate (R-DEC-6): not a pending item.
+        if candidate.pk in voted_open | voted_secret | recused:
             continue
         blocking = rules.blocking(gates.vote_allowed(meeting, candidate, user))
         out.append((candidate, blocking[0].message if blocking else ""))

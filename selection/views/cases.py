@@ -342,7 +342,11 @@ class ChecklistRow:
     @property
     def text(self) -> str:
         """The message without its leading rule ID (shown beside it already)."""
-        return self.finding.message.removeprefix(f"{self.finding.rule}：")
+        head, sep, rest = self.finding.message.partition("：")
+        if not sep or not head.startswith(self.finding.rule):
+            return self.finding.message
+        item = head.removeprefix(self.finding.rule)  # e.g. ① of the negative list
+        return f"{item}：{rest}" if item else rest
 
 
 SYMBOLS = {

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import (
@@ -46,20 +47,29 @@ class DocumentUploadForm(forms.Form):
     candidate = forms.IntegerField(label="人选", required=False)
 
 
+def _back_to(request: HttpRequest, case) -> str:
+    """Where the upload came from (the case or a candidate page), if it is one of ours; else the case."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return case.get_absolute_url()
+
+
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk, Action.MANAGE_CASES)
+    back = _back_to(request, case)
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         errors = "；".join(f"{form.fields[f].label}：{' '.join(e)}" for f, e in form.errors.items())
         messages.error(request, f"上传失败：{errors}")
-        return redirect(case)
+        return redirect(back)
     candidate = None
     if form.cleaned_data["candidate"]:
         candidate = Candidate.objects.filter(case=case, pk=form.cleaned_data["candidate"]).first()
         if candidate is None:
             messages.error(request, "上传失败：所选人选不属于该批次。")
-            return redirect(case)
+            return redirect(back)
     try:
         document = upload_document(
             case,
@@ -73,7 +83,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"上传失败：{error.message}")
     else:
         messages.success(request, f"已上传“{document.title}”，SHA-256：{document.sha256[:12]}…")
-    return redirect(case)
+    return redirect(back)
 
 
 @require_GET

@@ -171,6 +171,10 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
     if meeting.phase == Meeting.Phase.VOTING:
         if can_vote_in(user, meeting):
             context["vote_rows"] = [VoteRow(c, why) for c, why in voting.ballot_items(meeting, user)]
+            context["my_recusals"] = [
+                r.candidate.cadre.name
+                for r in meeting.recusals.filter(member=user).select_related("candidate__cadre")
+            ]
         agenda = meeting_agenda(meeting)
         recused = {(r.member_id, r.candidate_id) for r in meeting.recusals.all()}
         voted = {(v.member_id, v.candidate_id) for v in meeting.open_votes.all()} | {

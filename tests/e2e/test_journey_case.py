@@ -6,7 +6,6 @@ item is on file, then lets the case through.
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from ..workflow import answer_negative_list, to_recommendation
@@ -146,13 +145,6 @@ def test_hr_takes_a_case_from_the_motion_to_the_party_group(page, live_server, l
     expect(page.locator("#candidates")).to_contain_text("提交讨论")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The candidate checklist repeats the rule ID inside the text: 'R-INS-2 陈晓明：R-INS-2①：无此情形"
-    "（孙丽确认）。' selection/gates.py _about() only recognises messages that start with '<rule>：', and "
-    "R-INS-2 messages start with 'R-INS-2①：', so the name goes in front of the whole message and "
-    "ChecklistRow.text (selection/views/cases.py) cannot strip the prefix either.",
-)
 def test_the_candidate_checklist_names_each_negative_list_item_once(page, live_server, login, world):
     to_recommendation(world)
     answer_negative_list(world, world.candidates[0])
