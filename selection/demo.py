@@ -161,6 +161,9 @@ def seed_demo() -> list[DemoAccount]:
     from .demo_cases import seed_cases  # here: demo_cases builds on this module's constants
 
     seed_cases()
+    from .demo_voting import seed_voting  # after the cases: it votes in them
+
+    seed_voting()
     return accounts
 
 
