@@ -6,6 +6,7 @@ system (Debian `fonts-noto-cjk`). Pango falls back glyph by glyph along the stac
 with a small repertoire (GB2312) never leaves a character missing: Noto covers the rest.
 """
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -59,14 +60,24 @@ def _pick(files: dict[Path, list[str]], patterns: tuple[str, ...]) -> list[Path]
     return picked
 
 
+def _signature(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """The font files of the folder, with size and modification time: what a cached stack depends on."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return ()
+    files = []
+    for entry in entries:
+        if Path(entry.name).suffix.lower() in FONT_SUFFIXES and entry.is_file():
+            info = entry.stat()
+            files.append((entry.name, info.st_size, info.st_mtime_ns))
+    return tuple(files)
+
+
 @cache
-def _stack_for(fonts_dir: str) -> FontStack:
+def _stack_for(fonts_dir: str, signature: tuple[tuple[str, int, int], ...]) -> FontStack:
     directory = Path(fonts_dir)
-    paths = (
-        sorted(p for p in directory.iterdir() if p.suffix.lower() in FONT_SUFFIXES)
-        if directory.is_dir()
-        else []
-    )
+    paths = [directory / name for name, _size, _mtime in signature]
     files = {path: _names(path) for path in paths}
     title_files = _pick(files, TITLE_PATTERNS)
     body_files = _pick(files, BODY_PATTERNS)
@@ -83,9 +94,15 @@ def _stack_for(fonts_dir: str) -> FontStack:
     return FontStack(font_faces="\n".join(faces), body=body, title=title, title_is_licensed=bool(title_files))
 
 
+def folder_signature() -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """The configured fonts folder and its font files (name, size, mtime): a cache key for render state."""
+    directory = Path(settings.XUANBA_FONTS_DIR)
+    return str(directory), _signature(directory)
+
+
 def font_stack() -> FontStack:
-    """The stack for the configured fonts folder (scanned once per process and folder)."""
-    return _stack_for(str(settings.XUANBA_FONTS_DIR))
+    """The stack for the configured fonts folder (read again only when its font files change)."""
+    return _stack_for(*folder_signature())
 
 
 def fonts_dir() -> Path:
