@@ -373,6 +373,8 @@ class Builder:
         )
         if spec.stage == CaseStatus.TERMINATED:
             return
+        if spec.stage == CaseStatus.RECOMMENDATION:
+            return  # its 会议推荐 is the online ballot box that demo_voting.seed_voting() runs and counts
         meeting = [34, 7, 3][: len(cadres)]
         svc.record_round(
             self.case,
