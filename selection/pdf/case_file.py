@@ -5,8 +5,20 @@ generated now), the stage notices, the party-group meetings' tallies with signat
 attachments (PDF pages merged as they are, images placed on pages), the record of events, and a final page
 with the record chain's verification and the SHA-256 of every included part.
 
-Each part is rendered (or read) on its own, so each has its own digest; pypdf joins them and adds one
-bookmark per part. The index is rendered last, once the page counts are known.
+Each generated part is laid out on its own (its own page numbers in the footer, as when printed alone),
+then all generated pages are written by WeasyPrint as ONE PDF: one write, one embedded subset per font
+instead of one per part (the file used to carry ~36 copies of the Noto subsets). pypdf then takes that
+PDF's page ranges and the stored PDFs (official copies, PDF attachments, merged as they are) in file
+order and adds one bookmark per part, with the part's own headings beneath it. The index is rendered
+last, once the page counts are known.
+
+Digests on the verification page:
+- stored documents (official copies, attachments): SHA-256 of the stored file, checked against the
+  digest on record (unchanged);
+- generated parts: SHA-256 of the part's HTML source, UTF-8 — the exact input its pages were laid out
+  from. A generated part is no longer written as a PDF of its own (that was the cost we removed), and
+  the bytes of such a PDF were never in the case file anyway (pypdf rewrote them); the HTML digest is
+  reproducible: the same data and fonts give the same HTML, hence the same digest, on every export.
 """
 
 import base64
@@ -19,14 +31,18 @@ from typing import Any
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
+from pypdf.generic import Fit
+from weasyprint import Document as Layout
 
 from selection.models import Candidate, CandidateStatus, Document, Meeting, SelectionCase, verify_chain
 
-from .adapters import render_approval_form
+from .adapters import approval_form_data
+from .approval_form import TEMPLATE as APPROVAL_TEMPLATE
+from .approval_form import approval_form_context
 from .common import DocumentUnavailable, cn_date, cn_datetime, sha256_hex
-from .notices import render_appointment_notice, render_inspection_notice, render_public_notice
+from .notices import appointment_notice_context, inspection_notice_context, public_notice_context
 from .record_form import meetings_of, record_form_context, record_form_data, tallies_for
-from .render import render_pdf
+from .render import layout, render_html, write
 
 # Candidates who reached the inspection have a 任免审批表 in the file.
 FORM_STATES = {
@@ -45,19 +61,27 @@ ATTACHMENT = "上传附件"
 
 @dataclass(frozen=True)
 class Part:
-    """One included document: its pages as PDF bytes and where they come from."""
+    """One included document: its laid-out pages (generated) or a stored PDF, and where it comes from."""
 
     title: str
     group: str  # the index heading: 纪实表, 任免审批表, 阶段文书, …
-    pdf: bytes
+    layout: Layout | None = None  # pages laid out by WeasyPrint, written with the others
+    stored: PdfReader | None = None  # a stored PDF, merged as it is
     source: str = GENERATED
     document: Document | None = None
-    digest: str = ""  # SHA-256 of the included bytes (for an image: of the image file)
+    digest: str = ""  # see the module docstring (stored: of the file; generated: of the HTML source)
     intact: bool | None = None  # stored documents: does the file still match the digest on record?
 
     @property
     def pages(self) -> int:
-        return len(PdfReader(io.BytesIO(self.pdf)).pages)
+        return len(self.layout.pages) if self.layout is not None else len(self.stored.pages)
+
+
+def _generated(
+    title: str, group: str, template: str, context: dict[str, Any], images: dict | None = None
+) -> Part:
+    html = render_html(template, context)
+    return Part(title, group, layout(html, image_cache=images), digest=sha256_hex(html.encode()))
 
 
 def _stored_bytes(document: Document) -> bytes | None:
@@ -73,27 +97,30 @@ def _stored_part(document: Document, group: str, source: str) -> Part:
     data = _stored_bytes(document)
     if data is None:
         note = "文件缺失，未能并入。"
-        return Part(document.title, group, _note_page(document, note), source, document, "", False)
+        return Part(document.title, group, _note_page(document, note), None, source, document, "", False)
     digest = sha256_hex(data)
     intact = digest == document.sha256
     mime = _image_mime(data)
     if data.startswith(b"%PDF"):
         try:
-            PdfReader(io.BytesIO(data)).pages[0]
-            return Part(document.title, group, data, source, document, digest, intact)
+            reader = PdfReader(io.BytesIO(data))
+            reader.pages[0]
+            return Part(document.title, group, None, reader, source, document, digest, intact)
         except (PyPdfError, IndexError, ValueError):
-            pdf = _note_page(document, "PDF 文件无法解析，未能并入，请查阅电子档案。")
+            pages = _note_page(document, "PDF 文件无法解析，未能并入，请查阅电子档案。")
     elif mime:
-        pdf = render_pdf(
-            "pdf/case_attachment.html",
-            {
-                "document": _document_facts(document),
-                "image": f"data:{mime};base64,{base64.b64encode(data).decode()}",
-            },
+        pages = layout(
+            render_html(
+                "pdf/case_attachment.html",
+                {
+                    "document": _document_facts(document),
+                    "image": f"data:{mime};base64,{base64.b64encode(data).decode()}",
+                },
+            )
         )
     else:
-        pdf = _note_page(document, "该附件不是 PDF 或图片，未能并入，请查阅电子档案。")
-    return Part(document.title, group, pdf, source, document, digest, intact)
+        pages = _note_page(document, "该附件不是 PDF 或图片，未能并入，请查阅电子档案。")
+    return Part(document.title, group, pages, None, source, document, digest, intact)
 
 
 def _image_mime(data: bytes) -> str:
@@ -116,13 +143,15 @@ def _document_facts(document: Document) -> dict[str, str]:
     }
 
 
-def _note_page(document: Document, note: str) -> bytes:
-    return render_pdf("pdf/case_attachment.html", {"document": _document_facts(document), "note": note})
+def _note_page(document: Document, note: str) -> Layout:
+    return layout(
+        render_html("pdf/case_attachment.html", {"document": _document_facts(document), "note": note})
+    )
 
 
-def _try(render: Callable[..., bytes], *args: Any) -> bytes | None:
+def _try(context: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any] | None:
     try:
-        return render(*args)
+        return context(*args)
     except DocumentUnavailable:
         return None
 
@@ -202,35 +231,46 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
         if document.official_copy and document.kind == Document.Kind.APPROVAL_FORM and document.candidate_id:
             official_forms[document.candidate_id] = document  # the latest wins
 
+    images: dict = {}  # one decoded photo per candidate, shared by the 纪实表 and the 审批表
     parts: list[Part] = []
     for candidate in candidates:
         data = record_form_data(candidate, events=events, meetings=meetings)
-        pdf = render_pdf("pdf/record_form.html", record_form_context(data))
-        parts.append(Part(f"{candidate.cadre.name}纪实表", "纪实表", pdf, digest=sha256_hex(pdf)))
+        parts.append(
+            _generated(
+                f"{candidate.cadre.name}纪实表",
+                "纪实表",
+                "pdf/record_form.html",
+                record_form_context(data),
+                images,
+            )
+        )
     for candidate in candidates:
         if candidate.pk in official_forms:
             parts.append(_stored_part(official_forms[candidate.pk], "干部任免审批表", OFFICIAL))
         elif candidate.status in FORM_STATES:
-            pdf = render_approval_form(candidate)
+            form = approval_form_context(approval_form_data(candidate.cadre, candidate=candidate))
             parts.append(
-                Part(f"{candidate.cadre.name}干部任免审批表", "干部任免审批表", pdf, digest=sha256_hex(pdf))
+                _generated(
+                    f"{candidate.cadre.name}干部任免审批表", "干部任免审批表", APPROVAL_TEMPLATE, form, images
+                )
             )
     for candidate in candidates:
-        if pdf := _try(render_inspection_notice, candidate):
-            parts.append(Part(f"考察预告（{candidate.cadre.name}）", "阶段文书", pdf, digest=sha256_hex(pdf)))
-    for title, render in (("任职前公示", render_public_notice), ("任职通知", render_appointment_notice)):
-        if pdf := _try(render, case):
-            parts.append(Part(title, "阶段文书", pdf, digest=sha256_hex(pdf)))
+        if context := _try(inspection_notice_context, candidate):
+            parts.append(
+                _generated(f"考察预告（{candidate.cadre.name}）", "阶段文书", "pdf/notice.html", context)
+            )
+    for title, notice in (("任职前公示", public_notice_context), ("任职通知", appointment_notice_context)):
+        if context := _try(notice, case):
+            parts.append(_generated(title, "阶段文书", "pdf/notice.html", context))
     if meetings:
-        pdf = render_pdf("pdf/case_tallies.html", _tally_context(case, meetings, candidates))
-        parts.append(Part("党组会议出席、回避和表决情况", "会议表决", pdf, digest=sha256_hex(pdf)))
+        tallies = _tally_context(case, meetings, candidates)
+        parts.append(_generated("党组会议出席、回避和表决情况", "会议表决", "pdf/case_tallies.html", tallies))
     included = {part.document.pk for part in parts if part.document}
     for document in documents:
         if document.pk not in included:
             source = OFFICIAL if document.official_copy else ATTACHMENT
             parts.append(_stored_part(document, "附件", source))
-    pdf = render_pdf("pdf/case_log.html", _event_log_context(case, events))
-    parts.append(Part("纪实记录", "纪实记录", pdf, digest=sha256_hex(pdf)))
+    parts.append(_generated("纪实记录", "纪实记录", "pdf/case_log.html", _event_log_context(case, events)))
     return parts
 
 
@@ -251,7 +291,9 @@ def render_case_file(case: SelectionCase) -> bytes:
     parts = case_file_parts(case)
     check = verify_chain(case.events.order_by("seq"))
     now = timezone.now()
-    verification = render_pdf(
+    final = _generated(
+        "纪实记录链及文书完整性核验",
+        "核验",
         "pdf/case_verification.html",
         {
             "case": case,
@@ -271,35 +313,69 @@ def render_case_file(case: SelectionCase) -> bytes:
             ],
         },
     )
-    final = Part("纪实记录链及文书完整性核验", "核验", verification)
     listed = [*parts, final]
     cover_pages = 2
     while True:
-        cover = render_pdf(
-            "pdf/case_cover.html",
-            {
-                "case": case,
-                "index": _index(listed, cover_pages + 1),
-                "generated": cn_date(now),
-                "period": _period(case),
-                "candidates": [
-                    c.cadre.name for c in case.candidates.select_related("cadre").order_by("vacancy", "pk")
-                ],
-            },
+        cover = layout(
+            render_html(
+                "pdf/case_cover.html",
+                {
+                    "case": case,
+                    "index": _index(listed, cover_pages + 1),
+                    "generated": cn_date(now),
+                    "period": _period(case),
+                    "candidates": [
+                        c.cadre.name
+                        for c in case.candidates.select_related("cadre").order_by("vacancy", "pk")
+                    ],
+                },
+            )
         )
-        pages = len(PdfReader(io.BytesIO(cover)).pages)
+        pages = len(cover.pages)
         if pages == cover_pages:
             break
         cover_pages = pages
+    return _assemble(case, Part("封面及目录", "", cover), listed)
 
+
+def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
+    """Write every generated page as one PDF, then join its page ranges and the stored PDFs in order."""
+    generated = [cover, *(part for part in listed if part.layout is not None)]
+    combined = PdfReader(
+        io.BytesIO(write(cover.layout.copy([page for part in generated for page in part.layout.pages])))
+    )
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(cover)), outline_item="封面及目录")
-    for part in listed:
-        writer.append(PdfReader(io.BytesIO(part.pdf)), outline_item=part.title)
+    start = 0
+    for part in (cover, *listed):
+        first = len(writer.pages)
+        if part.layout is not None:
+            writer.append(combined, pages=(start, start + part.pages), import_outline=False)
+            start += part.pages
+            parent = writer.add_outline_item(title=part.title, page_number=first, fit=Fit.fit())
+            _add_headings(writer, part.layout, first, parent)
+        else:
+            writer.append(part.stored, outline_item=part.title)
     writer.add_metadata({"/Title": f"{case.title}（一批一档）", "/Producer": "选拔通"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _add_headings(writer: PdfWriter, pages: Layout, first: int, parent: Any) -> None:
+    """The part's own bookmarks (its headings, as WeasyPrint would outline it alone) under its title."""
+
+    def add(nodes: list, under: Any) -> None:
+        for label, (page, x, y), children, _state in nodes:
+            height = float(writer.pages[first + page].mediabox.height)
+            item = writer.add_outline_item(
+                title=label,
+                page_number=first + page,
+                parent=under,
+                fit=Fit.xyz(left=x * 0.75, top=height - y * 0.75),
+            )
+            add(children, item)
+
+    add(pages.make_bookmark_tree(), parent)
 
 
 def _period(case: SelectionCase) -> str:
