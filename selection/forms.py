@@ -269,6 +269,9 @@ class HoldingSection(SectionFormSet):
             ).select_related("department")
 
 
+SECTION_MAX_ROWS = 60
+
+
 def _section(model, formset, fields: list[str], title: str, extra: int = 1):
     factory = inlineformset_factory(
         Cadre,
@@ -278,6 +281,10 @@ def _section(model, formset, fields: list[str], title: str, extra: int = 1):
         extra=extra,
         can_delete=True,
         formfield_callback=_formfield,
+        # A tampered TOTAL_FORMS must not make the server build thousands of forms.
+        max_num=SECTION_MAX_ROWS,
+        absolute_max=SECTION_MAX_ROWS,
+        validate_max=True,
     )
     factory.title = title
     return factory

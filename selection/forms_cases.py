@@ -152,6 +152,7 @@ class MotionForm(StyledForm):
     )
     motion_date = forms.DateField(label="动议日期")
     analysis = forms.CharField(
+        max_length=5000,
         label="分析研判情况",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -497,11 +498,11 @@ class InspectionForm(forms.ModelForm):
 
 
 class WithdrawForm(StyledForm):
-    reason = forms.CharField(label="退出原因", widget=forms.Textarea)
+    reason = forms.CharField(label="退出原因", widget=forms.Textarea, max_length=500)
 
 
 class TerminateForm(StyledForm):
-    reason = forms.CharField(label="终止原因", widget=forms.Textarea)
+    reason = forms.CharField(label="终止原因", widget=forms.Textarea, max_length=1000)
 
 
 # ---- 讨论决定 -----------------------------------------------------------------------------------------

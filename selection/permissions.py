@@ -134,6 +134,20 @@ def get_case_for(user, pk: int, action: Action = Action.VIEW_CASES, *, queryset=
     return case
 
 
+def can_read_document(user, document) -> bool:
+    """HR and auditors read every stored document of a case they see; the party group only the official
+    任免审批表 it decides on (R-DEC-4). The case's visibility is checked by the caller (404 first)."""
+    from .models import Document
+
+    if can(user, Action.MANAGE_CASES) or can(user, Action.AUDIT):
+        return True
+    return (
+        can(user, Action.VIEW_CASES)
+        and document.official_copy
+        and document.kind == Document.Kind.APPROVAL_FORM
+    )
+
+
 def can_record_inspection(user, candidate) -> bool:
     """HR records every inspection; an inspection team member only that of the candidates assigned to them."""
     return can(user, Action.MANAGE_CASES) or user.has_perm("selection.inspect_candidate", candidate)

@@ -8,6 +8,7 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 ALLOWED_FORMATS = {"JPEG", "PNG"}
+MAX_PHOTO_PIXELS = 40_000_000
 
 
 def crop_to_portrait(data: bytes, name: str = "photo.jpg") -> ContentFile:
@@ -16,10 +17,14 @@ def crop_to_portrait(data: bytes, name: str = "photo.jpg") -> ContentFile:
         raise ValidationError("照片不能超过 2 MB。")
     try:
         with Image.open(io.BytesIO(data)) as probe:
+            # The header gives the size before anything is decoded: refuse decompression bombs here.
+            width, height = probe.size
+            if width * height > MAX_PHOTO_PIXELS:
+                raise ValidationError("照片像素过大（超过 4000 万像素），请缩小后再上传。")
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError("照片文件无法识别，请上传 JPG 或 PNG 格式的图片。") from exc
     if image.format not in ALLOWED_FORMATS:
         raise ValidationError("照片只能是 JPG 或 PNG 格式。")

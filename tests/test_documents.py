@@ -284,8 +284,8 @@ def test_upload_is_post_only_and_other_organizations_get_404(client, world, outs
     assert _post(client, world.case, pdf_bytes()).status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["hr", "secretary", "member", "auditor"])
-def test_anyone_who_may_view_the_case_downloads_the_stored_bytes(client, world, request, persona):
+@pytest.mark.parametrize("persona", ["hr", "auditor"])
+def test_hr_and_auditors_download_the_stored_bytes(client, world, request, persona):
     data = docx_bytes()
     document = upload(world, "材料.docx", data, title="考察材料")
     client.force_login(request.getfixturevalue(persona))
@@ -295,6 +295,15 @@ def test_anyone_who_may_view_the_case_downloads_the_stored_bytes(client, world, 
     assert response["X-Content-SHA256"] == document.sha256
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("persona", ["secretary", "member"])
+def test_the_party_group_may_not_download_attachments_only_the_official_approval_form(
+    client, world, request, persona
+):
+    document = upload(world, "材料.docx", docx_bytes(), title="考察材料")
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("document_download", args=[document.pk])).status_code == 403
 
 
 def test_download_is_404_for_another_organization_and_403_without_case_access(client, world, outsider, staff):

@@ -14,6 +14,8 @@ from selection.models import Candidate, RecordEvent, SelectionCase
 from selection.models.record import GENESIS
 from selection.rules import Finding, Level
 
+SUMMARY_MAX = 300  # RecordEvent.summary; the full text stays in the payload or the stage's own row
+
 
 class ServiceError(Exception):
     """A user action that cannot be done; `message` is Chinese and shown as is."""
@@ -113,7 +115,7 @@ def record_event(
         at=timezone.now(),
         ip=by.ip,
         action=action,
-        summary=summary,
+        summary=summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1] + "…",
         from_state=from_state,
         to_state=to_state,
         findings=serialise_findings(findings),

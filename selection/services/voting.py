@@ -435,6 +435,8 @@ def invite_accounts(box: BallotBox, *, by, users: list, category: str) -> int:
     actor = as_actor(by)
     if category not in ParticipantCategory.values:
         raise ServiceError("请选择人员类别。")
+    if not users:
+        raise ServiceError("请选择要邀请的人员（须为本单位账号）。")
     with transaction.atomic():
         box = _lock_box(box)
         lock_case(box.case)

@@ -19,7 +19,7 @@ from ..pdf.case_file import render_case_file
 from ..pdf.common import DocumentUnavailable, sha256_hex
 from ..pdf.notices import render_appointment_notice, render_inspection_notice, render_public_notice
 from ..pdf.record_form import render_record_form
-from ..permissions import Action, can, get_cadre_for
+from ..permissions import Action, can, can_read_document, get_cadre_for
 
 
 def _pdf(data: bytes, filename: str) -> FileResponse:
@@ -136,8 +136,7 @@ def stored_document(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
     """
     case = _case_for(request, pk)
     document = get_object_or_404(Document, case=case, pk=document_pk)
-    archive = any(can(request.user, action) for action in ARCHIVE_ACTIONS)
-    if not archive and not (document.official_copy and document.kind == Document.Kind.APPROVAL_FORM):
+    if not can_read_document(request.user, document):
         raise PermissionDenied
     return _stored(document)
 

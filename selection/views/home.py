@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from . import voting
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """我的待办: what the user has to do next. Later work fills the list."""
     pending: list = [*voting.pending_items(request.user)]

@@ -60,6 +60,8 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         if isinstance(data, list | tuple):
+            if not data:  # no file chosen: the field's own required check, in Chinese
+                return [single(None, initial)]
             return [single(item, initial) for item in data]
         return [single(data, initial)]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -27,7 +28,7 @@ from ..models import (
     verify_chain,
 )
 from ..models.record import ChainCheck
-from ..permissions import Action, get_case_for, require
+from ..permissions import Action, can_read_document, get_case_for, require
 from ..services.base import Actor, ServiceError
 from ..services.documents import file_kind_of, upload_document
 
@@ -92,6 +93,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(
         Document.objects.filter(case__in=SelectionCase.objects.visible_to(request.user)), pk=pk
     )
+    if not can_read_document(request.user, document):
+        raise PermissionDenied
     kind = file_kind_of(document)
     try:
         handle = document.file.open("rb")

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import Role
 
@@ -215,6 +215,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
 
 
 @never_cache
+@require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request, pk)
     return render(request, "selection/voting/meeting.html", _meeting_context(request, meeting))
@@ -230,7 +231,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair checks in who is present."""
     meeting = _meeting_for(request, pk)
     _chair_only(request, meeting)
-    ids = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    ids = {int(v) for v in request.POST.getlist("present") if v.isascii() and v.isdigit()}
     rows = meeting.attendance.select_related("member")
     present = [a.member for a in rows if a.member_id in ids]
     reasons = {a.member_id: request.POST.get(f"reason_{a.member_id}", "") for a in rows}
@@ -264,7 +265,7 @@ def meeting_vote(request: HttpRequest, pk: int) -> HttpResponse:
     choices = {
         int(key.removeprefix("c_")): value
         for key, value in request.POST.items()
-        if key.startswith("c_") and key.removeprefix("c_").isdigit()
+        if key.startswith("c_") and key.removeprefix("c_").isascii() and key.removeprefix("c_").isdigit()
     }
     try:
         count = voting.cast_votes(meeting, by=_actor(request), choices=choices)
@@ -395,6 +396,7 @@ def _tally_rows(box: BallotBox) -> tuple[list[str], list[TallyRow]]:
 
 
 @never_cache
+@require_GET
 def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box_for(request, pk)
     heads, rows = _tally_rows(box)
@@ -429,7 +431,7 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def box_invite(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box_for(request, pk)
-    ids = [int(v) for v in request.POST.getlist("users") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("users") if v.isascii() and v.isdigit()]
     users = list(User.objects.filter(pk__in=ids, organization=box.case.organization))
     try:
         count = voting.invite_accounts(
@@ -530,7 +532,7 @@ def _ballot_context(box: BallotBox) -> dict:
 
 def _posted_choices(request: HttpRequest, box: BallotBox) -> dict:
     if box.kind == BallotBox.Kind.RECOMMENDATION:
-        return {"candidates": [int(v) for v in request.POST.getlist("pick") if v.isdigit()]}
+        return {"candidates": [int(v) for v in request.POST.getlist("pick") if v.isascii() and v.isdigit()]}
     ids = [str(c) for c in box.candidates.values_list("pk", flat=True)]
     return {
         "ratings": {pk: request.POST.get(f"rating_{pk}", "") for pk in ids},
@@ -547,8 +549,8 @@ def _receipt_page(request: HttpRequest, box: BallotBox, receipt: str) -> HttpRes
 @never_cache
 @require_http_methods(["GET", "POST"])
 def box_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """An invited account's ballot."""
-    box = get_object_or_404(BallotBox, pk=pk)
+    """An invited account's ballot (another organization's box is 404, like a missing one)."""
+    box = get_object_or_404(BallotBox, pk=pk, case__organization_id=request.user.organization_id)
     if not box.invitations.filter(user=request.user).exists():
         raise PermissionDenied
     if request.method == "POST":
