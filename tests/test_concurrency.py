@@ -20,7 +20,8 @@ from selection.services.base import ServiceError, StaleState, as_actor, lock_cas
 from .workflow import build_world, open_motion, to_decision
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keep the role groups
+    # Flushing after each test emits post_migrate, which recreates permissions and the role groups.
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs PostgreSQL: real row locks between concurrent connections (set DATABASE_URL)",
