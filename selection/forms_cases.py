@@ -29,6 +29,7 @@ from .models import (
     VoteChoice,
 )
 from .rules import DossierItem, NegativeItem
+from .services.cases import INSPECTION_FIELDS
 
 JUSTIFY_PREFIX = "justify_"
 # The negative-list items a person answers (③ and ⑥ are computed from the registry, R-INS-2).
@@ -401,31 +402,8 @@ class TargetReasonForm(StyledForm):
         return dict(self.cleaned_data)
 
 
-INSPECTION_FORM_FIELDS = [
-    "started_on",
-    "notice_published_on",
-    "notice_scope",
-    "notice_phone",
-    "appraisal_expected",
-    "appraisal_actual",
-    "rated_excellent",
-    "rated_competent",
-    "rated_basic",
-    "rated_incompetent",
-    "agree_promotion",
-    "disagree_promotion",
-    "opinions",
-    "dossier_reviewer",
-    "dossier_checked_on",
-    "discipline_opinion_on",
-    "discipline_conclusion",
-    "discipline_clear",
-    "personal_matters_checked_on",
-    "personal_matters_result",
-    "complaints_resolved",
-    "pre_review_on",
-    "pre_review_reply",
-]
+# The inspection facts the service accepts, less the two recorded through their own forms.
+INSPECTION_FORM_FIELDS = [f for f in INSPECTION_FIELDS if f not in ("negative_list", "dossier_items")]
 
 
 class InspectionForm(forms.ModelForm):

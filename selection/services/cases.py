@@ -314,7 +314,8 @@ def start_inspection(
 
 # ---- 考察 -----------------------------------------------------------------------------------------
 
-INSPECTION_FIELDS = {
+# Ordered as the inspection form shows them.
+INSPECTION_FIELDS = (
     "started_on",
     "notice_published_on",
     "notice_scope",
@@ -340,7 +341,7 @@ INSPECTION_FIELDS = {
     "complaints_resolved",
     "pre_review_on",
     "pre_review_reply",
-}
+)
 CANDIDATE_FIELDS = {
     "exceptional",
     "exceptional_type",
@@ -355,7 +356,7 @@ CANDIDATE_FIELDS = {
 def update_candidate_record(candidate: Candidate, *, by, **changes) -> Candidate:
     """Record or correct inspection facts of one candidate; every change is an event with old and new values."""
     actor = as_actor(by)
-    unknown = set(changes) - INSPECTION_FIELDS - CANDIDATE_FIELDS - {"team"}
+    unknown = set(changes) - set(INSPECTION_FIELDS) - CANDIDATE_FIELDS - {"team"}
     if unknown:
         raise ServiceError(f"不能修改这些项目：{'、'.join(sorted(unknown))}")
     with transaction.atomic():
