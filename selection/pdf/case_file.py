@@ -7,10 +7,10 @@ with the record chain's verification and the SHA-256 of every included part.
 
 Each generated part is laid out on its own (its own page numbers in the footer, as when printed alone),
 then all generated pages are written by WeasyPrint as ONE PDF: one write, one embedded subset per font
-instead of one per part (the file used to carry ~36 copies of the Noto subsets). pypdf then takes that
-PDF's page ranges and the stored PDFs (official copies, PDF attachments, merged as they are) in file
-order and adds one bookmark per part, with the part's own headings beneath it. The index is rendered
-last, once the page counts are known.
+instead of one per part (the file used to carry ~36 copies of the Noto subsets). Only when stored PDFs
+are included (official copies, PDF attachments, merged as they are) does pypdf join that PDF's page
+ranges and the stored files in file order. Either way the outline has one item per part with the
+part's own headings beneath it. The index is rendered last, once the page counts are known.
 
 Digests on the verification page:
 - stored documents (official copies, attachments): SHA-256 of the stored file, checked against the
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pydyf
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -53,6 +54,8 @@ FORM_STATES = {
     CandidateStatus.DEFERRED,
     CandidateStatus.APPOINTED,
 }
+
+PRODUCER = "选拔通"
 
 GENERATED = "系统生成"
 OFFICIAL = "正式文本"
@@ -339,11 +342,17 @@ def render_case_file(case: SelectionCase) -> bytes:
 
 
 def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
-    """Write every generated page as one PDF, then join its page ranges and the stored PDFs in order."""
+    """Write every generated page as one PDF; join stored PDFs in with pypdf when there are any.
+
+    Outline: one item per part (the cover and index first), the part's own headings beneath it.
+    """
+    title = f"{case.title}（一批一档）"
     generated = [cover, *(part for part in listed if part.layout is not None)]
-    combined = PdfReader(
-        io.BytesIO(write(cover.layout.copy([page for part in generated for page in part.layout.pages])))
-    )
+    if len(generated) == len(listed) + 1:  # nothing stored to merge: WeasyPrint writes the whole file
+        for part in generated:
+            _nest_bookmarks(part)
+        return write(_joined(generated, title), finisher=_producer)
+    combined = PdfReader(io.BytesIO(write(_joined(generated, title))))
     writer = PdfWriter()
     start = 0
     for part in (cover, *listed):
@@ -355,10 +364,28 @@ def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
             _add_headings(writer, part.layout, first, parent)
         else:
             writer.append(part.stored, outline_item=part.title)
-    writer.add_metadata({"/Title": f"{case.title}（一批一档）", "/Producer": "选拔通"})
+    writer.add_metadata({"/Title": title, "/Producer": PRODUCER})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _joined(parts: list[Part], title: str) -> Layout:
+    joined = parts[0].layout.copy([page for part in parts for page in part.layout.pages])
+    joined.metadata.title = title
+    return joined
+
+
+def _producer(_document: Layout, pdf: Any) -> None:
+    pdf.info["Producer"] = pydyf.String(PRODUCER)
+
+
+def _nest_bookmarks(part: Part) -> None:
+    """Put the part's title above its own bookmarks (levels shifted by one keep their nesting)."""
+    pages = part.layout.pages
+    for page in pages:
+        page.bookmarks = [(level + 1, label, point, state) for level, label, point, state in page.bookmarks]
+    pages[0].bookmarks.insert(0, (1, part.title, (0, 0), "open"))
 
 
 def _add_headings(writer: PdfWriter, pages: Layout, first: int, parent: Any) -> None:

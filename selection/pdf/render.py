@@ -88,8 +88,8 @@ def layout(html: str, *, image_cache: dict | None = None) -> Document:
     )
 
 
-def write(document: Document) -> bytes:
-    return document.write_pdf(**OPTIONS)
+def write(document: Document, finisher: Any = None) -> bytes:
+    return document.write_pdf(finisher=finisher, **OPTIONS)
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
