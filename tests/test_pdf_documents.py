@@ -15,7 +15,7 @@ from pypdf.generic import DictionaryObject
 from selection import rules
 from selection.models import CaseStatus, Document, RecordEvent, verify_chain
 from selection.pdf.adapters import render_approval_form
-from selection.pdf.case_file import render_case_file
+from selection.pdf.case_file import case_file_parts, render_case_file
 from selection.pdf.common import DocumentUnavailable
 from selection.pdf.notices import render_appointment_notice, render_inspection_notice, render_public_notice
 from selection.pdf.official import document_integrity, store_official_copy
@@ -371,6 +371,31 @@ def test_case_file_holds_every_part_and_the_verification_page(org, hr):
     assert _fonts_embedded(pdf)
     outline = [item.title for item in PdfReader(io.BytesIO(pdf)).outline if not isinstance(item, list)]
     assert outline[:3] == ["封面及目录", "陈晓明纪实表", "陈晓明干部任免审批表（提交党组会议）"]
+
+
+def test_case_file_embeds_each_font_once_and_outlines_every_part(appointed):
+    pdf = render_case_file(appointed)
+    reader = PdfReader(io.BytesIO(pdf))
+    font_files = set()
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            descriptor = ref.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            font_files.add(descriptor["/FontFile3"].indirect_reference.idnum)
+    assert (
+        1 <= len(font_files) <= 2
+    )  # Noto Serif CJK SC regular (and bold): one subset each for the whole file
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[0] == "封面及目录" and outline[-1] == "纪实记录链及文书完整性核验"
+    assert outline.count("陈晓明纪实表") == 1 and "纪实记录" in outline
+    assert [part.title for part in case_file_parts(appointed)] == outline[1:-1]
+
+
+def test_generated_parts_are_digested_from_their_html_and_stay_the_same_across_exports(appointed):
+    first = [(p.title, p.digest) for p in case_file_parts(appointed)]
+    again = [(p.title, p.digest) for p in case_file_parts(appointed)]
+    assert first == again and all(len(digest) == 64 for _title, digest in first)
+    last = _pages(render_case_file(appointed))[-1]
+    assert all(digest in last for _title, digest in first)
 
 
 def test_case_file_reports_a_broken_record_chain(org, hr):
