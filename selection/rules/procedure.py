@@ -570,7 +570,7 @@ def _discipline_opinion(facts: InspectionFacts) -> Finding:
         Level.OK,
         "R-INS-7/ok",
         on=cn_date(facts.discipline_opinion_on),
-        conclusion=facts.discipline_conclusion,
+        conclusion=facts.discipline_conclusion.strip().rstrip("。"),  # the template ends the sentence
     )
 
 

@@ -131,9 +131,11 @@ def test_hr_takes_a_case_from_the_motion_to_the_party_group(page, live_server, l
         ("干部人事档案任前审核登记表", "陈晓明档案审核登记表"),
         ("考察材料", "陈晓明考察材料"),
     ):
-        page.goto(candidate_url)
         upload(page, kind=kind, title=title)
         expect(alert(page)).to_contain_text(f"已上传“{title}”")
+        assert page.url.split("#")[0] == candidate_url  # the upload returns to the page it came from
+    expect(page.get_by_role("region", name="附件")).to_contain_text("陈晓明考察材料")
+    page.get_by_role("navigation", name="当前位置").get_by_role("link").last.click()  # back to the case
     expect(page.locator("#documents")).to_contain_text("陈晓明考察材料")
     expect(page.locator("#stage-inspection")).not_to_contain_text("没有考察对象")
 
