@@ -600,3 +600,14 @@ def test_hr_marks_an_empty_record_row_not_applicable_on_the_candidate_page_R_REQ
     )
     assert case.events.filter(action="mark_not_applicable").get().payload["row"] == "basic.family"
     assert 'value="basic.family"' not in client.get(candidate_url(target)).text
+
+
+def test_the_main_leader_finds_the_motion_to_approve_in_my_pending_list_R_MOT_2(client, world):
+    case = workflow.open_motion(world)
+    client.force_login(world.secretary)
+    page = client.get(reverse("home"))
+    assert f"审批动议：{case.title}" in page.text
+    svc.approve_motion(case, by=world.secretary)
+    assert f"审批动议：{case.title}" not in client.get(reverse("home")).text
+    client.force_login(world.hr)
+    assert f"推进：{case.title}" in client.get(reverse("home")).text

@@ -50,6 +50,7 @@ from ..forms_cases import (
     party_group_of,
 )
 from ..models import (
+    OPEN_CASE_STATES,
     Attendance,
     Candidate,
     CandidateStatus,
@@ -204,6 +205,38 @@ def _ask_justifications(
             ],
         },
     )
+
+
+# ---- 我的待办 ---------------------------------------------------------------------------------------------
+
+
+def pending_items(user) -> list:
+    """Case work waiting for this user: motions for the main leader, open cases' next steps for HR."""
+    from .voting import PendingItem
+
+    if not user.is_authenticated or not can(user, Action.VIEW_CASES):
+        return []
+    cases = SelectionCase.objects.visible_to(user)
+    items = []
+    if can(user, Action.APPROVE_MOTION):
+        for case in cases.filter(status=CaseStatus.MOTION, motion_approved_at__isnull=True):
+            items.append(
+                PendingItem(
+                    f"审批动议：{case.title}",
+                    "启动选拔任用工作须经主要领导同意（R-MOT-2）",
+                    _anchored(case, "stage-motion"),
+                )
+            )
+    if can(user, Action.MANAGE_CASES):
+        for case in cases.filter(status__in=OPEN_CASE_STATES).order_by(
+            "-updated_at"
+        ):
+            items.append(
+                PendingItem(
+                    f"推进：{case.title}", f"当前阶段：{case.get_status_display()}", case.get_absolute_url()
+                )
+            )
+    return items
 
 
 # ---- list and new case --------------------------------------------------------------------------------
