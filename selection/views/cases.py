@@ -228,9 +228,7 @@ def pending_items(user) -> list:
                 )
             )
     if can(user, Action.MANAGE_CASES):
-        for case in cases.filter(status__in=OPEN_CASE_STATES).order_by(
-            "-updated_at"
-        ):
+        for case in cases.filter(status__in=OPEN_CASE_STATES).order_by("-updated_at"):
             items.append(
                 PendingItem(
                     f"推进：{case.title}", f"当前阶段：{case.get_status_display()}", case.get_absolute_url()
