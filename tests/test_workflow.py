@@ -14,6 +14,7 @@ from selection.models import (
     Kinship,
     PostHolding,
     RecordEvent,
+    TargetDecision,
     verify_chain,
 )
 from selection.models.post import Rank
@@ -48,6 +49,19 @@ def _pinned_clock():
 @pytest.fixture
 def world(org, hr):
     return build_world(org, hr)
+
+
+def fix_targets(world, targets, *, present: int = 7, justifications=None):
+    """The party group (7 members) fixes the targets on TODAY."""
+    return svc.fix_targets(
+        world.case,
+        by=world.hr,
+        meeting_date=TODAY,
+        expected_members=7,
+        present_members=present,
+        targets=targets,
+        justifications=justifications,
+    )
 
 
 def refused_rules(excinfo) -> set[str]:
@@ -166,9 +180,7 @@ def test_meeting_round_below_two_thirds_attendance_blocks_the_inspection_R_REC_6
     )
     first = world.candidates[0]
     answer_negative_list(world, first)
-    svc.fix_targets(
-        world.case, by=world.hr, meeting_date=TODAY, expected_members=7, present_members=7, targets=[first]
-    )
+    fix_targets(world, [first])
     with pytest.raises(TransitionRefused) as excinfo:
         svc.start_inspection(world.case, by=world.hr)
     assert "R-REC-6" in refused_rules(excinfo)
@@ -192,19 +204,10 @@ def test_a_target_with_last_year_basic_competent_is_refused_R_INS_2(world):
     first.cadre.assessments.filter(year=2025).update(result="基本称职")
     answer_negative_list(world, first)
     with pytest.raises(TransitionRefused) as excinfo:
-        svc.fix_targets(
-            world.case,
-            by=world.hr,
-            meeting_date=TODAY,
-            expected_members=7,
-            present_members=7,
-            targets=[first],
-        )
+        fix_targets(world, [first])
     assert "R-INS-2" in refused_rules(excinfo)
-    assert (
-        not hasattr(world.case, "target_decision")
-        or world.case.candidates.filter(status="target").count() == 0
-    )
+    assert not TargetDecision.objects.filter(case=world.case).exists()  # refused: nothing was written
+    assert not world.case.candidates.filter(status="target").exists()
 
 
 def test_target_not_ranked_first_needs_a_reason_R_INS_1(world):
@@ -213,14 +216,7 @@ def test_target_not_ranked_first_needs_a_reason_R_INS_1(world):
     second = world.candidates[1]
     answer_negative_list(world, second)
     with pytest.raises(TransitionRefused) as excinfo:
-        svc.fix_targets(
-            world.case,
-            by=world.hr,
-            meeting_date=TODAY,
-            expected_members=7,
-            present_members=7,
-            targets=[second],
-        )
+        fix_targets(world, [second])
     assert [f.rule for f in excinfo.value.missing_justifications] == ["R-INS-1"]
 
 
@@ -372,11 +368,7 @@ def test_notice_ends_after_five_working_days_and_can_only_be_extended_R_NOT_2(wo
 def test_notice_over_national_day_counts_the_make_up_saturday_R_CAL_2(world):
     from selection import gates
 
-    assert gates.notice_end(world.org and _case_stub(world), date(2026, 9, 30)) == date(2026, 10, 12)
-
-
-def _case_stub(world):
-    return type("CaseStub", (), {"organization": world.org})()
+    assert gates.notice_end(open_motion(world), date(2026, 9, 30)) == date(2026, 10, 12)
 
 
 def test_notice_refused_for_a_year_without_holiday_data_R_CAL_3(world):
@@ -477,14 +469,7 @@ def test_a_chief_post_after_under_a_year_as_deputy_needs_a_justification_and_is_
     answer_negative_list(world, first)
     first.cadre.holdings.update(started_on=date(2026, 3, 1), how=PostHolding.How.TRANSFER)
     with pytest.raises(TransitionRefused) as excinfo:
-        svc.fix_targets(
-            world.case,
-            by=world.hr,
-            meeting_date=TODAY,
-            expected_members=7,
-            present_members=7,
-            targets=[first],
-        )
+        fix_targets(world, [first])
     warnings = {f.rule: f for f in excinfo.value.missing_justifications}
     assert "R-ELIG-1" in warnings
     assert "R-EXC-1" in refused_rules(excinfo)  # 破格 is flagged: its type and reason must be recorded
@@ -534,27 +519,14 @@ def test_a_level_skipping_target_needs_county_consent_before_inspection_R_EXC_2_
         exceptional_reason="实绩特别突出。",
     )
     with pytest.raises(TransitionRefused) as excinfo:
-        svc.fix_targets(
-            world.case,
-            by=world.hr,
-            meeting_date=TODAY,
-            expected_members=7,
-            present_members=7,
-            targets=[first],
-        )
+        fix_targets(world, [first])
     assert "R-ELIG-8" in refused_rules(excinfo)
     svc.update_candidate_record(
         first, by=world.hr, county_consent_number="安委组〔2026〕46号", county_consent_date=TODAY
     )
     attach(world, first, "county_consent")
-    svc.fix_targets(
-        world.case,
-        by=world.hr,
-        meeting_date=TODAY,
-        expected_members=7,
-        present_members=7,
-        targets=[first],
-        justifications={f.key: "按破格程序办理。" for f in _warnings_of(world, first)},
+    fix_targets(
+        world, [first], justifications={f.key: "按破格程序办理。" for f in _warnings_of(world, first)}
     )
     assert svc.start_inspection(world.case, by=world.hr).status == CaseStatus.INSPECTION
 
@@ -577,14 +549,7 @@ def test_no_exceptional_promotion_within_a_year_of_the_last_promotion_R_EXC_4(wo
         first, by=world.hr, exceptional=True, exceptional_type="outstanding", exceptional_reason="实绩突出。"
     )
     with pytest.raises(TransitionRefused) as excinfo:
-        svc.fix_targets(
-            world.case,
-            by=world.hr,
-            meeting_date=TODAY,
-            expected_members=7,
-            present_members=7,
-            targets=[first],
-        )
+        fix_targets(world, [first])
     assert "R-EXC-4" in refused_rules(excinfo)
     assert "R-EXC-4：陈晓明：" in excinfo.value.message
 
