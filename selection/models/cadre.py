@@ -16,22 +16,15 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from selection.rules import DEFAULT_SETTINGS, age_in_full_years, full_months_between
+
 from ..rules import RuleSettings, SanctionType, sanction_in_effect
 from .org import Department, Organization
 from .post import PostHolding, Rank
 
-ROTATION_DUE_YEARS = 5
-ROTATION_OVERDUE_YEARS = 10
-
-
-def full_years(start: date, on: date) -> int:
-    """Full years from start to on: a birthday (or anniversary) counts on its own day."""
-    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
-
-
-def full_months(start: date, on: date) -> int:
-    """Full calendar months from start to on (a month is complete on the same day of the month)."""
-    return max(0, (on.year - start.year) * 12 + on.month - start.month - (on.day < start.day))
+# R-REQ-2, from the one place settings live (selection.rules.RuleSettings).
+ROTATION_DUE_YEARS = DEFAULT_SETTINGS.rotation_due_years
+ROTATION_OVERDUE_YEARS = DEFAULT_SETTINGS.rotation_overdue_years
 
 
 def format_ym(day: date | None) -> str:
@@ -255,11 +248,11 @@ class Cadre(models.Model):
 
     def age_on(self, on: date) -> int:
         """Age in full years on a date (R-ELIG-5)."""
-        return full_years(self.birth_date, on)
+        return age_in_full_years(self.birth_date, on)
 
     def years_of_work(self, on: date) -> int:
         """Full years since the work start (R-ELIG-2)."""
-        return full_years(self.work_started_on, on)
+        return age_in_full_years(self.work_started_on, on)
 
     def _holdings(self) -> list[PostHolding]:
         return list(self.holdings.all())
@@ -283,7 +276,7 @@ class Cadre(models.Model):
             if holding.post.rank != Rank.DEPUTY or holding.started_on > on:
                 continue
             end = min(holding.ended_on or on, on)
-            total += full_months(holding.started_on, end)
+            total += full_months_between(holding.started_on, end)
         return total
 
     def years_in_deputy_post(self, on: date) -> int:
@@ -292,7 +285,7 @@ class Cadre(models.Model):
 
     def months_in_current_post(self, on: date) -> int | None:
         holding = self.current_holding(on)
-        return full_months(holding.started_on, on) if holding else None
+        return full_months_between(holding.started_on, on) if holding else None
 
     def rotation_status(
         self, on: date, due_years: int = ROTATION_DUE_YEARS, overdue_years: int = ROTATION_OVERDUE_YEARS

@@ -28,7 +28,7 @@ from selection.models import (
     VoteChoice,
     verify_chain,
 )
-from selection.models.cadre import full_years
+from selection.rules import age_in_full_years
 
 from .adapters import (
     current_holding,
@@ -265,7 +265,7 @@ def _basic(cadre, candidate: Candidate, on: date, row: _Rows) -> tuple[dict[str,
     basic = {
         "name": cadre.name,
         "sex": cadre.sex,
-        "birth": f"{ym(cadre.birth_date)}（{full_years(cadre.birth_date, on)}岁）",
+        "birth": f"{ym(cadre.birth_date)}（{age_in_full_years(cadre.birth_date, on)}岁）",
         "ethnicity": cadre.ethnicity,
         "native_place": cadre.native_place,
         "work_start": ym(cadre.work_started_on),

@@ -32,8 +32,8 @@ from ..models import (
     ResumeEntry,
     Sanction,
 )
-from ..models.cadre import full_years
 from ..permissions import Action, can, get_cadre_for, require
+from ..rules import age_in_full_years
 from ..selectors import filter_cadres
 
 PAGE_SIZE = 25
@@ -145,7 +145,7 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deputy_text": _duration(deputy_months) if deputy_months else "无",
             "resume_lines": cadre.resume_lines(),
             "family": [
-                (member, full_years(member.birth_date, today) if member.birth_date else None)
+                (member, age_in_full_years(member.birth_date, today) if member.birth_date else None)
                 for member in cadre.family.all()
             ],
             "years_of_work": cadre.years_of_work(today),
