@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import twofactor
 from accounts.roles import Role
 
 from .. import gates, rules
@@ -200,6 +201,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
         names = {a.member_id: a.member.get_full_name() for a in attendance}
         context["signatures"] = [SignRow(names[m], s) for m, s in status.items()]
         context["must_sign"] = status.get(user.pk) in ("missing", "stale")
+        context["sign_needs_otp"] = twofactor.is_required(user)
         deferred = set(
             Candidate.objects.filter(pk__in=tallies, status=CandidateStatus.DEFERRED).values_list(
                 "pk", flat=True
@@ -295,7 +297,12 @@ def meeting_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, Action.VOTE):
         raise PermissionDenied
     try:
-        voting.sign_off(meeting, by=_actor(request), password=request.POST.get("password", ""))
+        voting.sign_off(
+            meeting,
+            by=_actor(request),
+            password=request.POST.get("password", ""),
+            otp_token=request.POST.get("otp_token", ""),
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     else:
