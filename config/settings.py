@@ -174,9 +174,7 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=HTTPS)
 _proxy_header = env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])
 SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if len(_proxy_header) == 2 else None
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may speak plain HTTP
-SILENCED_SYSTEM_CHECKS = (
-    [] if HTTPS else ["security.W004", "security.W008", "security.W012", "security.W016"]
-)
+SILENCED_SYSTEM_CHECKS = [] if HTTPS else ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 # Sign-in throttling (django-axes): per account and, separately, per address; an administrator unlocks
 # in 系统管理 (访问尝试) or with `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
