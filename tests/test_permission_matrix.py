@@ -97,6 +97,7 @@ MATRIX: dict[str, Page] = {
         obj="cadre", get=OURS_HR, post=OURS_HR, theirs_get=THEIRS_READ, theirs_post=THEIRS_READ
     ),
     "cadre_photo": Page(obj="cadre", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
+    "cadre_photo_file": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     "cadre_history": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     "kinship_add": Page(
         obj="cadre", get=OURS_HR, post=OURS_HR, theirs_get=THEIRS_READ, theirs_post=THEIRS_READ

@@ -16,6 +16,7 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from selection.files import photo_name
 from selection.rules import DEFAULT_SETTINGS, age_in_full_years, full_months_between
 
 from ..rules import RuleSettings, SanctionType, sanction_in_effect
@@ -185,7 +186,7 @@ class Cadre(models.Model):
     rewards_and_punishments = models.TextField("奖惩情况", blank=True)
     photo = models.ImageField(
         "照片",
-        upload_to="photos/",
+        upload_to=photo_name,
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png"], "照片只能是 JPG 或 PNG 格式。")],
     )

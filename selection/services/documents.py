@@ -17,6 +17,7 @@ from django.db import transaction
 from PIL import Image
 
 from selection.models import Candidate, Document, SelectionCase
+from selection.photos import MAX_PHOTO_PIXELS
 
 from .base import ServiceError, as_actor, lock_case, record_event
 
@@ -62,6 +63,7 @@ MISMATCH = "文件“{name}”的扩展名是 .{ext}，但内容{actual}，不�
 CLOSED = "该批次已{state}，不能再上传文书。"
 WRONG_CANDIDATE = "所选人选不属于该批次。"
 UNKNOWN_KIND = "请选择文书类别。"
+TOO_MANY_PIXELS = "图片像素过大（超过 {limit} 万像素），请缩小后再上传。"
 NO_TITLE = "请填写文书标题。"
 
 
@@ -89,12 +91,17 @@ def sniff(handle: IO[bytes]) -> FileKind | None:
     try:
         with Image.open(handle) as image:
             image_format = image.format
+            width, height = image.size  # from the header, before anything is decoded
             image.verify()
     except Exception:  # Pillow raises many types for non-images and broken or hostile ones
         return None
     finally:
         handle.seek(0)
-    return {"JPEG": JPEG, "PNG": PNG}.get(image_format or "")
+    kind = {"JPEG": JPEG, "PNG": PNG}.get(image_format or "")
+    if kind is not None and width * height > MAX_PHOTO_PIXELS:
+        # The case file decodes images onto pages: a 100-megapixel PNG would take a worker's memory.
+        raise ServiceError(TOO_MANY_PIXELS.format(limit=MAX_PHOTO_PIXELS // 10_000))
+    return kind
 
 
 def _describe(actual: FileKind | None) -> str:

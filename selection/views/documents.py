@@ -5,7 +5,6 @@ Each view: authorize → pick the object the user may see (other organizations 4
 """
 
 import io
-import mimetypes
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from .. import files
 from ..models import Candidate, Document, SelectionCase
 from ..pdf.adapters import render_approval_form
 from ..pdf.case_file import render_case_file
@@ -20,6 +20,7 @@ from ..pdf.common import DocumentUnavailable, sha256_hex
 from ..pdf.notices import render_appointment_notice, render_inspection_notice, render_public_notice
 from ..pdf.record_form import render_record_form
 from ..permissions import Action, can, can_read_document, get_cadre_for
+from ..services.documents import file_kind_of
 
 
 def _pdf(data: bytes, filename: str) -> FileResponse:
@@ -69,14 +70,11 @@ def latest_official_copy(candidate: Candidate, kind: str) -> Document | None:
     )
 
 
-def _stored(document: Document) -> FileResponse:
-    try:
-        handle = document.file.open("rb")
-    except (OSError, ValueError) as error:
-        raise Http404("该文书的文件已丢失。") from error
-    name = document.file.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+def _stored(document: Document) -> HttpResponse:
+    kind = file_kind_of(document)
+    response = files.serve(
+        document.file, filename=f"{document.title}.{kind.extension}", content_type=kind.content_type
+    )
     response["X-Content-SHA256"] = document.sha256
     return response
 
