@@ -61,3 +61,5 @@ def strip_active_content(writer: PdfWriter) -> None:
     outlines = _resolve(root.get("/Outlines"))
     if isinstance(outlines, DictionaryObject):
         _clean_outline(_resolve(outlines.get("/First")))
+    # The scripts' objects were copied in with the pages: drop what nothing refers to any more.
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)

@@ -7,6 +7,7 @@ is really something else.
 """
 
 import hashlib
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -88,20 +89,26 @@ def sniff(handle: IO[bytes]) -> FileKind | None:
             if any(n.startswith("xl/") for n in names):
                 return XLSX
         return None
+    # The case file decodes images onto pages: a 100-megapixel PNG would take a worker's memory.
+    too_many_pixels = ServiceError(TOO_MANY_PIXELS.format(limit=MAX_PHOTO_PIXELS // 10_000))
     try:
-        with Image.open(handle) as image:
-            image_format = image.format
-            width, height = image.size  # from the header, before anything is decoded
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(handle) as image:
+                image_format = image.format
+                width, height = image.size  # from the header, before anything is decoded
+                if width * height > MAX_PHOTO_PIXELS:
+                    raise too_many_pixels
+                image.verify()
+    except ServiceError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise too_many_pixels from None
     except Exception:  # Pillow raises many types for non-images and broken or hostile ones
         return None
     finally:
         handle.seek(0)
-    kind = {"JPEG": JPEG, "PNG": PNG}.get(image_format or "")
-    if kind is not None and width * height > MAX_PHOTO_PIXELS:
-        # The case file decodes images onto pages: a 100-megapixel PNG would take a worker's memory.
-        raise ServiceError(TOO_MANY_PIXELS.format(limit=MAX_PHOTO_PIXELS // 10_000))
-    return kind
+    return {"JPEG": JPEG, "PNG": PNG}.get(image_format or "")
 
 
 def _describe(actual: FileKind | None) -> str:
