@@ -9,10 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
+from selection.validators import Bounded
+
 from . import twofactor
 
 
-class TokenForm(forms.Form):
+class TokenForm(Bounded, forms.Form):
     token = forms.CharField(
         label="动态验证码",
         max_length=20,

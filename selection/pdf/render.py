@@ -86,6 +86,11 @@ def _kit() -> _Kit:
     return kit
 
 
+def forget_kit() -> None:
+    """Drop this thread's render state (after an interrupted render)."""
+    _local.kits = {}
+
+
 def render_html(template_name: str, context: dict[str, Any]) -> str:
     """The HTML source of a document (the fonts of the current stack filled in)."""
     return render_to_string(template_name, {**context, "fonts": _kit().stack})

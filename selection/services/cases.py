@@ -6,6 +6,7 @@ stages go through `run_case_step`; the other actions lock the case, check state,
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -382,7 +383,10 @@ def update_candidate_record(candidate: Candidate, *, by, **changes) -> Candidate
             if old != value:
                 diff[name] = {"old": old, "new": value}
                 setattr(target, name, value)
-        inspection.full_clean(exclude=["candidate"])
+        try:
+            inspection.full_clean(exclude=["candidate"])
+        except ValidationError as error:
+            raise ServiceError("；".join(error.messages)) from error
         inspection.save()
         candidate.save()
         if diff:

@@ -49,6 +49,7 @@ VOTING_NOT_OPEN = "表决尚未开始或已经结束。"
 BOX_NOT_OPEN = "投票尚未开始或已经结束，本次提交未计入。"
 BAD_CODE = "投票码无效或已使用，请核对投票条上的投票码。"
 WRONG_PASSWORD = "密码不正确，签字确认未完成。"
+MAX_COUNT = 100_000  # people or ballots of one category: far above any bureau, far below an overflow
 WRONG_OTP = "动态验证码不正确或已过期，签字确认未完成。"
 
 # Unambiguous characters for codes read off paper: no 0/O, 1/I/L.
@@ -726,6 +727,9 @@ def enter_paper_tally(box: BallotBox, *, by, counts: dict[str, CategoryCount]) -
     for category, c in counts.items():
         if category not in ParticipantCategory.values or not set(c.votes) <= keys:
             raise ServiceError("计票表格与选票不符，请重新打开页面。")
+        numbers = [c.expected, c.actual, c.valid, *c.votes.values()]
+        if any(not isinstance(n, int) or not 0 <= n <= MAX_COUNT for n in numbers):
+            raise ServiceError(f"人数和票数须为 0 至 {MAX_COUNT:,} 之间的整数。")
         if c.actual > c.expected or c.valid > c.actual or any(n > c.valid for n in c.votes.values()):
             raise ServiceError(
                 f"{ParticipantCategory(category).label}：实参加人数不能多于应参加人数，有效票和得票数不能多于实参加人数。"

@@ -32,6 +32,7 @@ from ..models.record import ChainCheck
 from ..permissions import Action, can_read_document, get_case_for, require
 from ..services.base import Actor, ServiceError
 from ..services.documents import file_kind_of, upload_document
+from ..validators import Bounded
 
 
 def request_actor(request: HttpRequest) -> Actor:
@@ -42,7 +43,7 @@ def request_actor(request: HttpRequest) -> Actor:
 # ---- attachments ---------------------------------------------------------------------------------------
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(Bounded, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Document.Kind.choices)
     title = forms.CharField(label="标题", max_length=200)
     file = forms.FileField(label="文件")
