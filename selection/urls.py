@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, cases, documents, home, interchange, record, registry, voting
+from .views import calendar, cases, documents, home, interchange, record, registry, rules, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,4 +12,5 @@ urlpatterns = [
     *record.urlpatterns,
     *voting.urlpatterns,
     *calendar.urlpatterns,
+    *rules.urlpatterns,
 ]
