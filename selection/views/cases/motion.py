@@ -8,7 +8,7 @@ from ...forms_cases import TerminateForm, justifications_from
 from ...permissions import Action, get_case_for
 from ...services import cases as svc
 from .common import _actor, _anchored, _ask_justifications, _case_queryset, _perform
-from .page import SIMPLE_STEPS, _invalid
+from .page import SIMPLE_STEPS, _invalid, _submit
 
 # ---- POST: one service each ---------------------------------------------------------------------------
 
@@ -46,9 +46,12 @@ def case_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, "terminate_form", form)
     reason = form.cleaned_data["reason"]
-    _perform(
+    return _submit(
         request,
+        case,
+        "terminate_form",
+        form,
         lambda: svc.terminate_case(case, by=_actor(request), reason=reason),
         ok="已终止该选拔任用工作。",
+        anchor="next-step",
     )
-    return redirect(case)

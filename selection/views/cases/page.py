@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -53,6 +53,9 @@ from .common import (
     STAGE_ANCHOR,
     STAGES,
     STATUS_BADGE,
+    _anchored,
+    _ask_justifications,
+    _attempt,
     _case_queryset,
     _url_if_exists,
 )
@@ -300,6 +303,7 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         if status == CaseStatus.PUBLIC_NOTICE:
             forms["complaint_form"] = ComplaintForm(case=case)
             forms["conclude_form"] = ConcludeComplaintForm()
+            forms["conclude_blank"] = ConcludeComplaintForm()
         if step and step.form:
             forms["step_form"] = step.form()
         forms.update(bound)
@@ -331,4 +335,25 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _invalid(request: HttpRequest, case: SelectionCase, name: str, form: Form) -> HttpResponse:
     messages.error(request, FIX_ERRORS)
+    return _case_page(request, case, {name: form})
+
+
+def _submit(
+    request: HttpRequest,
+    case: SelectionCase,
+    name: str,
+    form: Form,
+    call: Callable[[], Any],
+    *,
+    ok: str,
+    anchor: str,
+) -> HttpResponse:
+    """One service call for a valid form: on success back to the panel; on a refusal the same page
+    again with the user's input kept and the reason beside the form; warnings ask for justifications."""
+    outcome = _attempt(request, call, ok=ok)
+    if outcome.done:
+        return redirect(_anchored(case, anchor))
+    if outcome.ask is not None:
+        return _ask_justifications(request, case, outcome.ask)
+    form.add_error(None, outcome.message)
     return _case_page(request, case, {name: form})
