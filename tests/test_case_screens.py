@@ -9,9 +9,11 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from selection.models import CaseStatus, Meeting
+from selection.models import CaseStatus, Meeting, SelectionCase
+from selection.services import cases as svc
+from selection.services.base import ServiceError
 
-from .workflow import build_world, record_rounds, to_decision, to_notice, to_recommendation
+from .workflow import build_world, open_motion, record_rounds, to_decision, to_notice, to_recommendation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -132,3 +134,150 @@ def test_a_refused_nomination_keeps_the_choice(client, world):
     assert response.status_code == 200
     assert f"{first.cadre.name}已是" in response.text
     assert f'<option value="{first.cadre.pk}" selected>' in response.text
+
+
+# ---- 2. the motion's review: corrected until approved; returned with a comment or not agreed -----------
+
+
+def _motion_post(world, **changes) -> dict:
+    case = world.case
+    data = {
+        "title": case.title,
+        "year": case.year,
+        "mode": case.mode,
+        "posts": [v.post_id for v in case.vacancies.all()],
+        "motion_origin": case.motion_origin,
+        "motion_form": case.motion_form,
+        "motion_date": case.motion_date.isoformat(),
+        "analysis": case.motion_analysis,
+        "method_reason": case.method_reason,
+    }
+    data.update(changes)
+    return data
+
+
+def test_r_mot_2_returned_motion_is_corrected_and_goes_back_to_the_main_leader(world):
+    case = open_motion(world)
+    with pytest.raises(ServiceError, match="修改意见"):
+        svc.return_motion(case, by=world.secretary, comment="  ")
+    svc.return_motion(case, by=world.secretary, comment="请补充班子结构分析")
+    case.refresh_from_db()
+    assert case.motion_review == SelectionCase.MotionReview.RETURNED
+    assert case.motion_review_comment == "请补充班子结构分析"
+    with pytest.raises(ServiceError, match="退回"):
+        svc.approve_motion(case, by=world.secretary)  # nothing to approve until HR corrects it
+
+    svc.correct_motion(
+        case,
+        by=world.hr,
+        title=case.title,
+        year=case.year,
+        posts=[world.post, world.deputy_post],
+        motion_origin=case.motion_origin,
+        motion_date=case.motion_date,
+        analysis="班子结构：正职空缺一名，副职一名。",
+    )
+    case.refresh_from_db()
+    assert case.motion_review == SelectionCase.MotionReview.PENDING
+    assert case.motion_analysis == "班子结构：正职空缺一名，副职一名。"
+    assert set(case.vacancies.values_list("post_id", flat=True)) == {world.post.pk, world.deputy_post.pk}
+    event = case.events.get(action="correct_motion")
+    assert event.payload["resubmitted"] is True
+    assert "分析研判情况" in event.payload["changed"]
+    assert event.payload["changed"]["增加拟任职位"] == [str(world.deputy_post)]
+
+    svc.approve_motion(case, by=world.secretary)
+    case.refresh_from_db()
+    assert case.motion_review == SelectionCase.MotionReview.APPROVED
+    with pytest.raises(ServiceError, match="不能再修改"):
+        svc.correct_motion(
+            case,
+            by=world.hr,
+            title="改名",
+            year=case.year,
+            posts=[world.post],
+            motion_origin=case.motion_origin,
+            motion_date=case.motion_date,
+        )
+    assert case.events.filter(action__in=["return_motion", "approve_motion"]).count() == 2
+
+
+def test_r_mot_2_a_post_with_a_nominee_cannot_be_dropped_from_the_motion(world):
+    case = open_motion(world)
+    svc.correct_motion(
+        case,
+        by=world.hr,
+        title=case.title,
+        year=case.year,
+        posts=[world.post, world.deputy_post],
+        motion_origin=case.motion_origin,
+        motion_date=case.motion_date,
+    )
+    vacancy = case.vacancies.get(post=world.deputy_post)
+    svc.nominate(case, by=world.hr, cadre=world.cadres[0], vacancy=vacancy)
+    with pytest.raises(ServiceError, match="已有人选"):
+        svc.correct_motion(
+            case,
+            by=world.hr,
+            title=case.title,
+            year=case.year,
+            posts=[world.post],
+            motion_origin=case.motion_origin,
+            motion_date=case.motion_date,
+        )
+    assert case.vacancies.count() == 2
+
+
+def test_r_mot_2_the_main_leader_not_agreeing_ends_the_case_after_a_confirmation(client, world):
+    case = open_motion(world)
+    client.force_login(world.secretary)
+    url = reverse("case_reject_motion", args=[case.pk])
+    asked = client.post(url, {"comment": "暂缓选拔，待机构改革后再议"})
+    assert asked.status_code == 200 and "确认不同意" in asked.text
+    case.refresh_from_db()
+    assert case.status == CaseStatus.MOTION  # nothing happened before the confirmation
+    done = client.post(url, {"comment": "暂缓选拔，待机构改革后再议", "confirmed": "1"})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.TERMINATED
+    assert case.motion_review == SelectionCase.MotionReview.REJECTED
+    assert "暂缓选拔" in case.termination_reason
+    assert case.events.get(action="reject_motion").to_state == CaseStatus.TERMINATED
+
+
+def test_hr_sees_whom_the_case_waits_for_on_the_case_page_and_the_list(client, world):
+    case = open_motion(world)
+    client.force_login(world.hr)
+    page = client.get(reverse("case_detail", args=[case.pk])).text
+    assert "党组主要领导" in page and world.secretary.get_full_name() in page and "审批动议" in page
+    listing = client.get(reverse("case_list")).text
+    assert "党组主要领导" in listing and world.secretary.get_full_name() in listing
+
+    client.force_login(world.secretary)
+    response = client.post(reverse("case_return_motion", args=[case.pk]), {"comment": "请补充分析"})
+    assert response.status_code == 302
+    client.force_login(world.hr)
+    page = client.get(reverse("case_detail", args=[case.pk])).text
+    assert "退回修改：请补充分析" in page and "按主要领导意见修改动议" in page
+    assert "修改动议：" in client.get(reverse("home")).text  # 我的待办 for HR
+
+    edit = reverse("case_edit_motion", args=[case.pk])
+    assert "请补充分析" in client.get(edit).text
+    response = client.post(edit, _motion_post(world, analysis="已补充：正职空缺。"))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.motion_review == SelectionCase.MotionReview.PENDING
+    assert case.motion_analysis == "已补充：正职空缺。"
+
+
+def test_the_case_list_with_waits_issues_a_constant_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    for index in range(6):
+        world.case = None
+        case = open_motion(world)
+        SelectionCase.objects.filter(pk=case.pk).update(title=f"第{index}批")
+    client.force_login(world.hr)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("case_list"))
+    assert response.text.count("审批动议") >= 12  # table and cards, each case

@@ -149,3 +149,31 @@ def _case_queryset():
         "target_decision",
         "public_notice",
     )
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """An irreversible POST (closing a vote or a ballot box, not agreeing to a motion) carries `confirmed`,
+    set by the page's dialog or by the confirm page `ask_confirmation` shows."""
+    return request.POST.get("confirmed") == "1"
+
+
+def ask_confirmation(request: HttpRequest, *, title: str, text: str, button: str, back: str) -> HttpResponse:
+    """The same POST again after the user confirms; nothing has happened yet."""
+    resend = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]
+    return render(
+        request,
+        "selection/shared/confirm.html",
+        {
+            "title": title,
+            "text": text,
+            "button": button,
+            "back": back,
+            "action": request.path,
+            "resend": resend,
+        },
+    )

@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ... import gates
+from ...awaiting import awaiting, main_leaders
 from ...forms_cases import (
     AppointForm,
     ComplaintForm,
     ConcludeComplaintForm,
     MeetingForm,
     MeetingSkipForm,
+    MotionReviewForm,
     NominateForm,
     NoticeForm,
     OpinionsForm,
@@ -43,7 +45,7 @@ from ...models import (
     RoundResult,
     SelectionCase,
 )
-from ...permissions import Action, can, get_case_for
+from ...permissions import Action, can, get_case_for, may_correct_motion, may_review_motion
 from ...rules import Finding, Level
 from ...services import cases as svc
 from ...workdays import CalendarUnavailable
@@ -315,9 +317,13 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         if status == CaseStatus.PUBLIC_NOTICE:
             context["notice_dates"] = notice_dates(case)
     context["may_close_meeting"] = manage or can(user, Action.CHAIR_MEETING)
-    context["may_approve_motion"] = (
-        can(user, Action.APPROVE_MOTION) and status == CaseStatus.MOTION and not case.motion_approved_at
-    )
+    context["may_approve_motion"] = may_review_motion(user, case)
+    context["may_correct_motion"] = may_correct_motion(user, case)
+    if context["may_approve_motion"]:
+        context["review_form"] = bound.get("review_form") or MotionReviewForm()
+    waits_for_leader = status == CaseStatus.MOTION and case.motion_review == case.MotionReview.PENDING
+    leaders = main_leaders([case.organization_id]) if waits_for_leader else {}
+    context["awaiting"] = awaiting(case, leaders, meeting)
     return context
 
 
