@@ -281,3 +281,63 @@ def test_the_case_list_with_waits_issues_a_constant_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("case_list"))
     assert response.text.count("审批动议") >= 12  # table and cards, each case
+
+
+# ---- 3. every checklist item says who acts and links to the form that fixes it -----------------------
+
+
+def _rows(response):
+    return {row.finding.rule: row for row in response.context["checklist"]}
+
+
+def test_r_mot_2_the_checklist_names_the_main_leader_and_links_to_the_motion(client, world):
+    case = open_motion(world)
+    client.force_login(world.hr)
+    rows = _rows(client.get(reverse("case_detail", args=[case.pk])))
+    assert rows["R-MOT-2"].role == "党组主要领导"
+    assert rows["R-MOT-2"].link.endswith("#stage-motion")
+    assert "党组主要领导" in client.get(reverse("case_detail", args=[case.pk])).text
+
+
+def test_r_rec_1_the_checklist_opens_the_round_form_and_r_ins_2_the_candidates_negative_list(client, world):
+    to_recommendation(world)
+    client.force_login(world.hr)
+    page = client.get(reverse("case_detail", args=[world.case.pk]))
+    rows = page.context["checklist"]
+    blocking = [r for r in rows if r.finding.level == "block"]
+    assert blocking and all(r.role and r.link for r in blocking)
+    round_row = next(r for r in rows if r.finding.rule.startswith("R-REC") and r.finding.level == "block")
+    assert round_row.role == "人事干部" and round_row.form_label == "录入推荐结果"
+    opened = client.get(round_row.link.split("#")[0])
+    assert '<details class="mb-3" id="round-form" open>' in opened.text
+    assert '<details class="mb-3" id="round-form" open>' not in page.text  # closed until asked for
+
+    candidate_page = client.get(reverse("candidate_detail", args=[world.case.pk, world.candidates[0].pk]))
+    negative = next(r for r in candidate_page.context["checklist"] if r.finding.rule == "R-INS-2")
+    assert negative.finding.level == "block"  # not answered yet
+    assert negative.link == "#negative" and negative.role == "人事干部"
+    assert 'id="negative"' in candidate_page.text
+
+
+def test_every_rule_area_has_someone_to_act_and_a_form():
+    from selection.checklist_guide import FORMS, GUIDES, guide_for
+
+    for rule in [
+        "R-MOT-1",
+        "R-MET-1",
+        "R-REC-6",
+        "R-INS-9",
+        "R-ELIG-3",
+        "R-EXC-2",
+        "R-KIN-2",
+        "R-DEC-5",
+        "R-NOT-2",
+        "R-APP-1",
+        "R-REQ-1",
+        "R-CAL-3",
+        *GUIDES,
+    ]:
+        guide = guide_for(rule)
+        assert guide.role and guide.form in FORMS, rule
+    assert guide_for("R-INS-7").role.startswith("纪检监察组")
+    assert guide_for("R-DEC-3").role == "党组成员"

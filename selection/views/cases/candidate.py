@@ -110,7 +110,7 @@ def _candidate_page(
             "inspection": inspection,
             "team": list(inspection.team.all()) if inspection else [],
             "results": results,
-            "checklist": _checklist(case, findings, []),
+            "checklist": _checklist(case, findings, [], candidate=candidate),
             "documents": list(candidate.documents.select_related("uploaded_by")),
             "timeline": _timeline(events),
             "negative_answers": [

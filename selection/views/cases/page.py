@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from ... import gates
 from ...awaiting import awaiting, main_leaders
+from ...checklist_guide import CANDIDATE_OVERRIDES, FORMS, guide_for
 from ...forms_cases import (
     AppointForm,
     ComplaintForm,
@@ -113,6 +114,8 @@ class ChecklistRow:
     symbol: str
     css: str
     link: str | None
+    role: str = ""  # who must act (人事干部, 党组主要领导, …)
+    form_label: str = ""  # the form the link opens
 
     @property
     def text(self) -> str:
@@ -130,38 +133,50 @@ SYMBOLS = {
     Level.WARN: ("!", "finding-warn"),
     Level.RECORD: ("i", "text-secondary"),
 }
-RULE_ANCHORS = [
-    ("R-MOT", "stage-motion"),
-    ("R-MET", "stage-motion"),
-    ("R-REC", "stage-recommendation"),
-    ("R-DEC", "stage-decision"),
-    ("R-NOT", "stage-notice"),
-    ("R-APP", "stage-appointment"),
-    ("R-CAL", "stage-notice"),
-]
 
 
-def _fix_link(case: SelectionCase, finding: Finding, by_name: dict[str, Candidate]) -> str | None:
-    """Where to fix it: the candidate page when the message names a candidate, else the stage panel."""
-    for name, candidate in by_name.items():
-        if name in finding.message and finding.rule[:5] in {"R-INS", "R-ELI", "R-EXC", "R-KIN"}:
-            return reverse("candidate_detail", args=[case.pk, candidate.pk])
-    if finding.rule == "R-INS-1":
-        return "#stage-recommendation"
-    for prefix, anchor in RULE_ANCHORS:
-        if finding.rule.startswith(prefix):
-            return f"#{anchor}"
-    return "#candidates"
+def _form_url(case: SelectionCase, key: str, candidate: Candidate | None, on_candidate_page: bool) -> str:
+    """The URL of the form `key` (checklist_guide.FORMS): its page, the panel opened, scrolled to it."""
+    form = FORMS[key]
+    if key == "motion_edit":
+        if case.status == CaseStatus.MOTION and case.motion_review in (
+            SelectionCase.MotionReview.PENDING,
+            SelectionCase.MotionReview.RETURNED,
+        ):
+            return reverse("case_edit_motion", args=[case.pk])
+        return f"{case.get_absolute_url()}#stage-motion"
+    if key == "holidays":
+        return _url_if_exists("holiday_list") or f"{case.get_absolute_url()}#next-step"
+    if form.on_candidate:
+        if on_candidate_page:
+            return f"#{form.anchor}"
+        if candidate is not None:
+            return f"{reverse('candidate_detail', args=[case.pk, candidate.pk])}#{form.anchor}"
+        return f"{case.get_absolute_url()}#candidates"
+    query = f"?open={form.panel}" if form.panel else ""
+    return f"{case.get_absolute_url()}{query}#{form.anchor}"
 
 
 def _checklist(
-    case: SelectionCase, findings: list[Finding], candidates: list[Candidate]
+    case: SelectionCase,
+    findings: list[Finding],
+    candidates: list[Candidate],
+    *,
+    candidate: Candidate | None = None,
 ) -> list[ChecklistRow]:
+    """Each finding with who must act and a link to the exact form that fixes it; on the candidate page
+    (`candidate` given) the candidate's own forms are anchors on that page."""
     by_name = {c.cadre.name: c for c in candidates}
     rows = []
     for finding in findings:
         symbol, css = SYMBOLS[Level(finding.level)]
-        rows.append(ChecklistRow(finding, symbol, css, _fix_link(case, finding, by_name)))
+        guide = guide_for(finding.rule)
+        named = candidate or next((c for name, c in by_name.items() if name in finding.message), None)
+        key = guide.form
+        if named is not None and finding.rule in CANDIDATE_OVERRIDES and finding.level == Level.WARN:
+            key = CANDIDATE_OVERRIDES[finding.rule]
+        link = _form_url(case, key, named, candidate is not None)
+        rows.append(ChecklistRow(finding, symbol, css, link, guide.role, FORMS[key].label))
     return rows
 
 
@@ -280,6 +295,7 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         "may_export": manage or can(user, Action.AUDIT),
         "document_kinds": Document.Kind.choices,
         "breadcrumbs": [("选拔任用", reverse("case_list")), (case.title, None)],
+        "open_panel": request.GET.get("open", ""),
     }
     if status == CaseStatus.MOTION:
         context["quota_lines"] = gates.quota_lines(case)
