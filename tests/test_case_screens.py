@@ -341,3 +341,66 @@ def test_every_rule_area_has_someone_to_act_and_a_form():
         assert guide.role and guide.form in FORMS, rule
     assert guide_for("R-INS-7").role.startswith("纪检监察组")
     assert guide_for("R-DEC-3").role == "党组成员"
+
+
+# ---- 5. the audit pages speak Chinese --------------------------------------------------------------------
+
+
+def _recorded_actions() -> set[str]:
+    """Every action a service records (record_event(action=…) and run_case_step's Step names)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parent.parent / "selection"
+    found: set[str] = set()
+    for path in [*root.glob("services/*.py"), *root.glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'action="([a-z_]+)"', text))
+        found |= set(re.findall(r'Step\(\s*"([a-z_]+)"', text))
+    return found - {"store_true", "store_false"}
+
+
+def test_every_recorded_action_has_a_chinese_label():
+    from selection.record_labels import ACTION_LABELS
+
+    actions = _recorded_actions()
+    assert {"open_case", "approve_motion", "appoint", "count_ballot_box"} <= actions  # the scan works
+    missing = sorted(a for a in actions if a not in ACTION_LABELS)
+    assert not missing, f"no Chinese label for {missing}"
+
+
+def test_payloads_read_as_labelled_fields_with_codes_and_dates_in_chinese():
+    from selection.record_labels import payload_fields, value_text
+
+    fields = {
+        f.label: f.text
+        for f in payload_fields(
+            {"posts": ["待遇保障科科长"], "origin": "personnel_lead", "form": "oral", "held_on": "2026-03-05"}
+        )
+    }
+    assert fields == {
+        "拟任职位": "待遇保障科科长",
+        "动议方式": "分管干部人事工作的领导提出建议",
+        "启动意见形式": "口头",
+        "日期": "2026年3月5日",
+    }
+    changes = {
+        f.label: f.text
+        for f in payload_fields({"changes": {"health_attested_fit": {"old": None, "new": True}}})
+    }
+    assert list(changes.values()) == ["— → 是"]
+    assert "health_attested_fit" not in changes  # the field's verbose name, not its code
+    assert value_text([{"member": "王建国", "candidate": "陈晓明", "reason": "亲属"}], "recusals") == (
+        "成员：王建国，人选：陈晓明，理由：亲属"
+    )
+
+
+def test_the_auditor_sees_action_names_and_payload_fields_not_codes_or_json(client, world, auditor):
+    to_recommendation(world)
+    client.force_login(auditor)
+    html = client.get(reverse("record_case", args=[world.case.pk])).text
+    assert "启动动议" in html and "主要领导同意动议" in html and "提名人选" in html
+    assert "<code>open_case</code>" not in html and ">open_case<" not in html
+    assert '"origin"' not in html and "personnel_lead" not in html  # no raw JSON
+    assert "分管干部人事工作的领导提出建议" in html
+    assert "record-summary" in html  # the wide columns that keep Chinese text from wrapping per character
