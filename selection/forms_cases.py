@@ -197,6 +197,27 @@ class MotionForm(StyledForm):
         }
 
 
+def motion_initial(case: SelectionCase) -> dict[str, Any]:
+    """The motion form filled with the case's current motion, for correcting it."""
+    return {
+        "title": case.title,
+        "year": case.year,
+        "mode": case.mode,
+        "posts": [v.post_id for v in case.vacancies.all()],
+        "motion_origin": case.motion_origin,
+        "motion_form": case.motion_form,
+        "motion_date": case.motion_date,
+        "analysis": case.motion_analysis,
+        "method_reason": case.method_reason,
+    }
+
+
+class MotionReviewForm(StyledForm):
+    """The main leader's comment when returning or not agreeing to a motion (R-MOT-2)."""
+
+    comment = forms.CharField(label="主要领导意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 # ---- 民主推荐 -----------------------------------------------------------------------------------------
 
 

@@ -135,6 +135,24 @@ def get_case_for(user, pk: int, action: Action = Action.VIEW_CASES, *, queryset=
     return case
 
 
+def may_review_motion(user, case) -> bool:
+    """The main leader approves, returns or rejects a motion while it waits for them (R-MOT-2)."""
+    return (
+        can(user, Action.APPROVE_MOTION)
+        and case.status == "motion"
+        and case.motion_review == case.MotionReview.PENDING
+    )
+
+
+def may_correct_motion(user, case) -> bool:
+    """HR corrects a motion until the main leader approves (or rejects) it."""
+    return (
+        can(user, Action.MANAGE_CASES)
+        and case.status == "motion"
+        and case.motion_review in (case.MotionReview.PENDING, case.MotionReview.RETURNED)
+    )
+
+
 def can_read_document(user, document) -> bool:
     """HR and auditors read every stored document of a case they see; the party group only the official
     任免审批表 it decides on (R-DEC-4). The case's visibility is checked by the caller (404 first)."""

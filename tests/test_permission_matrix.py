@@ -131,6 +131,16 @@ MATRIX: dict[str, Page] = {
         post="L 403 403 403 302 403 404",  # the main leader only
         theirs_post="L 403 404 404 404 404 403",
     ),
+    # 退回修改 / 不同意 with an empty comment: the main leader gets the form error (200).
+    "case_return_motion": Page(
+        obj="motion_case", get=ALL_405, post="L 403 403 403 200 403 404", theirs_post=THEIRS_CHAIR
+    ),
+    "case_reject_motion": Page(
+        obj="motion_case", get=ALL_405, post="L 403 403 403 200 403 404", theirs_post=THEIRS_CHAIR
+    ),
+    "case_edit_motion": Page(
+        obj="motion_case", get=OURS_HR, post=OURS_HR, theirs_get=THEIRS_READ, theirs_post=THEIRS_READ
+    ),
     "case_step": Page(
         obj="motion_case",
         extra=(("step", "start_recommendation"),),

@@ -74,6 +74,14 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
         ORAL = "oral", "口头"
         WRITTEN = "written", "书面"
 
+    class MotionReview(models.TextChoices):
+        """The main leader's review of the motion (R-MOT-2): HR corrects it until it is approved."""
+
+        PENDING = "pending", "待主要领导审批"
+        RETURNED = "returned", "退回修改"
+        REJECTED = "rejected", "不同意"
+        APPROVED = "approved", "已同意"
+
     organization = models.ForeignKey(
         Organization, verbose_name="单位", on_delete=models.PROTECT, related_name="cases"
     )
@@ -108,6 +116,10 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     motion_approved_at = models.DateTimeField("主要领导同意时间", null=True, blank=True)
+    motion_review = FSMField(
+        "主要领导审批", max_length=10, choices=MotionReview.choices, default=MotionReview.PENDING
+    )
+    motion_review_comment = models.TextField("主要领导意见", blank=True)
     method_reason = models.TextField("采用日常选拔任用程序的理由", blank=True)
 
     # R-REC-4: skipping the meeting round, all three conditions affirmed with a reason
@@ -161,6 +173,27 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=OPEN_CASE_STATES, target=CaseStatus.TERMINATED)
     def terminate(self) -> None:
         """Any open state → 终止 (with a reason, recorded by the service)."""
+
+    # ---- the motion's review (R-MOT-2) ----------------------------------------------------------------
+    @transition(field=motion_review, source=MotionReview.PENDING, target=MotionReview.APPROVED)
+    def approve_motion(self) -> None:
+        """待审批 → 已同意: the motion can no longer be corrected."""
+
+    @transition(field=motion_review, source=MotionReview.PENDING, target=MotionReview.RETURNED)
+    def return_motion(self) -> None:
+        """待审批 → 退回修改, with the main leader's comment."""
+
+    @transition(field=motion_review, source=MotionReview.PENDING, target=MotionReview.REJECTED)
+    def reject_motion(self) -> None:
+        """待审批 → 不同意 (the service also ends the case)."""
+
+    @transition(
+        field=motion_review,
+        source=[MotionReview.PENDING, MotionReview.RETURNED],
+        target=MotionReview.PENDING,
+    )
+    def correct_motion(self) -> None:
+        """HR corrects the motion; a returned motion goes back to the main leader."""
 
 
 class Vacancy(models.Model):
