@@ -1,6 +1,7 @@
 """讨论决定: the party-group meeting, attendance, recusals and each member's vote (R-DEC-*)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -37,6 +38,12 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"党组会议（{self.held_on:%Y.%m.%d}）"
+
+    def clean(self) -> None:
+        from .cadre import date_rule_errors
+
+        if errors := date_rule_errors(self, "held_on"):
+            raise ValidationError(errors)
 
 
 class Attendance(models.Model):
