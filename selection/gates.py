@@ -336,6 +336,7 @@ def inspection_facts(candidate: Candidate, inspection: Inspection) -> rules.Insp
                 "不称职": inspection.rated_incompetent,
             },
             bool(inspection.opinions.strip()),
+            {"同意": inspection.agree_promotion, "不同意": inspection.disagree_promotion},
         )
     dossier = None
     if inspection.dossier_items:
@@ -370,7 +371,7 @@ def candidate_inspection(candidate: Candidate) -> list[Finding]:
     settings = settings_for(candidate.case.organization)
     related = related_users(candidate.cadre, team)
     found = rules.inspection_start(_names(team), _names(related), notice, started, settings)
-    found += rules.inspection_complete(inspection_facts(candidate, inspection))
+    found += rules.inspection_complete(inspection_facts(candidate, inspection), settings)
     found += rules.exceptional_promotion(exceptional_facts(candidate, _today()), Stage.DECISION)
     found += [f for f in candidate_eligibility(candidate) if f.rule in {"R-ELIG-3", "R-ELIG-6", "R-ELIG-7"}]
     return _about(candidate.cadre.name, found)

@@ -46,7 +46,8 @@ class TargetDecision(models.Model):
 
 
 def appraisal_count_errors(obj) -> dict[str, str]:
-    """R-INS-5: 同意 + 不同意 ≤ 实参加 ≤ 应参加, and the rating counts add up to the ballots cast."""
+    """R-INS-5: 同意 + 不同意 ≤ 实参加 ≤ 应参加, and the rating counts add up to no more than the ballots
+    cast (a blank or spoilt ballot rates nobody)."""
     errors: dict[str, str] = {}
     expected, actual = obj.appraisal_expected, obj.appraisal_actual
     if expected is not None and actual is not None and actual > expected:
@@ -54,9 +55,10 @@ def appraisal_count_errors(obj) -> dict[str, str]:
     ratings = obj.rated_excellent + obj.rated_competent + obj.rated_basic + obj.rated_incompetent
     if ratings and actual is None:
         errors["appraisal_actual"] = "R-INS-5：已填写测评票数，请同时填写实参加人数。"
-    elif ratings and ratings != actual:
+    elif ratings and ratings > actual:
         errors["rated_excellent"] = (
-            f"R-INS-5：优秀、称职、基本称职、不称职票数合计{ratings}票，应等于实参加人数{actual}人。"
+            f"R-INS-5：优秀、称职、基本称职、不称职票数合计{ratings}票，不能多于实参加人数{actual}人"
+            "（每张测评票只评一个等次）。"
         )
     promotion = obj.agree_promotion + obj.disagree_promotion
     if promotion and actual is None:
@@ -131,6 +133,16 @@ class Inspection(models.Model):
                     agree_promotion__lte=models.F("appraisal_actual") - models.F("disagree_promotion")
                 ),
                 name="inspection_promotion_votes_within_actual",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(appraisal_actual__isnull=True)
+                | models.Q(
+                    rated_excellent__lte=models.F("appraisal_actual")
+                    - models.F("rated_competent")
+                    - models.F("rated_basic")
+                    - models.F("rated_incompetent")
+                ),
+                name="inspection_ratings_within_actual",
             ),
         ]
 

@@ -1,8 +1,11 @@
 """Motion (R-MOT), democratic recommendation (R-REC) and inspection (R-INS)."""
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
+from types import MappingProxyType
 
 from .base import (
     DEFAULT_SETTINGS,
@@ -496,6 +499,7 @@ class Appraisal:
     actual: int
     counts: Mapping[str, int]  # rating → ballots
     opinions_recorded: bool
+    promotion: Mapping[str, int] = MappingProxyType({})  # 同意/不同意提拔 → ballots
 
 
 @dataclass(frozen=True)
@@ -519,10 +523,10 @@ class InspectionFacts:
     unresolved_complaints: int
 
 
-def inspection_complete(facts: InspectionFacts) -> list[Finding]:
+def inspection_complete(facts: InspectionFacts, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
     """R-INS-5..8 and R-INS-10: what must be on file before the candidate goes to the decision."""
     return [
-        _appraisal(facts.appraisal),
+        _appraisal(facts.appraisal, settings),
         _dossier(facts.dossier),
         _discipline_opinion(facts),
         _finding("R-INS-8", Level.OK, "R-INS-8/ok")
@@ -532,7 +536,24 @@ def inspection_complete(facts: InspectionFacts) -> list[Finding]:
     ]
 
 
-def _appraisal(appraisal: Appraisal | None) -> Finding:
+def _share_label(share: Fraction) -> str:
+    return {Fraction(2, 3): "三分之二", Fraction(1, 2): "二分之一", Fraction(3, 4): "四分之三"}.get(
+        share, f"{share.numerator}/{share.denominator}"
+    )
+
+
+def appraisal_attendance(
+    expected: int, actual: int, settings: RuleSettings = DEFAULT_SETTINGS
+) -> list[Finding]:
+    """R-INS-5 *(setting)*: a 民主测评 attended by fewer than the share (default 2/3) warns; [] when enough."""
+    share = Fraction(settings.appraisal_min_attendance)
+    if expected <= 0 or actual >= expected * share:
+        return []
+    values = {"expected": expected, "actual": actual, "needed": math.ceil(expected * share)}
+    return [_finding("R-INS-5", Level.WARN, "R-INS-5/attendance", share=_share_label(share), **values)]
+
+
+def _appraisal(appraisal: Appraisal | None, settings: RuleSettings = DEFAULT_SETTINGS) -> Finding:
     if (
         appraisal is None
         or appraisal.expected <= 0
@@ -544,6 +565,11 @@ def _appraisal(appraisal: Appraisal | None) -> Finding:
     total = sum(appraisal.counts.values())
     if total > appraisal.actual:
         return _finding("R-INS-5", Level.BLOCK, "R-INS-5/count", total=total, actual=appraisal.actual)
+    promotion = sum(appraisal.promotion.values())
+    if promotion > appraisal.actual:
+        return _finding("R-INS-5", Level.BLOCK, "R-INS-5/promotion", total=promotion, actual=appraisal.actual)
+    if low := appraisal_attendance(appraisal.expected, appraisal.actual, settings):
+        return low[0]
     return _finding("R-INS-5", Level.OK, "R-INS-5/ok", expected=appraisal.expected, actual=appraisal.actual)
 
 
