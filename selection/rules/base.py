@@ -470,6 +470,8 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "R-INS-2/sanction_block": "R-INS-2⑥：{kind}（{effective} 起）影响期{until}，不得列为考察对象（R-INS-9）。",
         "R-INS-3/ok": "R-INS-3：考察组 {size} 人（{members}），均与考察对象无亲属关系。",
         "R-INS-3/size": "R-INS-3：考察组至少 {minimum} 人，现 {size} 人，请增加考察组成员。",
+        "R-INS-3/self": "R-INS-3：{names}是考察对象本人，不能参加对自己的考察，请调整考察组。",
+        "R-INS-3/admin": "R-INS-3：{names}是系统管理员账号，不参加选拔任用工作，请调整考察组。",
         "R-INS-3/related": "R-INS-3：考察组成员{names}与考察对象有亲属关系，须回避，请调整考察组（R-KIN-3）。",
         "R-INS-4/ok": "R-INS-4：已于 {on} 发布考察预告。",
         "R-INS-4/missing": "R-INS-4：考察前须发布考察预告，请记录发布日期。",

@@ -444,15 +444,36 @@ def inspection_start(
     notice: InspectionNotice | None,
     started_on: date,
     settings: RuleSettings = DEFAULT_SETTINGS,
+    *,
+    targets_in_team: Collection[str] = (),
+    administrators_in_team: Collection[str] = (),
 ) -> list[Finding]:
-    """R-INS-3 (team of ≥ 2, none related to the target) and R-INS-4 (notice published before), at the start."""
-    return [*inspection_team(team, relatives_of_target, settings), _inspection_notice(notice, started_on)]
+    """R-INS-3 (team of ≥ 2, none related to the target, not the target) and R-INS-4 (notice published
+    before), at the start."""
+    team_findings = inspection_team(
+        team,
+        relatives_of_target,
+        settings,
+        targets_in_team=targets_in_team,
+        administrators_in_team=administrators_in_team,
+    )
+    return [*team_findings, _inspection_notice(notice, started_on)]
 
 
 def inspection_team(
-    team: Sequence[str], relatives_of_target: Collection[str], settings: RuleSettings = DEFAULT_SETTINGS
+    team: Sequence[str],
+    relatives_of_target: Collection[str],
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    *,
+    targets_in_team: Collection[str] = (),
+    administrators_in_team: Collection[str] = (),
 ) -> list[Finding]:
-    """R-INS-3; a related member must step aside (R-KIN-3)."""
+    """R-INS-3; the target never inspects themselves, the system administrator never acts in a case, and
+    a related member must step aside (R-KIN-3)."""
+    if own := [m for m in team if m in targets_in_team]:
+        return [_finding("R-INS-3", Level.BLOCK, "R-INS-3/self", names="、".join(own))]
+    if admins := [m for m in team if m in administrators_in_team]:
+        return [_finding("R-INS-3", Level.BLOCK, "R-INS-3/admin", names="、".join(admins))]
     related = [m for m in team if m in relatives_of_target]
     if related:
         return [_finding("R-INS-3", Level.BLOCK, "R-INS-3/related", names="、".join(related))]
