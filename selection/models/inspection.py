@@ -159,13 +159,10 @@ class Inspection(models.Model):
     )
 
     def clean(self) -> None:
-        from .cadre import future_date_errors
+        from .cadre import date_rule_errors
 
         # R-REG-4: what was done is not dated after today.
-        errors: dict[str, str] = {
-            name: f"R-REG-4：{message}"
-            for name, message in future_date_errors(self, *self.DATE_FIELDS).items()
-        }
+        errors = date_rule_errors(self, *self.DATE_FIELDS)
         errors.update(appraisal_count_errors(self))
         if errors:
             raise ValidationError(errors)
