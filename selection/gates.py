@@ -77,7 +77,9 @@ def quota_lines(case: SelectionCase) -> list[rules.QuotaLine]:
     ranks = Counter(case.vacancies.values_list("post__rank", flat=True))
     approved = dict(Quota.objects.filter(organization=case.organization).values_list("rank", "approved"))
     holders = dict(
-        PostHolding.objects.filter(post__organization=case.organization, ended_on__isnull=True)
+        PostHolding.objects.filter(
+            post__organization=case.organization, ended_on__isnull=True, is_concurrent=False
+        )
         .values_list("post__rank")
         .annotate(n=Count("id"))
     )
