@@ -42,7 +42,8 @@ class Meeting(models.Model):
     def clean(self) -> None:
         from .cadre import date_rule_errors
 
-        if errors := date_rule_errors(self, "held_on"):
+        # A meeting is scheduled ahead (a planned date); once it has voted, its date is not in the future.
+        if self.phase == self.Phase.CLOSED and (errors := date_rule_errors(self, "held_on")):
             raise ValidationError(errors)
 
 
