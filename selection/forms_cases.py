@@ -79,7 +79,8 @@ def justifications_from(data) -> dict[str, str]:
 
 
 def people_of(organization) -> QuerySet[User]:
-    return User.objects.filter(organization=organization, is_active=True).order_by("pk")
+    # The system administrator administers; they are never offered for a duty in a case.
+    return User.objects.filter(organization=organization, is_active=True, is_superuser=False).order_by("pk")
 
 
 def party_group_of(organization) -> QuerySet[User]:
@@ -450,7 +451,10 @@ class InspectionForm(forms.ModelForm):
         self.may_assign_team = may_assign_team
         self.old_team = {u.pk for u in inspection.team.all()} if inspection.pk else set()
         if may_assign_team:
-            self.fields["team"].queryset = people_of(candidate.case.organization_id)
+            # R-INS-3: never the target themselves (the service refuses it too).
+            self.fields["team"].queryset = people_of(candidate.case.organization_id).exclude(
+                pk=candidate.cadre.account_id
+            )
             self.fields["team"].initial = sorted(self.old_team)
         else:
             del self.fields["team"]

@@ -145,6 +145,14 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .cadre import date_rule_errors
+
+        if errors := date_rule_errors(self, "motion_date"):
+            raise ValidationError(errors)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATES
@@ -284,6 +292,14 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.name}（拟任{self.vacancy.post}）"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .cadre import date_rule_errors
+
+        if errors := date_rule_errors(self, "county_consent_date"):
+            raise ValidationError(errors)
 
     @property
     def is_open(self) -> bool:
