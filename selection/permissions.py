@@ -183,6 +183,11 @@ def can_read_document(user, document) -> bool:
     )
 
 
+def can_read_cadre_photo(user, cadre) -> bool:
+    """A cadre's photo is part of their record: whoever reads the registry entry (visibility: the caller)."""
+    return can(user, Action.VIEW_REGISTRY)
+
+
 def can_record_inspection(user, candidate) -> bool:
     """HR records every inspection; an inspection team member only that of the candidates assigned to them."""
     return can(user, Action.MANAGE_CASES) or has_duty(user, "selection.inspect_candidate", candidate)

@@ -143,6 +143,7 @@ def _build_site(org, hr, staff) -> Site:
         motion_date=TODAY,
         analysis="待遇保障科副科长空缺。",
     )
+    world.cadres[0].photo.save("photo.jpg", _portrait(), save=True)  # served by the photo view
     # Added last: a kinship between two candidates would bring recusals and R-KIN findings into the flow.
     kinship = KinshipFactory(cadre=world.cadres[0], other=world.cadres[1], category=Kinship.Category.SPOUSE)
     return Site(
@@ -157,6 +158,17 @@ def _build_site(org, hr, staff) -> Site:
         box=box,
         motion_case=motion_case,
     )
+
+
+def _portrait():
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 50), "white").save(out, format="JPEG")
+    return ContentFile(out.getvalue())
 
 
 def _build_voting(ours: Site, staff) -> Voting:

@@ -86,6 +86,8 @@ MATRIX: dict[str, Page] = {
     "logout": Page(get=ALL_405, post="L 302 302 302 302 302 302"),
     "password_change": Page(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Page(get=SIGNED_IN, post=ALL_405),
+    "two_factor_setup": Page(get=SIGNED_IN, post=SIGNED_IN),  # nobody has enrolled: the QR code page
+    "two_factor_verify": Page(get="L 302 302 302 302 302 302", post="L 302 302 302 302 302 302"),
     # ---- the registry ----
     "cadre_list": Page(get=REGISTRY_READ, post=ALL_405),
     "cadre_export": Page(get=REGISTRY_READ, post=ALL_405),
@@ -95,6 +97,7 @@ MATRIX: dict[str, Page] = {
         obj="cadre", get=OURS_HR, post=OURS_HR, theirs_get=THEIRS_READ, theirs_post=THEIRS_READ
     ),
     "cadre_photo": Page(obj="cadre", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
+    "cadre_photo_file": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     "cadre_history": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     "kinship_add": Page(
         obj="cadre", get=OURS_HR, post=OURS_HR, theirs_get=THEIRS_READ, theirs_post=THEIRS_READ

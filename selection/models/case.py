@@ -12,6 +12,8 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from selection.files import document_name
+
 from .cadre import Cadre
 from .org import Organization
 from .post import Post
@@ -366,7 +368,7 @@ class Document(models.Model):
     )
     kind = models.CharField("类别", max_length=30, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
-    file = models.FileField("文件", upload_to="documents/%Y/")
+    file = models.FileField("文件", upload_to=document_name)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
     official_copy = models.BooleanField("系统生成的正式文本", default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

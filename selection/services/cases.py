@@ -6,6 +6,7 @@ stages go through `run_case_step`; the other actions lock the case, check state,
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -66,7 +67,6 @@ def _check_dates(dates: dict[str, date | None]) -> None:
 
 def _valid(obj, *, exclude: list[str] | None = None) -> None:
     """The model's own checks (dates in order, counts that add up), as a Chinese ServiceError."""
-    from django.core.exceptions import ValidationError
 
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
