@@ -40,6 +40,7 @@ from .case import (
     SelectionCase,
     Vacancy,
 )
+from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
 from .inspection import Inspection, TargetDecision
 from .notice import Appointment, Complaint, PublicNotice
@@ -51,6 +52,7 @@ from .record import RecordEvent, verify_chain
 __all__ = [
     "OPEN_CANDIDATE_STATES",
     "OPEN_CASE_STATES",
+    "Advancement",
     "AgendaItem",
     "AnnualAssessment",
     "Appointment",
@@ -62,6 +64,7 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CompetitionPlan",
     "Complaint",
     "Department",
     "Document",
@@ -69,7 +72,9 @@ __all__ = [
     "EducationRecord",
     "FamilyMember",
     "HolidaySchedule",
+    "Examiner",
     "Inspection",
+    "InterviewScore",
     "Invitation",
     "Kinship",
     "Meeting",
@@ -86,6 +91,7 @@ __all__ = [
     "Rank",
     "RecommendationRound",
     "RecordEvent",
+    "Registration",
     "Recusal",
     "ResumeEntry",
     "RoundResult",
