@@ -171,7 +171,8 @@ def exceptional_facts(
         on_date=on,
         kind=candidate.exceptional_type,
         reason=candidate.exceptional_reason,
-        from_democratic_recommendation=candidate.from_recommendation,
+        # 竞争上岗: the open competition stands for the democratic recommendation (R-CMP-8)
+        from_democratic_recommendation=candidate.from_recommendation or candidate.case.is_competitive,
         consent=consent,
         in_probation=bool(holding and holding.probation_result == PostHolding.Probation.PENDING),
         last_promotion_on=last_promotion,
