@@ -14,7 +14,9 @@ MAX_FORM_BYTES = 10 * 1024 * 1024
 class PlanForm(StyledForm):
     decided_on = forms.DateField(label="党组会议研究日期", required=False)
     decision_note = forms.CharField(label="党组会议研究情况", max_length=200, required=False)
-    publish_scope = forms.CharField(label="公布范围", max_length=100, required=False, initial="局机关全体干部职工")
+    publish_scope = forms.CharField(
+        label="公布范围", max_length=100, required=False, initial="局机关全体干部职工"
+    )
     registration_opens = forms.DateField(label="报名开始日期", required=False)
     registration_closes = forms.DateField(label="报名截止日期", required=False)
     written_on = forms.DateField(label="笔试日期", required=False)
@@ -22,15 +24,25 @@ class PlanForm(StyledForm):
     exam_order = forms.ChoiceField(label="笔试面试顺序", choices=CompetitionPlan.ExamOrder.choices)
     written_weight = forms.IntegerField(label="笔试权重（%）", min_value=0, max_value=100, initial=40)
     interview_weight = forms.IntegerField(label="面试权重（%）", min_value=0, max_value=100, initial=60)
-    advance_ratio = forms.IntegerField(label="每个职位进入考察人数（1:n）", min_value=1, max_value=10, initial=2)
-    max_posts_per_applicant = forms.IntegerField(label="每人最多报名职位数", min_value=1, max_value=10, initial=1)
+    advance_ratio = forms.IntegerField(
+        label="每个职位进入考察人数（1:n）", min_value=1, max_value=10, initial=2
+    )
+    max_posts_per_applicant = forms.IntegerField(
+        label="每人最多报名职位数", min_value=1, max_value=10, initial=1
+    )
     tie_rule = forms.ChoiceField(label="同分排序规则", choices=CompetitionPlan.TieRule.choices)
-    max_age = forms.IntegerField(label="年龄上限（周岁以下，可空）", min_value=18, max_value=65, required=False)
+    max_age = forms.IntegerField(
+        label="年龄上限（周岁以下，可空）", min_value=18, max_value=65, required=False
+    )
     min_education = forms.ChoiceField(
         label="最低学历（可空）", choices=[("", "不另作规定"), *EducationLevel.choices], required=False
     )
-    min_work_years = forms.IntegerField(label="最少工作年限（年，可空）", min_value=0, max_value=40, required=False)
-    conditions = forms.CharField(label="其他资格条件说明", widget=forms.Textarea, max_length=2000, required=False)
+    min_work_years = forms.IntegerField(
+        label="最少工作年限（年，可空）", min_value=0, max_value=40, required=False
+    )
+    conditions = forms.CharField(
+        label="其他资格条件说明", widget=forms.Textarea, max_length=2000, required=False
+    )
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -46,7 +58,9 @@ def _vacancy_field(case, max_posts: int) -> forms.ModelMultipleChoiceField:
 
 
 class ApplyForm(StyledForm):
-    statement = forms.CharField(label="个人简要情况及竞岗优势", widget=forms.Textarea, max_length=2000, required=False)
+    statement = forms.CharField(
+        label="个人简要情况及竞岗优势", widget=forms.Textarea, max_length=2000, required=False
+    )
 
     def __init__(self, *args, case, max_posts: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +76,9 @@ class PaperRegistrationForm(ApplyForm):
         self.fields = {
             "cadre": forms.ModelChoiceField(
                 label="报名人",
-                queryset=Cadre.objects.filter(organization=case.organization, is_active=True).order_by("name"),
+                queryset=Cadre.objects.filter(organization=case.organization, is_active=True).order_by(
+                    "name"
+                ),
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             ),
             **self.fields,

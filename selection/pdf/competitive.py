@@ -49,13 +49,30 @@ def plan_notice_context(case: SelectionCase) -> dict[str, Any]:
             ("竞争职位", _posts(case)),
             ("资格条件", "；".join(conditions) + "。"),
             ("报名时间", f"{cn_date(plan.registration_opens)}至{cn_date(plan.registration_closes)}"),
-            ("报名方式", f"本人通过系统网上报名，或填写报名表本人签字后交人事科；每人最多报名 {plan.max_posts_per_applicant} 个职位"),
-            ("考试安排", f"先{first}后{second}；笔试 {cn_date(plan.written_on)}，面试 {cn_date(plan.interview_on)}"),
-            ("成绩计算", f"综合成绩＝笔试成绩×{plan.written_weight}%＋面试成绩×{plan.interview_weight}%；{plan.get_tie_rule_display()}"),
-            ("考察人选", f"每个职位按综合成绩从高到低，以 1:{plan.advance_ratio} 的比例确定民主测评和考察人选"),
-            ("工作程序", "公布方案、报名与资格审查、笔试面试、民主测评与组织考察、党组讨论决定、办理任职手续"),
+            (
+                "报名方式",
+                f"本人通过系统网上报名，或填写报名表本人签字后交人事科；每人最多报名 {plan.max_posts_per_applicant} 个职位",
+            ),
+            (
+                "考试安排",
+                f"先{first}后{second}；笔试 {cn_date(plan.written_on)}，面试 {cn_date(plan.interview_on)}",
+            ),
+            (
+                "成绩计算",
+                f"综合成绩＝笔试成绩×{plan.written_weight}%＋面试成绩×{plan.interview_weight}%；{plan.get_tie_rule_display()}",
+            ),
+            (
+                "考察人选",
+                f"每个职位按综合成绩从高到低，以 1:{plan.advance_ratio} 的比例确定民主测评和考察人选",
+            ),
+            (
+                "工作程序",
+                "公布方案、报名与资格审查、笔试面试、民主测评与组织考察、党组讨论决定、办理任职手续",
+            ),
         ],
-        "closing": ["资格审查结果、考试成绩和考察人选将在本单位公布。对资格审查结果有异议的，可在公布后、考试前申请复核。"],
+        "closing": [
+            "资格审查结果、考试成绩和考察人选将在本单位公布。对资格审查结果有异议的，可在公布后、考试前申请复核。"
+        ],
         "date": cn_date(plan.published_on, BLANK_DATE),
     }
 
@@ -69,7 +86,9 @@ def eligibility_notice_context(case: SelectionCase) -> dict[str, Any]:
     if plan.screening_published_on is None:
         raise DocumentUnavailable("资格审查结果尚未公布。")
     regs = list(
-        case.registrations.select_related("cadre").prefetch_related("vacancies__post__department").order_by("pk")
+        case.registrations.select_related("cadre")
+        .prefetch_related("vacancies__post__department")
+        .order_by("pk")
     )
     rows = []
     for reg in regs:
@@ -88,7 +107,10 @@ def eligibility_notice_context(case: SelectionCase) -> dict[str, Any]:
         "title": f"{case.title}资格审查结果",
         "issuer": _party_group(case),
         "intro": f"根据实施方案规定的资格条件，对报名人员进行了资格审查，现将结果公布如下（共 {len(regs)} 人报名）：",
-        "table": {"head": ["姓名", "报名职位", "审查结果", "不符合的条件"], "rows": [list(r.values()) for r in rows]},
+        "table": {
+            "head": ["姓名", "报名职位", "审查结果", "不符合的条件"],
+            "rows": [list(r.values()) for r in rows],
+        },
         "closing": ["对审查结果有异议的，可在笔试前向人事科申请复核。"],
         "date": cn_date(plan.screening_published_on),
     }
@@ -154,8 +176,18 @@ def registration_form_context(registration: Registration) -> dict[str, Any]:
         "reg": registration,
         "rows": [
             ("姓名", cadre.name, "性别", cadre.get_sex_display()),
-            ("出生年月", f"{cadre.birth_date.year}年{cadre.birth_date.month}月", "参加工作时间", f"{cadre.work_started_on.year}年{cadre.work_started_on.month}月"),
-            ("学历", best.get_level_display() if best else "", "现任职务", str(holding.post) if holding else "一般干部"),
+            (
+                "出生年月",
+                f"{cadre.birth_date.year}年{cadre.birth_date.month}月",
+                "参加工作时间",
+                f"{cadre.work_started_on.year}年{cadre.work_started_on.month}月",
+            ),
+            (
+                "学历",
+                best.get_level_display() if best else "",
+                "现任职务",
+                str(holding.post) if holding else "一般干部",
+            ),
         ],
         "posts": "、".join(str(v.post) for v in registration.vacancies.all()),
         "channel": registration.get_channel_display(),
