@@ -170,6 +170,12 @@ class ApplicantFacts:
     months_of_work: int
 
 
+def _condition(finding: Finding) -> str:
+    """The condition and the fact of an R-ELIG finding, without the daily procedure's advice (破格 …)."""
+    text = finding.message.partition("：")[2] or finding.message
+    return text.split("；")[0].rstrip("。")
+
+
 def screening(
     eligibility_findings: Sequence[Finding], conditions: PlanConditions, applicant: ApplicantFacts
 ) -> list[Finding]:
@@ -178,9 +184,7 @@ def screening(
     `eligibility_findings` are R-ELIG-* for the post (R-ELIG-7, the health attestation, is due at 考察).
     In a competition there is no 破格: an R-ELIG warning refuses like a block."""
     refused = [
-        Finding(
-            "R-CMP-3", Level.BLOCK, f"R-CMP-3：不符合{f.rule}：{f.message.partition('：')[2] or f.message}"
-        )
+        Finding("R-CMP-3", Level.BLOCK, f"R-CMP-3：不符合{f.rule}：{_condition(f)}。")
         for f in eligibility_findings
         if f.level in (Level.BLOCK, Level.WARN) and f.rule != "R-ELIG-7"
     ]
