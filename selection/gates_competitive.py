@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from selection import gates, rules
@@ -17,6 +17,7 @@ from selection.models import (
     CompetitionPlan,
     Examiner,
     InterviewScore,
+    Kinship,
     Registration,
     SelectionCase,
     Vacancy,
@@ -173,12 +174,20 @@ def panel(case: SelectionCase) -> list[Examiner]:
 
 
 def related_examiners(case: SelectionCase, examiners: list[Examiner], applicants: list[Registration]):
-    """Examiners related to any qualified applicant (R-KIN-1 categories), with the applicant's name."""
-    users = [e.user for e in examiners]
+    """Examiners related to any qualified applicant (R-KIN-1 categories), with the applicant's name: one
+    query whatever the numbers (the examiners' users come with their linked cadre)."""
+    by_cadre = {c.pk: e.user for e in examiners if (c := getattr(e.user, "cadre", None)) is not None}
+    names = {r.cadre_id: r.cadre.name for r in applicants}
+    if not by_cadre or not names:
+        return {}
+    pairs = Kinship.objects.filter(
+        Q(cadre_id__in=names, other_id__in=by_cadre) | Q(other_id__in=names, cadre_id__in=by_cadre)
+    ).values_list("cadre_id", "other_id")
     out = {}
-    for reg in applicants:
-        for user in gates.related_users(reg.cadre, users):
-            out.setdefault(user.pk, (user, reg.cadre.name))
+    for a, b in pairs:
+        applicant_id, examiner_cadre = (a, b) if a in names and b in by_cadre else (b, a)
+        user = by_cadre[examiner_cadre]
+        out.setdefault(user.pk, (user, names[applicant_id]))
     return out
 
 
