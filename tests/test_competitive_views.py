@@ -293,3 +293,21 @@ def test_the_four_documents_are_pdfs(client, contest, clock):
     login(client, contest.applicants[1].account)  # someone else's form
     assert client.get(reverse("competitive_registration_form", args=[reg.pk])).status_code == 404
     _ = register_all
+
+
+def test_r_cmp_7_record_form_and_case_file_hold_the_competition(contest, clock):
+    """R-CMP-7: the 纪实表 has a 竞争上岗 section instead of 民主推荐; the case file holds every sheet."""
+    from selection.pdf.case_file import competitive_parts
+    from selection.pdf.record_form import record_form_data
+
+    case = to_inspection(contest, clock)
+    candidate = case.candidates.get(cadre=contest.applicants[1])  # 孙悦, first for post 1
+    data = record_form_data(candidate)
+    section = next(s for s in data.sections if s.number == "三")
+    assert section.title == "竞争上岗"
+    values = {row.key: row for row in section.rows}
+    assert all(row.filled for row in section.rows)
+    assert values["competition.scores"].value.rows[0][2:4] == ("84.80", "1/3")
+    titles = [part.title for part in competitive_parts(case)]
+    assert titles[0] == "竞争上岗实施方案" and titles[-2:] == ["资格审查结果", "成绩汇总表"]
+    assert sum(1 for t in titles if t.startswith("竞争上岗报名表")) == 6

@@ -202,3 +202,73 @@ def registration_form_context(registration: Registration) -> dict[str, Any]:
 
 def render_registration_form(registration: Registration) -> bytes:
     return render_pdf("pdf/competitive_registration.html", registration_form_context(registration))
+
+
+# ---- the 纪实表's 竞争上岗 section (in place of 民主推荐 for a competitive case) ------------------------
+
+
+def record_section(case: SelectionCase, candidate, row):
+    """三、竞争上岗: plan, registration, screening, scores and the advancing decision of one candidate."""
+    from .record_form import Grid, Section
+
+    plan = cg.plan_of(case)
+    registration = (
+        case.registrations.filter(cadre=candidate.cadre)
+        .select_related("submitted_by")
+        .prefetch_related("vacancies__post__department", "interview_scores")
+        .first()
+    )
+    plan_text = ""
+    if plan.pk and plan.published_on:
+        plan_text = (
+            f"党组会议 {cn_date(plan.decided_on)} 研究，{cn_date(plan.published_on)} 在{plan.publish_scope or '本单位'}公布；"
+            f"笔试 {plan.written_weight}%、面试 {plan.interview_weight}%，按 1:{plan.advance_ratio} 确定考察人选"
+        )
+    reg_text = screening_text = scores = advancing = ""
+    if registration is not None:
+        reg_text = (
+            f"{cn_date(registration.submitted_at)} {registration.get_channel_display()}，报名"
+            + "、".join(str(v.post) for v in registration.vacancies.all())
+        )
+        if registration.eligible is not None:
+            screening_text = "符合条件" if registration.qualified else "不符合条件"
+            if registration.review_overturned:
+                screening_text += "（经复核）"
+            if plan.screening_published_on:
+                screening_text += f"；{cn_date(plan.screening_published_on)} 公布"
+        applicants = cg.qualified(case)
+        rows = cg.score_rows(case, applicants, cg.panel(case))
+        mine = next((r for r in rows if r.registration.pk == registration.pk), None)
+        if mine is not None and mine.composite is not None:
+            ranked = cg.post_ranking(case, rows, candidate.vacancy)
+            rank = next((line.rank for line in ranked if line.key == registration.pk), "")
+            scores = Grid(
+                ("笔试", "面试", "综合成绩", "排名", "公布日期"),
+                (
+                    (
+                        str(mine.written),
+                        str(mine.interview),
+                        str(mine.composite),
+                        f"{rank}/{len(ranked)}",
+                        cn_date(plan.results_published_on),
+                    ),
+                ),
+            )
+        adv = registration.advancements.filter(vacancy=candidate.vacancy).first()
+        if adv is not None and plan.advancing_decided_on:
+            advancing = (
+                f"党组 {cn_date(plan.advancing_decided_on)} 研究确定为考察人选（综合成绩第 {adv.rank} 名）"
+            )
+            if adv.skip_reason:
+                advancing += f"；不按排名顺序的理由：{adv.skip_reason}"
+    return Section(
+        "三",
+        "竞争上岗",
+        (
+            row("competition.plan", "实施方案", plan_text),
+            row("competition.registration", "报名", reg_text),
+            row("competition.screening", "资格审查", screening_text),
+            row("competition.scores", "笔试面试成绩", scores or ""),
+            row("competition.advancing", "确定考察人选", advancing),
+        ),
+    )
