@@ -122,12 +122,24 @@ def round_findings(round_) -> list[Finding]:
 
 
 def eligibility_facts(candidate: Candidate, on: date) -> rules.EligibilityFacts:
-    cadre = candidate.cadre
+    return cadre_eligibility_facts(
+        candidate.cadre,
+        candidate.vacancy.post.rank,
+        on,
+        health_fit=candidate.health_attested_fit,
+        level_skip_consented=bool(candidate.county_consent_number and candidate.county_consent_date),
+    )
+
+
+def cadre_eligibility_facts(
+    cadre: Cadre, target_rank: str, on: date, *, health_fit=None, level_skip_consented: bool = False
+) -> rules.EligibilityFacts:
+    """The registry's facts of one cadre for a post of `target_rank` (also 竞争上岗's 资格审查, R-CMP-3)."""
     holding = cadre.current_holding(on)
     probation = holding.probation_result if holding else ""
     best = cadre.highest_education()
     return rules.EligibilityFacts(
-        target_rank=candidate.vacancy.post.rank,
+        target_rank=target_rank,
         current_rank=cadre.rank_on(on),
         age=cadre.age_on(on),
         months_in_deputy_post=cadre.months_in_deputy_post(on),
@@ -136,8 +148,8 @@ def eligibility_facts(candidate: Candidate, on: date) -> rules.EligibilityFacts:
         probation_passed=probation not in (PostHolding.Probation.PENDING, PostHolding.Probation.FAILED),
         assessments={a.year: a.result for a in cadre.assessments.all()},
         latest_assessment_year=on.year - 1,
-        health_fit=candidate.health_attested_fit,
-        level_skip_consented=bool(candidate.county_consent_number and candidate.county_consent_date),
+        health_fit=health_fit,
+        level_skip_consented=level_skip_consented,
     )
 
 
@@ -189,7 +201,8 @@ def exceptional_facts(
         on_date=on,
         kind=candidate.exceptional_type,
         reason=candidate.exceptional_reason,
-        from_democratic_recommendation=candidate.from_recommendation,
+        # 竞争上岗: the open competition stands for the democratic recommendation (R-CMP-8)
+        from_democratic_recommendation=candidate.from_recommendation or candidate.case.is_competitive,
         consent=consent,
         in_probation=bool(holding and holding.probation_result == PostHolding.Probation.PENDING),
         last_promotion_on=last_promotion,
@@ -435,7 +448,9 @@ def inspection(case: SelectionCase) -> list[Finding]:
     )
     if not chosen:
         return [Finding("R-INS-1", Level.BLOCK, "R-INS-1：没有考察对象，不能提交讨论决定。")]
-    found = rules.procedure_complete(case.rounds.exists(), True)
+    # 竞争上岗: the exam and the party group's advancing list take the recommendation's place (R-CMP-8)
+    recommended = case.rounds.exists() or (case.is_competitive and case.advancements.exists())
+    found = rules.procedure_complete(recommended, True)
     for candidate in chosen:
         found += candidate_inspection(candidate)
     return found
@@ -884,8 +899,11 @@ def complaint_affects(complaint: Complaint) -> bool:
 
 def next_step_findings(case: SelectionCase) -> list[Finding]:
     """The checklist the case page shows for the step that comes next."""
+    from selection import gates_competitive as competitive_gates
     from selection.models import CaseStatus
 
+    if case.is_competitive and case.status in competitive_gates.OWN_STATES:
+        return competitive_gates.next_step_findings(case)
     if case.status == CaseStatus.MOTION:
         return motion(case)
     if case.status == CaseStatus.RECOMMENDATION:

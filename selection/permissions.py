@@ -119,6 +119,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("我的待办", "home", "bi-list-check", None),
     NavItem("干部信息", "cadre_list", "bi-people", Action.VIEW_REGISTRY),
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
+    NavItem("竞争上岗", "competitive_home", "bi-trophy", None),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("节假日安排", "holiday_list", "bi-calendar3", Action.ADMINISTER),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
@@ -253,3 +254,34 @@ def get_box_for_voter(user, pk: int):
         return BallotBox.objects.select_related("case").get(pk=pk, invitations__user=user)
     except BallotBox.DoesNotExist:
         raise Http404("没有找到该投票。") from None
+
+
+# ---- 竞争上岗 (R-CMP): applicants and examiners ----------------------------------------------------------
+
+
+def get_competition_for(user, pk: int):
+    """A competitive case of the user's organization, for its staff (applicants, examiners): 404 otherwise."""
+    from .models import SelectionCase
+
+    try:
+        return (
+            SelectionCase.objects.visible_to(user)
+            .select_related("organization", "competition_plan")
+            .get(pk=pk, mode=SelectionCase.Mode.COMPETITIVE)
+        )
+    except SelectionCase.DoesNotExist:
+        raise Http404("没有找到该竞争上岗。") from None
+
+
+def can_examine(user, case) -> bool:
+    """An examiner of the case's interview panel who is not recused (a per-case duty)."""
+    return case.examiners.filter(user=user, recused=False).exists()
+
+
+def can_see_registration(user, registration) -> bool:
+    """The applicant themselves, or HR and auditors of the case's organization."""
+    if registration.cadre.account_id == user.pk:
+        return True
+    return registration.case.organization_id == user.organization_id and (
+        can(user, Action.MANAGE_CASES) or can(user, Action.AUDIT)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, cases, documents, home, interchange, record, registry, rules, voting
+from .views import calendar, cases, competitive, documents, home, interchange, record, registry, rules, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -9,6 +9,7 @@ urlpatterns = [
     *interchange.urlpatterns,
     *documents.urlpatterns,
     *cases.urlpatterns,
+    *competitive.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
     *calendar.urlpatterns,

@@ -40,6 +40,7 @@ from .case import (
     SelectionCase,
     Vacancy,
 )
+from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
 from .inspection import Inspection, TargetDecision
 from .notice import Appointment, Complaint, PublicNotice
@@ -51,6 +52,7 @@ from .record import RecordEvent, verify_chain
 __all__ = [
     "OPEN_CANDIDATE_STATES",
     "OPEN_CASE_STATES",
+    "Advancement",
     "AgendaItem",
     "AnnualAssessment",
     "Appointment",
@@ -62,14 +64,17 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CompetitionPlan",
     "Complaint",
     "Department",
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "Examiner",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",
+    "InterviewScore",
     "Invitation",
     "Kinship",
     "Meeting",
@@ -87,6 +92,7 @@ __all__ = [
     "RecommendationRound",
     "RecordEvent",
     "Recusal",
+    "Registration",
     "ResumeEntry",
     "RoundResult",
     "Sanction",

@@ -21,6 +21,10 @@ from .post import Post
 
 class CaseStatus(models.TextChoices):
     MOTION = "motion", "动议"
+    # 竞争上岗 only (R-CMP, R-MET-2): after the published plan, before 考察
+    REGISTRATION = "registration", "报名"
+    SCREENING = "screening", "资格审查"
+    EXAM = "exam", "笔试面试"
     RECOMMENDATION = "recommendation", "民主推荐"
     INSPECTION = "inspection", "考察"
     DECISION = "decision", "讨论决定"
@@ -31,6 +35,9 @@ class CaseStatus(models.TextChoices):
 
 OPEN_CASE_STATES = [
     CaseStatus.MOTION,
+    CaseStatus.REGISTRATION,
+    CaseStatus.SCREENING,
+    CaseStatus.EXAM,
     CaseStatus.RECOMMENDATION,
     CaseStatus.INSPECTION,
     CaseStatus.DECISION,
@@ -159,10 +166,41 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATES
 
+    @property
+    def is_competitive(self) -> bool:
+        return self.mode == self.Mode.COMPETITIVE
+
     # ---- the graph (DESIGN.md "States") -------------------------------------------------------------
-    @transition(field=status, source=CaseStatus.MOTION, target=CaseStatus.RECOMMENDATION)
+    @transition(
+        field=status,
+        source=CaseStatus.MOTION,
+        target=CaseStatus.RECOMMENDATION,
+        conditions=[lambda case: not case.is_competitive],
+    )
     def start_recommendation(self) -> None:
         """动议 → 民主推荐."""
+
+    # 竞争上岗 (R-MET-2 order): 方案 → 报名 → 资格审查 → 笔试面试 → 考察, then as the daily procedure
+    @transition(
+        field=status,
+        source=CaseStatus.MOTION,
+        target=CaseStatus.REGISTRATION,
+        conditions=[lambda case: case.is_competitive],
+    )
+    def publish_plan(self) -> None:
+        """动议（实施方案）→ 报名: the party group's plan is published."""
+
+    @transition(field=status, source=CaseStatus.REGISTRATION, target=CaseStatus.SCREENING)
+    def close_registration(self) -> None:
+        """报名 → 资格审查."""
+
+    @transition(field=status, source=CaseStatus.SCREENING, target=CaseStatus.EXAM)
+    def start_exam(self) -> None:
+        """资格审查 → 笔试面试."""
+
+    @transition(field=status, source=CaseStatus.EXAM, target=CaseStatus.INSPECTION)
+    def advance_to_inspection(self) -> None:
+        """笔试面试 → 考察 (民主测评和考察), the advancing list fixed."""
 
     @transition(field=status, source=CaseStatus.RECOMMENDATION, target=CaseStatus.INSPECTION)
     def start_inspection(self) -> None:

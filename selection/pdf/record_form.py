@@ -375,6 +375,12 @@ def _recommendation(case: SelectionCase, candidate: Candidate, row: _Rows) -> Se
     return Section("三", "民主推荐", (row("recommendation.rounds", "推荐情况", grid, na=na),))
 
 
+def _competition(case: SelectionCase, candidate: Candidate, row: _Rows) -> Section:
+    from .competitive import record_section  # 竞争上岗 (R-CMP-7): in place of 民主推荐
+
+    return record_section(case, candidate, row)
+
+
 def _inspection(case: SelectionCase, candidate: Candidate, row: _Rows, on: date) -> Section:
     decision = getattr(case, "target_decision", None)
     inspection = getattr(candidate, "inspection", None)
@@ -606,7 +612,7 @@ def record_form_data(
     sections = (
         basic_section,
         _motion(case, candidate, row, events),
-        _recommendation(case, candidate, row),
+        _competition(case, candidate, row) if case.is_competitive else _recommendation(case, candidate, row),
         _inspection(case, candidate, row, on),
         _decision(candidate, tallies, row),
         _notice(case, candidate, row),
