@@ -103,6 +103,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("我的待办", "home", "bi-list-check", None),
     NavItem("干部信息", "cadre_list", "bi-people", Action.VIEW_REGISTRY),
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
+    NavItem("试用期", "probation_list", "bi-hourglass-split", Action.VIEW_CASES),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
 ]
@@ -174,3 +175,21 @@ def assign_meeting_participants(meeting, present) -> None:
 
 def can_vote_in(user, meeting) -> bool:
     return can(user, Action.VOTE) and user.has_perm("selection.vote_in_meeting", meeting)
+
+
+# ---- 试用期 (R-PRB) ----------------------------------------------------------------------------------------
+
+
+def get_holding_for(user, pk: int, action: Action = Action.VIEW_CASES):
+    """A probationary holding of the user's own organization: 404 outside it, 403 for a forbidden action."""
+    from .models import PostHolding
+
+    require(user, Action.VIEW_CASES)
+    try:
+        holding = PostHolding.objects.select_related("cadre", "post__department", "post__organization").get(
+            pk=pk, post__organization_id=user.organization_id
+        )
+    except PostHolding.DoesNotExist:
+        raise Http404("没有找到该任职记录。") from None
+    require(user, action)
+    return holding

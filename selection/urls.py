@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, home, interchange, record, registry, voting
+from .views import cases, documents, home, interchange, probation, record, registry, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,4 +11,5 @@ urlpatterns = [
     *cases.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
+    *probation.urlpatterns,
 ]

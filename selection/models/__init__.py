@@ -45,6 +45,7 @@ from .inspection import Inspection, TargetDecision
 from .notice import Appointment, Complaint, PublicNotice
 from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
+from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
 from .record import RecordEvent, verify_chain
 
@@ -80,6 +81,10 @@ __all__ = [
     "PoliticalStatus",
     "Post",
     "PostHolding",
+    "ProbationMeeting",
+    "ProbationMeetingMember",
+    "ProbationOutcome",
+    "ProbationReview",
     "PromotionOpinion",
     "PublicNotice",
     "Quota",

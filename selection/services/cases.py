@@ -725,6 +725,8 @@ def appoint(
         raise ServiceError("R-APP-2：请填写任职通知文号。")
 
     def make_appointments(locked: SelectionCase) -> None:
+        from .probation import probation_end_for
+
         tenure_start = gates.decision_date(locked)
         for candidate in (
             locked.candidates.select_for_update()
@@ -732,7 +734,9 @@ def appoint(
             .filter(status=CandidateStatus.APPROVED)
         ):
             promotion = gates.is_promotion(candidate)
-            probation_end = tenure_start.replace(year=tenure_start.year + 1) if promotion else None
+            probation_end = (
+                probation_end_for(locked.organization, tenure_start) if promotion else None
+            )  # R-PRB-1
             Appointment.objects.create(
                 candidate=candidate,
                 notice_number=notice_number,
