@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, home, interchange, probation, record, registry, voting
+from .views import calendar, cases, documents, home, interchange, probation, record, registry, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,5 +11,6 @@ urlpatterns = [
     *cases.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
+    *calendar.urlpatterns,
     *probation.urlpatterns,
 ]
