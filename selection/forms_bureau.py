@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from .forms_cases import StyledForm, UserChoice, UsersChoice, party_group_of, secretaries_of
-from .models import Meeting, Post, PostHolding, ProbationReview, VoteChoice
+from .models import BureauDeliberation, Meeting, Post, PostHolding, ProbationReview, VoteChoice
 
 
 class AppraisalForm(StyledForm):
@@ -100,3 +100,24 @@ class ProbationDecisionForm(StyledForm):
             "return_post": data["return_post"],
             "minutes": data["minutes"],
         }
+
+
+class DeliberationForm(StyledForm):
+    """局党组集体商议 of an institution's results (R-REQ-4)."""
+
+    held_on = forms.DateField(label="局党组会议日期")
+    expected = forms.IntegerField(label="应到人数", min_value=1, max_value=99)
+    present = forms.IntegerField(label="实到人数", min_value=0, max_value=99)
+    opinion = forms.ChoiceField(
+        label="集体商议意见", choices=BureauDeliberation.Opinion.choices, widget=forms.RadioSelect
+    )
+    minutes = forms.CharField(label="商议情况", widget=forms.Textarea, max_length=5000)
+
+    def __init__(self, *args, bureau=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        if bureau is not None:
+            self.fields["expected"].initial = party_group_of(bureau).count()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

@@ -132,8 +132,37 @@ def get_case_for(user, pk: int, action: Action = Action.VIEW_CASES, *, queryset=
         case = base.visible_to(user).get(pk=pk)
     except SelectionCase.DoesNotExist:
         raise Http404("没有找到该选拔任用工作。") from None
-    require(user, action)
+    require_on_case(user, case, action)
     return case
+
+
+# R-REQ-4: the bureau's HR and auditors see the cases of its subordinate institutions, and act on none.
+OVERSEES_SUBORDINATES = frozenset({Role.HR, Role.AUDITOR})
+READ_ACTIONS = frozenset({Action.VIEW_CASES, Action.AUDIT})
+
+
+def oversees_subordinates(user) -> bool:
+    return user.is_authenticated and bool(OVERSEES_SUBORDINATES & set(user.roles))
+
+
+def acts_for(user, case) -> bool:
+    """Only the case's own organization changes it (a subordinate's case is read-only to the bureau)."""
+    return user.is_superuser or case.organization_id == user.organization_id
+
+
+def require_on_case(user, case, action: Action) -> None:
+    require(user, action)
+    if action not in READ_ACTIONS and not acts_for(user, case):
+        raise PermissionDenied
+
+
+def can_deliberate(user, case) -> bool:
+    """R-REQ-4: HR of the parent bureau records its party group's collective deliberation."""
+    return (
+        can(user, Action.MANAGE_CASES)
+        and case.organization.parent_id is not None
+        and case.organization.parent_id == user.organization_id
+    )
 
 
 def can_read_document(user, document) -> bool:

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import calendar, cases, documents, home, interchange, probation, record, registry, voting
+from .views import (
+    calendar,
+    cases,
+    documents,
+    home,
+    institution,
+    interchange,
+    probation,
+    record,
+    registry,
+    voting,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,4 +24,5 @@ urlpatterns = [
     *voting.urlpatterns,
     *calendar.urlpatterns,
     *probation.urlpatterns,
+    *institution.urlpatterns,
 ]

@@ -182,6 +182,14 @@ MATRIX: dict[str, Page] = {
     "probation_appraisal": Page(obj="holding", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
     "probation_assessment": Page(obj="holding", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
     "probation_decide": Page(obj="holding", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
+    # R-REQ-4: recorded by the parent bureau's HR only; our bureau and the outsider's have no parent.
+    "case_deliberation": Page(
+        obj="case",
+        get=OURS_READ,
+        post="L 403 403 403 403 403 404",
+        theirs_get=THEIRS_READ,
+        theirs_post=THEIRS_CHAIR,
+    ),
     # ---- attachments and the record ----
     "document_upload": Page(obj="case", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
     "document_download": Page(obj="document", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),

@@ -42,6 +42,7 @@ from .case import (
 )
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
 from .inspection import Inspection, TargetDecision
+from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
 from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
@@ -59,6 +60,7 @@ __all__ = [
     "AssessmentResult",
     "Attendance",
     "BallotBox",
+    "BureauDeliberation",
     "Cadre",
     "Candidate",
     "CandidateStatus",

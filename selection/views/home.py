@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import cases, probation, voting
+from . import cases, institution, probation, voting
 
 
 @require_GET
@@ -17,6 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
         *cases.pending_items(request.user),
         *voting.pending_items(request.user),
         *probation.pending_items(request.user),
+        *institution.pending_items(request.user),
     ]
     return render(request, "selection/home.html", {"pending": pending})
 
