@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..context_processors import holiday_reminder
 from ..models import HolidaySchedule
 from ..permissions import Action, require
 from ..services import calendar as service
@@ -55,7 +56,7 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
         {
             "entered": entered,
             "package_years": f"{PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1}",
-            "missing_year": service.missing_next_year(today),
+            "holiday_reminder": holiday_reminder(request.user),
             "next_year": today.year + 1,
             "breadcrumbs": [("节假日安排", None)],
         },

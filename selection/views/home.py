@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ..context_processors import holiday_reminder
 from . import cases, institution, probation, voting
 
 
@@ -19,7 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
         *probation.pending_items(request.user),
         *institution.pending_items(request.user),
     ]
-    return render(request, "selection/home.html", {"pending": pending})
+    return render(
+        request,
+        "selection/home.html",
+        {"pending": pending, "holiday_reminder": holiday_reminder(request.user)},
+    )
 
 
 @require_GET
