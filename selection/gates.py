@@ -22,6 +22,7 @@ from selection.models import (
     Inspection,
     Kinship,
     Meeting,
+    Organization,
     PostHolding,
     Quota,
     SelectionCase,
@@ -831,8 +832,27 @@ def notice(
             )
     for candidate in approved(case):
         found += kinship_posting(candidate)
+    found += institution_deliberation(case)
     found += record_complete(case)
     return found
+
+
+def institution_deliberation(case: SelectionCase) -> list[Finding]:
+    """R-REQ-4: an institution's results go to its bureau's party-group meeting before 任职."""
+    organization = case.organization
+    applies = organization.kind == Organization.Kind.INSTITUTION and organization.parent_id is not None
+    if not applies:
+        return rules.institution_deliberation(False, None)
+    latest = case.bureau_deliberations.order_by("-held_on", "-pk").first()
+    if latest is not None and not latest.agreed:
+        return [
+            Finding(
+                "R-REQ-4",
+                Level.BLOCK,
+                f"R-REQ-4：局党组会议（{latest.held_on:%Y年%-m月%-d日}）集体商议未同意，不能办理任职。",
+            )
+        ]
+    return rules.institution_deliberation(True, latest.held_on if latest else None)
 
 
 def record_rows(candidate: Candidate):

@@ -51,7 +51,12 @@ class CaseQuerySet(models.QuerySet):
             return self
         if not user.organization_id:
             return self.none()
-        return self.filter(organization_id=user.organization_id)
+        from selection.permissions import oversees_subordinates
+
+        mine = models.Q(organization_id=user.organization_id)
+        if oversees_subordinates(user):  # R-REQ-4: the bureau's HR and auditors see its institutions' cases
+            mine |= models.Q(organization__parent_id=user.organization_id)
+        return self.filter(mine)
 
     def for_list(self) -> "CaseQuerySet":
         """What a list row shows, in a fixed number of queries (the annotation drops Meta.ordering)."""

@@ -321,7 +321,8 @@ class RuleSettings:
     recused_stay_in_n: bool = True  # R-DEC-6
     notice_workdays: int = 5  # R-NOT-2
     notice_start_counts: bool = True  # R-CAL-2
-    probation_months: int = 12  # R-APP-3
+    probation_months: int = 12  # R-APP-3, R-PRB-1
+    probation_task_days: int = 30  # R-PRB-2: the task appears this many days before the end
     rotation_due_years: int = 5  # R-REQ-2
     rotation_overdue_years: int = 10  # R-REQ-2
     competition_min_qualified: int = 2  # R-CMP-4: qualified applicants per post

@@ -913,6 +913,8 @@ def appoint(
     _check_dates({"任职通知日期": notice_date, "任职谈话日期": talk_on})
 
     def make_appointments(locked: SelectionCase) -> None:
+        from .probation import probation_end_for
+
         tenure_start = gates.decision_date(locked)
         planned: list[PostHolding] = []
         for candidate in (
@@ -921,7 +923,9 @@ def appoint(
             .filter(status=CandidateStatus.APPROVED)
         ):
             promotion = gates.is_promotion(candidate)
-            probation_end = tenure_start.replace(year=tenure_start.year + 1) if promotion else None
+            probation_end = (
+                probation_end_for(locked.organization, tenure_start) if promotion else None
+            )  # R-PRB-1
             appointment = Appointment(
                 candidate=candidate,
                 notice_number=notice_number,
