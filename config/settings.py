@@ -59,8 +59,11 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "selection.middleware.OwnErrorPagesMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
+# With DEBUG on, still answer 404 and 500 with the project's Chinese pages (the traceback goes to the console).
+XUANBA_OWN_ERROR_PAGES = env.bool("XUANBA_OWN_ERROR_PAGES", default=True)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -270,6 +270,26 @@ class HoldingSection(SectionFormSet):
                 organization__in=organizations_of(self.user)
             ).select_related("department")
 
+    def planned(self) -> tuple[list[PostHolding], list[PostHolding]]:
+        """The holdings this section would save and delete (for selection.services.registry)."""
+        removed = [form.instance for form in self.deleted_forms if form.instance.pk]
+        planned = [
+            form.instance
+            for form in self.forms
+            if form not in self.deleted_forms and form.has_changed() and form.is_valid()
+        ]
+        return planned, removed
+
+    def clean(self) -> None:
+        # R-REG-1..3 from the one service that changes holdings; it checks again when saving.
+        from .services.registry import check_holdings
+
+        super().clean()
+        if any(form.errors for form in self.forms if form not in self.deleted_forms):
+            return
+        if conflicts := check_holdings(*self.planned()):
+            raise ValidationError(list(dict.fromkeys(c.message for c in conflicts)))
+
 
 SECTION_MAX_ROWS = 60
 
@@ -308,7 +328,7 @@ ResumeFormSet = _section(
 HoldingFormSet = _section(
     PostHolding,
     HoldingSection,
-    ["post", "started_on", "ended_on", "how", "probation_ends_on", "probation_result"],
+    ["post", "started_on", "ended_on", "how", "is_concurrent", "probation_ends_on", "probation_result"],
     "任职经历（本系统职位）",
 )
 AssessmentFormSet = _section(AnnualAssessment, SectionFormSet, ["year", "result"], "年度考核")

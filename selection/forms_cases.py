@@ -85,7 +85,8 @@ def justifications_from(data) -> dict[str, str]:
 
 
 def people_of(organization) -> QuerySet[User]:
-    return User.objects.filter(organization=organization, is_active=True).order_by("pk")
+    # The system administrator administers; they are never offered for a duty in a case.
+    return User.objects.filter(organization=organization, is_active=True, is_superuser=False).order_by("pk")
 
 
 def party_group_of(organization) -> QuerySet[User]:
@@ -201,6 +202,27 @@ class MotionForm(StyledForm):
             "analysis": data["analysis"],
             "method_reason": data["method_reason"],
         }
+
+
+def motion_initial(case: SelectionCase) -> dict[str, Any]:
+    """The motion form filled with the case's current motion, for correcting it."""
+    return {
+        "title": case.title,
+        "year": case.year,
+        "mode": case.mode,
+        "posts": [v.post_id for v in case.vacancies.all()],
+        "motion_origin": case.motion_origin,
+        "motion_form": case.motion_form,
+        "motion_date": case.motion_date,
+        "analysis": case.motion_analysis,
+        "method_reason": case.method_reason,
+    }
+
+
+class MotionReviewForm(StyledForm):
+    """The main leader's comment when returning or not agreeing to a motion (R-MOT-2)."""
+
+    comment = forms.CharField(label="主要领导意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 # ---- 民主推荐 -----------------------------------------------------------------------------------------
@@ -435,7 +457,10 @@ class InspectionForm(Bounded, forms.ModelForm):
         self.may_assign_team = may_assign_team
         self.old_team = {u.pk for u in inspection.team.all()} if inspection.pk else set()
         if may_assign_team:
-            self.fields["team"].queryset = people_of(candidate.case.organization_id)
+            # R-INS-3: never the target themselves (the service refuses it too).
+            self.fields["team"].queryset = people_of(candidate.case.organization_id).exclude(
+                pk=candidate.cadre.account_id
+            )
             self.fields["team"].initial = sorted(self.old_team)
         else:
             del self.fields["team"]

@@ -13,6 +13,16 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (e.g. the holiday-schedule reminder) starts empty in every test: rolled-back rows send no signal."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_required_second_factor(settings):
     """Tests sign in with a password only; tests/test_two_factor.py turns XUANBA_REQUIRE_2FA on."""
     settings.XUANBA_REQUIRE_2FA = False

@@ -79,6 +79,7 @@ class Site:
     document: Document  # an attachment (干部档案审核), not an official copy
     box: BallotBox  # 民主测评 set up during the inspection, the staff persona invited
     motion_case: SelectionCase  # 动议, not yet approved by the main leader
+    holding: object = None  # a post holding (试用期 pages)
 
 
 @dataclass
@@ -157,6 +158,7 @@ def _build_site(org, hr, staff) -> Site:
         document=world.case.documents.get(kind=Document.Kind.DOSSIER_AUDIT),
         box=box,
         motion_case=motion_case,
+        holding=world.cadres[0].holdings.first(),
     )
 
 

@@ -68,6 +68,22 @@ def future_date_errors(instance: models.Model, *fields: str) -> dict[str, str]:
     }
 
 
+def date_rule_errors(
+    instance: models.Model, *fields: str, order: tuple[tuple[str, str], ...] = ()
+) -> dict[str, str]:
+    """R-REG-4 for any model: the named dates are not after today; each (earlier, later) pair is in order."""
+    errors = {
+        name: f"R-REG-4：{instance._meta.get_field(name).verbose_name}不能晚于今天。"
+        for name in future_date_errors(instance, *fields)
+    }
+    for earlier, later in order:
+        first, second = getattr(instance, earlier), getattr(instance, later)
+        if first and second and second < first:
+            labels = [instance._meta.get_field(n).verbose_name for n in (later, earlier)]
+            errors.setdefault(later, f"R-REG-4：{labels[0]}不能早于{labels[1]}。")
+    return errors
+
+
 REWARDS_MAX_LENGTH = 1000
 
 
@@ -274,7 +290,8 @@ class Cadre(models.Model):
         current = [
             h for h in self._holdings() if h.started_on <= on and (h.ended_on is None or h.ended_on >= on)
         ]
-        return max(current, key=lambda h: h.started_on) if current else None
+        # The 实职 post, not a 兼任 one (R-REG-3), unless only concurrent posts are held.
+        return max(current, key=lambda h: (not h.is_concurrent, h.started_on)) if current else None
 
     def rank_on(self, on: date) -> str:
         """正职 / 副职 / '' (一般干部) from the post held on the date."""

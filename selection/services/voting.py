@@ -24,6 +24,7 @@ from selection.models import (
     Candidate,
     CandidateStatus,
     CaseStatus,
+    Inspection,
     Invitation,
     Meeting,
     MeetingReconsideration,
@@ -39,7 +40,7 @@ from selection.models import (
     meeting_agenda,
 )
 from selection.models.ballot import result_digest, touch_participation
-from selection.permissions import assign_meeting_participants
+from selection.permissions import assign_meeting_participants, ballot_invitees
 
 from . import cases
 from .base import ServiceError, as_actor, check_findings, lock_case, record_event
@@ -452,6 +453,13 @@ def invite_accounts(box: BallotBox, *, by, users: list, category: str) -> int:
         box = _lock_box(box)
         lock_case(box.case)
         _require_preparing_or_open(box)
+        allowed = set(ballot_invitees(box).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+        if refused := [u for u in users if u.pk not in allowed]:
+            raise ServiceError(
+                "不能邀请："
+                + "、".join(u.get_full_name() or u.username for u in refused)
+                + "（人选本人、系统管理员和其他单位的人员不参加本次投票）。"
+            )
         known = set(box.invitations.filter(user__isnull=False).values_list("user_id", flat=True))
         new = [Invitation(box=box, user=u, category=category) for u in users if u.pk not in known]
         Invitation.objects.bulk_create(new)
@@ -671,7 +679,16 @@ def _apply_tally(box: BallotBox, counts: dict[str, CategoryCount], actor, source
             results=[(c.vacancy, c.cadre, total.votes.get(str(c.pk), 0)) for c in candidates],
         )
     else:
+        # Figures already on a record (a paper appraisal, another box) are never overwritten by this box.
+        recorded = set(
+            Inspection.objects.filter(candidate__in=candidates, appraisal_actual__isnull=False).values_list(
+                "candidate_id", flat=True
+            )
+        )
+        kept = [c.cadre.name for c in candidates if c.pk in recorded]
         for c in candidates:
+            if c.pk in recorded:
+                continue
             v = total.votes
             cases.update_candidate_record(
                 c,
@@ -689,6 +706,8 @@ def _apply_tally(box: BallotBox, counts: dict[str, CategoryCount], actor, source
         "categories": {k: c.as_dict() for k, c in counts.items()},
         "total": total.as_dict(),
     }
+    if box.kind != BallotBox.Kind.RECOMMENDATION and kept:
+        box.tally["kept_records"] = kept  # whose recorded figures this tally did not replace
     box.source = source
     box.phase = BallotBox.Phase.CLOSED
     box.save(update_fields=["tally", "source", "phase", "round"])
@@ -700,7 +719,9 @@ def _apply_tally(box: BallotBox, counts: dict[str, CategoryCount], actor, source
         f"实参加 {total.actual} 人，有效票 {total.valid} 张",
         findings=rules.recommendation_attendance(total.expected, total.actual)
         if box.kind == BallotBox.Kind.RECOMMENDATION
-        else [],
+        else rules.appraisal_attendance(
+            total.expected, total.actual, gates.settings_for(box.case.organization)
+        ),
         payload={"box": box.pk, "source": source, "tally": box.tally},
     )
 

@@ -37,6 +37,7 @@ from ..models import (
 from ..permissions import Action, can, can_read_cadre_photo, get_cadre_for, require
 from ..rules import age_in_full_years
 from ..selectors import filter_cadres
+from ..services.registry import HoldingRefused, apply_holdings
 
 PAGE_SIZE = 25
 FIX_ERRORS = "保存失败：请按提示更正标红的内容，本次填写的内容尚未保存。"
@@ -171,12 +172,22 @@ def _edit_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
     formsets = section_formsets(user, data, instance=form.instance)
     if data is not None:
         if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
+            was_new = form.instance.pk is None
             try:
                 with transaction.atomic():
                     saved = form.save()
-                    for formset in formsets.values():
+                    for prefix, formset in formsets.items():
                         formset.instance = saved
-                        formset.save()
+                        if prefix == "holdings":  # only the registry service writes holdings
+                            formset.save(commit=False)
+                            apply_holdings(*formset.planned(), by=user, validate=False)
+                        else:
+                            formset.save()
+            except HoldingRefused as refused:  # someone changed the registry since the form was checked
+                if was_new:
+                    form.instance.pk = None
+                    form.instance._state.adding = True
+                messages.error(request, f"保存失败：{refused.message}")
             except IntegrityError:
                 # Another user saved a conflicting row (same ID number, same year) in the meantime.
                 messages.error(

@@ -37,7 +37,7 @@ from ..models import (
     VoteChoice,
     meeting_agenda,
 )
-from ..permissions import Action, can, can_vote_in, get_case_for
+from ..permissions import Action, ballot_invitees, can, can_vote_in, get_box_for_voter, get_case_for
 from ..services import voting
 from ..services.base import Actor, ServiceError
 from ..validators import Bounded
@@ -428,7 +428,7 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accounts": invitations.filter(user__isnull=False).count(),
             "slips": invitations.filter(user__isnull=True).count(),
             "categories": ParticipantCategory.choices,
-            "staff": User.objects.filter(organization=box.case.organization, is_active=True).order_by("pk"),
+            "staff": ballot_invitees(box),
             "heads": heads,
             "rows": rows,
             "attendance": rules.recommendation_attendance(expected, actual) if expected else [],
@@ -446,7 +446,7 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def box_invite(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box_for(request, pk)
     ids = [int(v) for v in request.POST.getlist("users") if v.isascii() and v.isdigit()]
-    users = list(User.objects.filter(pk__in=ids, organization=box.case.organization))
+    users = list(User.objects.filter(pk__in=ids))  # the service refuses anyone not invitable
     try:
         count = voting.invite_accounts(
             box, by=_actor(request), users=users, category=request.POST.get("category", "")
@@ -554,10 +554,8 @@ def _receipt_page(request: HttpRequest, box: BallotBox, receipt: str) -> HttpRes
 @never_cache
 @require_http_methods(["GET", "POST"])
 def box_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """An invited account's ballot (another organization's box is 404, like a missing one)."""
-    box = get_object_or_404(BallotBox, pk=pk, case__organization_id=request.user.organization_id)
-    if not box.invitations.filter(user=request.user).exists():
-        raise PermissionDenied
+    """An invited account's ballot, wherever the box belongs; 404 for anyone not invited."""
+    box = get_box_for_voter(request.user, pk)
     if request.method == "POST":
         try:
             receipt = voting.cast_staff_ballot(box, user=request.user, choices=_posted_choices(request, box))
