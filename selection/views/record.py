@@ -53,7 +53,8 @@ class DocumentUploadForm(Bounded, forms.Form):
 def _back_to(request: HttpRequest, case) -> str:
     """Where the upload came from (the case or a candidate page), if it is one of ours; else the case."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path of this site only: `redirect()` would read any other word as a view name (NoReverseMatch).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return case.get_absolute_url()
 
