@@ -159,8 +159,8 @@ MATRIX: dict[str, Page] = {
     "case_close_meeting": Page(
         obj="case_meeting",
         get=ALL_405,
-        post="L 403 302 403 302 403 404",  # HR or the chairing main leader
-        theirs_post=THEIRS_HR_REDIRECT,
+        post="L 403 200 403 200 403 404",  # HR or the chairing main leader: asked to confirm first
+        theirs_post=THEIRS_READ,
     ),
     "case_notice_end": Page(obj="case", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     "case_publish_notice": Page(obj="case", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
@@ -228,7 +228,8 @@ MATRIX: dict[str, Page] = {
     "box_invite": Page(obj="box", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
     "box_slips": Page(obj="box", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
     "box_open": Page(obj="box", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
-    "box_close": Page(obj="box", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
+    # Without `confirmed` the page asks first (200); the dialog on the ballot box page sets it.
+    "box_close": Page(obj="box", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
     "box_paper": Page(obj="box", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
     # Only invited accounts (our staff persona is); the outsider is not invited to their own ballot.
     "box_vote": Page(
@@ -260,6 +261,8 @@ EMPTY_FORM = {"csrfmiddlewaretoken": "matrix"}
 
 # Answers that carry no message by design: the auth views, and the public slip/receipt pages.
 NO_FEEDBACK = {"login", "logout", "slip_vote", "receipt_check"}
+# Irreversible steps answer an unconfirmed POST with a confirm page: nothing refused, nothing done yet.
+CONFIRM_FIRST = {"case_close_meeting", "box_close"}
 
 
 def _rows(page: Page) -> list[tuple[str, str, str]]:
@@ -364,6 +367,9 @@ def test_each_page_answers_each_persona_as_the_matrix_says(
             assert texts, "a redirect after a POST must say what happened"
         else:
             errors = form_errors(response)
+            if name in CONFIRM_FIRST:
+                assert 'name="confirmed"' in response.content.decode(), "the confirm page re-posts"
+                return
             assert texts or errors, "a refused POST must say why"
             assert all(_has_cjk(error) for error in errors), errors
         assert all(_has_cjk(text) for text in texts), texts
