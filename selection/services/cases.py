@@ -6,11 +6,13 @@ stages go through `run_case_step`; the other actions lock the case, check state,
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from selection import gates
 from selection.models import (
+    OPEN_CASE_STATES,
     Appointment,
     Attendance,
     Candidate,
@@ -26,6 +28,7 @@ from selection.models import (
     PublicNotice,
     RecommendationRound,
     Recusal,
+    ResumeEntry,
     RoundResult,
     SelectionCase,
     TargetDecision,
@@ -42,6 +45,7 @@ from selection.models.ballot import (
 from selection.permissions import assign_inspection_duty, assign_meeting_participants
 from selection.workdays import CalendarUnavailable
 
+from . import registry
 from .base import Actor, ServiceError, Step, as_actor, check_findings, lock_case, record_event, run_case_step
 
 
@@ -51,6 +55,23 @@ def _require_state(case: SelectionCase, *states: str, action: str) -> None:
         raise ServiceError(
             f"“{action}”只能在{labels}阶段进行，该批次当前处于“{case.get_status_display()}”阶段。"
         )
+
+
+def _check_dates(dates: dict[str, date | None]) -> None:
+    """R-REG-4 in the services: no date of something done lies after today."""
+    today = timezone.localdate()
+    late = [label for label, value in dates.items() if value is not None and value > today]
+    if late:
+        raise ServiceError(f"R-REG-4：{'、'.join(late)}不能晚于今天（{today:%Y年%-m月%-d日}）。")
+
+
+def _valid(obj, *, exclude: list[str] | None = None) -> None:
+    """The model's own checks (dates in order, counts that add up), as a Chinese ServiceError."""
+
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ServiceError("；".join(dict.fromkeys(error.messages))) from error
 
 
 # ---- 动议 -----------------------------------------------------------------------------------------
@@ -76,7 +97,20 @@ def open_case(
         raise ServiceError("请至少选择一个拟任职位。")
     if any(post.organization_id != organization.pk for post in posts):
         raise ServiceError("拟任职位必须属于本单位。")
+    _check_dates({"动议日期": motion_date})
     with transaction.atomic():
+        # R-REG-1: a post another open case is already filling cannot be moved for again (locked, so two
+        # motions opened at the same moment cannot both pass).
+        list(Post.objects.select_for_update().filter(pk__in=[p.pk for p in posts]).values_list("pk"))
+        taken = Vacancy.objects.filter(post__in=posts, case__status__in=OPEN_CASE_STATES).select_related(
+            "case", "post__department"
+        )
+        if taken := list(taken):
+            raise ServiceError(
+                "R-REG-1："
+                + "；".join(f"职位“{v.post}”已在进行中的“{v.case.title}”中选拔" for v in taken)
+                + "。同一职位不能同时在两个选拔任用工作中动议，请先完成或终止原工作。"
+            )
         case = SelectionCase.objects.create(
             organization=organization,
             title=title,
@@ -321,6 +355,7 @@ def record_round(
 ) -> RecommendationRound:
     """Record one recommendation round and the votes each person received (R-REC-5, R-REC-8)."""
     actor = as_actor(by)
+    _check_dates({"推荐日期": held_on})
     if actual > expected:
         raise ServiceError("实参加人数不能多于应参加人数。")
     if valid_ballots is not None and valid_ballots > actual:
@@ -412,6 +447,9 @@ def fix_targets(
 ) -> TargetDecision:
     """The party group's collective decision on the inspection targets (R-INS-1, R-INS-2, R-REC-7)."""
     actor = as_actor(by)
+    _check_dates({"党组会议日期": meeting_date})
+    if present_members > expected_members:
+        raise ServiceError("实到人数不能多于应到人数。")
     with transaction.atomic():
         case = lock_case(case)
         _require_state(case, CaseStatus.RECOMMENDATION, action="确定考察对象")
@@ -527,7 +565,8 @@ def update_candidate_record(candidate: Candidate, *, by, **changes) -> Candidate
             if old != value:
                 diff[name] = {"old": old, "new": value}
                 setattr(target, name, value)
-        inspection.full_clean(exclude=["candidate"])
+        _valid(inspection, exclude=["candidate"])  # R-REG-4 dates, R-INS-5 counts
+        _check_dates({"县委组织部同意日期": candidate.county_consent_date})
         inspection.save()
         candidate.save()
         if diff:
@@ -592,6 +631,7 @@ def convene_meeting(
 ) -> Meeting:
     """Record a party-group meeting: who should attend (N), who is present, and the recusals (R-DEC-1/2/6)."""
     actor = as_actor(by)
+    _check_dates({"会议日期": held_on})
     present_ids = {m.pk for m in present}
     if not {m.pk for m in members} >= present_ids:
         raise ServiceError("出席人员必须是应到的党组成员。")
@@ -805,6 +845,7 @@ def record_complaint(
     case: SelectionCase, *, by, candidate: Candidate, received_on: date, summary: str
 ) -> Complaint:
     actor = as_actor(by)
+    _check_dates({"收到日期": received_on})
     with transaction.atomic():
         case = lock_case(case)
         _require_state(case, CaseStatus.PUBLIC_NOTICE, action="登记信访举报")
@@ -840,6 +881,7 @@ def conclude_complaint(
         complaint.investigation = investigation
         complaint.conclusion = conclusion
         complaint.concluded_on = concluded_on
+        _valid(complaint, exclude=["notice", "candidate"])  # R-REG-4: not before it was received
         complaint.save()
         record_event(
             case,
@@ -868,17 +910,23 @@ def appoint(
     actor = as_actor(by)
     if not notice_number.strip():
         raise ServiceError("R-APP-2：请填写任职通知文号。")
+    _check_dates({"任职通知日期": notice_date, "任职谈话日期": talk_on})
 
     def make_appointments(locked: SelectionCase) -> None:
+        from .probation import probation_end_for
+
         tenure_start = gates.decision_date(locked)
+        planned: list[PostHolding] = []
         for candidate in (
             locked.candidates.select_for_update()
-            .select_related("vacancy__post", "cadre")
+            .select_related("vacancy__post__organization", "vacancy__post__department", "cadre")
             .filter(status=CandidateStatus.APPROVED)
         ):
             promotion = gates.is_promotion(candidate)
-            probation_end = tenure_start.replace(year=tenure_start.year + 1) if promotion else None
-            Appointment.objects.create(
+            probation_end = (
+                probation_end_for(locked.organization, tenure_start) if promotion else None
+            )  # R-PRB-1
+            appointment = Appointment(
                 candidate=candidate,
                 notice_number=notice_number,
                 notice_date=notice_date,
@@ -888,19 +936,28 @@ def appoint(
                 talk_by=talk_by,
                 recorded_by=actor.user,
             )
-            PostHolding.objects.filter(cadre=candidate.cadre, ended_on__isnull=True).update(
-                ended_on=tenure_start
+            _valid(appointment, exclude=["candidate", "recorded_by"])
+            appointment.save()
+            for current in PostHolding.objects.filter(cadre=candidate.cadre, ended_on__isnull=True):
+                current.ended_on = max(current.started_on, tenure_start)
+                planned.append(current)
+            planned.append(
+                PostHolding(
+                    cadre=candidate.cadre,
+                    post=candidate.vacancy.post,
+                    started_on=tenure_start,
+                    how=PostHolding.How.PROMOTION if promotion else PostHolding.How.TRANSFER,
+                    probation_ends_on=probation_end,
+                    probation_result=(
+                        PostHolding.Probation.PENDING if promotion else PostHolding.Probation.NONE
+                    ),
+                )
             )
-            PostHolding.objects.create(
-                cadre=candidate.cadre,
-                post=candidate.vacancy.post,
-                started_on=tenure_start,
-                how=PostHolding.How.PROMOTION if promotion else PostHolding.How.TRANSFER,
-                probation_ends_on=probation_end,
-                probation_result=PostHolding.Probation.PENDING if promotion else PostHolding.Probation.NONE,
-            )
+            _append_resume(candidate.cadre, candidate.vacancy.post, tenure_start)
             candidate.appoint()
             candidate.save()
+        # R-REG-1..3: the batch's moves are checked together (one may take the post another leaves).
+        registry.apply_holdings(planned, by=actor.user, reason=f"任职（{notice_number}）")
 
     return run_case_step(
         case,
@@ -915,6 +972,26 @@ def appoint(
         justifications=justifications,
         before_save=make_appointments,
         payload={"notice_number": notice_number, "notice_date": notice_date},
+    )
+
+
+def _append_resume(cadre, post, started_on: date) -> None:
+    """The new post becomes the last line of the 简历; the open line before it ends that day."""
+    entries = list(ResumeEntry.objects.filter(cadre=cadre))
+    for entry in entries:
+        if (
+            entry.ended_on is None
+            and entry.started_on
+            and not entry.is_note
+            and entry.started_on <= started_on
+        ):
+            entry.ended_on = started_on
+            entry.save(update_fields=["ended_on"])
+    ResumeEntry.objects.create(
+        cadre=cadre,
+        started_on=started_on,
+        text=f"{post.organization.name}{post}",
+        order=max((e.order for e in entries), default=0) + 1,
     )
 
 

@@ -24,7 +24,7 @@ from ...forms_cases import (
     WithdrawForm,
 )
 from ...models import Candidate, CandidateStatus, CaseStatus, Document, RoundResult, SelectionCase
-from ...permissions import Action, can, can_record_inspection, require
+from ...permissions import Action, acts_for, can, can_record_inspection, require_on_case
 from ...rules import Finding
 from ...services import cases as svc
 from .common import CANDIDATE_BADGE, FIX_ERRORS, _actor, _attempt, _case_queryset, _url_if_exists
@@ -174,7 +174,7 @@ def candidate_record(request: HttpRequest, pk: int, candidate_pk: int, section: 
     if section not in CANDIDATE_FORMS:
         raise Http404("没有这个栏目。")
     case, candidate = _candidate_for(request, pk, candidate_pk)
-    if not can_record_inspection(request.user, candidate):
+    if not (can_record_inspection(request.user, candidate) and acts_for(request.user, case)):
         raise PermissionDenied
     manage = can(request.user, Action.MANAGE_CASES)
     form = CANDIDATE_FORMS[section](request.POST, candidate, manage)
@@ -201,7 +201,7 @@ def candidate_record(request: HttpRequest, pk: int, candidate_pk: int, section: 
 def candidate_not_applicable(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
     """Record why a 纪实表 row does not apply to this person (R-REQ-1)."""
     case, candidate = _candidate_for(request, pk, candidate_pk)
-    require(request.user, Action.MANAGE_CASES)
+    require_on_case(request.user, case, Action.MANAGE_CASES)
     form = NotApplicableForm(request.POST, rows=gates.record_rows(candidate))
     if not form.is_valid():
         messages.error(request, FIX_ERRORS)
@@ -227,7 +227,7 @@ def candidate_not_applicable(request: HttpRequest, pk: int, candidate_pk: int) -
 @require_POST
 def candidate_withdraw(request: HttpRequest, pk: int, candidate_pk: int) -> HttpResponse:
     case, candidate = _candidate_for(request, pk, candidate_pk)
-    require(request.user, Action.MANAGE_CASES)
+    require_on_case(request.user, case, Action.MANAGE_CASES)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, FIX_ERRORS)

@@ -25,7 +25,18 @@ STAGES = [
     CaseStatus.PUBLIC_NOTICE,
     CaseStatus.APPOINTED,
 ]
+# 竞争上岗: its own steps take the recommendation's place (R-MET-2 order)
+COMPETITIVE_STAGES = [
+    CaseStatus.MOTION,
+    CaseStatus.REGISTRATION,
+    CaseStatus.SCREENING,
+    CaseStatus.EXAM,
+    *STAGES[2:],
+]
 STAGE_ANCHOR = {
+    CaseStatus.REGISTRATION: "stage-competitive",
+    CaseStatus.SCREENING: "stage-competitive",
+    CaseStatus.EXAM: "stage-competitive",
     CaseStatus.MOTION: "stage-motion",
     CaseStatus.RECOMMENDATION: "stage-recommendation",
     CaseStatus.INSPECTION: "stage-inspection",
@@ -35,6 +46,9 @@ STAGE_ANCHOR = {
 }
 STATUS_BADGE = {
     CaseStatus.MOTION: "text-bg-secondary",
+    CaseStatus.REGISTRATION: "text-bg-info",
+    CaseStatus.SCREENING: "text-bg-info",
+    CaseStatus.EXAM: "text-bg-info",
     CaseStatus.RECOMMENDATION: "text-bg-info",
     CaseStatus.INSPECTION: "text-bg-primary",
     CaseStatus.DECISION: "text-bg-warning",

@@ -32,6 +32,7 @@ from ...forms_cases import (
     TerminateForm,
     party_group_of,
 )
+from ...gates_competitive import OWN_STATES as COMPETITIVE_OWN_STATES
 from ...models import (
     Attendance,
     Candidate,
@@ -52,6 +53,7 @@ from ...services import cases as svc
 from ...workdays import CalendarUnavailable
 from .common import (
     CANDIDATE_BADGE,
+    COMPETITIVE_STAGES,
     FIX_ERRORS,
     STAGE_ANCHOR,
     STAGES,
@@ -95,9 +97,10 @@ class StageMark:
 
 def _progress(case: SelectionCase, terminated_from: str | None) -> list[StageMark]:
     reached = terminated_from if case.status == CaseStatus.TERMINATED else case.status
-    index = STAGES.index(reached) if reached in STAGES else -1
+    stages = COMPETITIVE_STAGES if case.is_competitive else STAGES
+    index = stages.index(reached) if reached in stages else -1
     marks = []
-    for position, status in enumerate(STAGES):
+    for position, status in enumerate(stages):
         if position < index or case.status == CaseStatus.APPOINTED:
             state = "done"
         elif position == index:
@@ -253,7 +256,8 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
     events = list(case.events.select_related("candidate__cadre").order_by("-seq"))
     documents = list(case.documents.select_related("candidate__cadre", "uploaded_by"))
     status = case.status
-    step = NEXT_STEP.get(status)
+    # 竞争上岗's own steps are taken on its page (selection/views/competitive.py)
+    step = None if case.is_competitive and status in COMPETITIVE_OWN_STATES else NEXT_STEP.get(status)
     findings = gates.next_step_findings(case) if case.is_open else []
     warnings = [f for f in findings if f.level == Level.WARN]
     terminated_from = next((e.from_state for e in events if e.action == "terminate"), None)
