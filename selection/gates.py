@@ -22,6 +22,7 @@ from selection.models import (
     Inspection,
     Kinship,
     Meeting,
+    Organization,
     PostHolding,
     Quota,
     SelectionCase,
@@ -122,12 +123,24 @@ def round_findings(round_) -> list[Finding]:
 
 
 def eligibility_facts(candidate: Candidate, on: date) -> rules.EligibilityFacts:
-    cadre = candidate.cadre
+    return cadre_eligibility_facts(
+        candidate.cadre,
+        candidate.vacancy.post.rank,
+        on,
+        health_fit=candidate.health_attested_fit,
+        level_skip_consented=bool(candidate.county_consent_number and candidate.county_consent_date),
+    )
+
+
+def cadre_eligibility_facts(
+    cadre: Cadre, target_rank: str, on: date, *, health_fit=None, level_skip_consented: bool = False
+) -> rules.EligibilityFacts:
+    """The registry's facts of one cadre for a post of `target_rank` (also 竞争上岗's 资格审查, R-CMP-3)."""
     holding = cadre.current_holding(on)
     probation = holding.probation_result if holding else ""
     best = cadre.highest_education()
     return rules.EligibilityFacts(
-        target_rank=candidate.vacancy.post.rank,
+        target_rank=target_rank,
         current_rank=cadre.rank_on(on),
         age=cadre.age_on(on),
         months_in_deputy_post=cadre.months_in_deputy_post(on),
@@ -136,8 +149,8 @@ def eligibility_facts(candidate: Candidate, on: date) -> rules.EligibilityFacts:
         probation_passed=probation not in (PostHolding.Probation.PENDING, PostHolding.Probation.FAILED),
         assessments={a.year: a.result for a in cadre.assessments.all()},
         latest_assessment_year=on.year - 1,
-        health_fit=candidate.health_attested_fit,
-        level_skip_consented=bool(candidate.county_consent_number and candidate.county_consent_date),
+        health_fit=health_fit,
+        level_skip_consented=level_skip_consented,
     )
 
 
@@ -189,7 +202,8 @@ def exceptional_facts(
         on_date=on,
         kind=candidate.exceptional_type,
         reason=candidate.exceptional_reason,
-        from_democratic_recommendation=candidate.from_recommendation,
+        # 竞争上岗: the open competition stands for the democratic recommendation (R-CMP-8)
+        from_democratic_recommendation=candidate.from_recommendation or candidate.case.is_competitive,
         consent=consent,
         in_probation=bool(holding and holding.probation_result == PostHolding.Probation.PENDING),
         last_promotion_on=last_promotion,
@@ -435,7 +449,9 @@ def inspection(case: SelectionCase) -> list[Finding]:
     )
     if not chosen:
         return [Finding("R-INS-1", Level.BLOCK, "R-INS-1：没有考察对象，不能提交讨论决定。")]
-    found = rules.procedure_complete(case.rounds.exists(), True)
+    # 竞争上岗: the exam and the party group's advancing list take the recommendation's place (R-CMP-8)
+    recommended = case.rounds.exists() or (case.is_competitive and case.advancements.exists())
+    found = rules.procedure_complete(recommended, True)
     for candidate in chosen:
         found += candidate_inspection(candidate)
     return found
@@ -816,8 +832,27 @@ def notice(
             )
     for candidate in approved(case):
         found += kinship_posting(candidate)
+    found += institution_deliberation(case)
     found += record_complete(case)
     return found
+
+
+def institution_deliberation(case: SelectionCase) -> list[Finding]:
+    """R-REQ-4: an institution's results go to its bureau's party-group meeting before 任职."""
+    organization = case.organization
+    applies = organization.kind == Organization.Kind.INSTITUTION and organization.parent_id is not None
+    if not applies:
+        return rules.institution_deliberation(False, None)
+    latest = case.bureau_deliberations.order_by("-held_on", "-pk").first()
+    if latest is not None and not latest.agreed:
+        return [
+            Finding(
+                "R-REQ-4",
+                Level.BLOCK,
+                f"R-REQ-4：局党组会议（{latest.held_on:%Y年%-m月%-d日}）集体商议未同意，不能办理任职。",
+            )
+        ]
+    return rules.institution_deliberation(True, latest.held_on if latest else None)
 
 
 def record_rows(candidate: Candidate):
@@ -884,8 +919,11 @@ def complaint_affects(complaint: Complaint) -> bool:
 
 def next_step_findings(case: SelectionCase) -> list[Finding]:
     """The checklist the case page shows for the step that comes next."""
+    from selection import gates_competitive as competitive_gates
     from selection.models import CaseStatus
 
+    if case.is_competitive and case.status in competitive_gates.OWN_STATES:
+        return competitive_gates.next_step_findings(case)
     if case.status == CaseStatus.MOTION:
         return motion(case)
     if case.status == CaseStatus.RECOMMENDATION:

@@ -119,6 +119,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("我的待办", "home", "bi-list-check", None),
     NavItem("干部信息", "cadre_list", "bi-people", Action.VIEW_REGISTRY),
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
+    NavItem("竞争上岗", "competitive_home", "bi-trophy", None),
+    NavItem("试用期", "probation_list", "bi-hourglass-split", Action.VIEW_CASES),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("节假日安排", "holiday_list", "bi-calendar3", Action.ADMINISTER),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
@@ -147,8 +149,56 @@ def get_case_for(user, pk: int, action: Action = Action.VIEW_CASES, *, queryset=
         case = base.visible_to(user).get(pk=pk)
     except SelectionCase.DoesNotExist:
         raise Http404("没有找到该选拔任用工作。") from None
-    require(user, action)
+    require_on_case(user, case, action)
     return case
+
+
+def may_review_motion(user, case) -> bool:
+    """The main leader approves, returns or rejects a motion while it waits for them (R-MOT-2)."""
+    return (
+        can(user, Action.APPROVE_MOTION)
+        and case.status == "motion"
+        and case.motion_review == case.MotionReview.PENDING
+    )
+
+
+def may_correct_motion(user, case) -> bool:
+    """HR corrects a motion until the main leader approves (or rejects) it."""
+    return (
+        can(user, Action.MANAGE_CASES)
+        and case.status == "motion"
+        and case.motion_review in (case.MotionReview.PENDING, case.MotionReview.RETURNED)
+    )
+
+
+# R-REQ-4: the bureau's HR and auditors see the cases of its subordinate institutions, and act on none.
+OVERSEES_SUBORDINATES = frozenset({Role.HR, Role.AUDITOR})
+READ_ACTIONS = frozenset({Action.VIEW_CASES, Action.AUDIT})
+
+
+def oversees_subordinates(user) -> bool:
+    return user.is_authenticated and bool(OVERSEES_SUBORDINATES & set(user.roles))
+
+
+def acts_for(user, case) -> bool:
+    """Only the case's own organization changes it (a subordinate's case is read-only to the bureau); the
+    administrator acts in no case."""
+    return not user.is_superuser and case.organization_id == user.organization_id
+
+
+def require_on_case(user, case, action: Action) -> None:
+    require(user, action)
+    if action not in READ_ACTIONS and not acts_for(user, case):
+        raise PermissionDenied
+
+
+def can_deliberate(user, case) -> bool:
+    """R-REQ-4: HR of the parent bureau records its party group's collective deliberation."""
+    return (
+        can(user, Action.MANAGE_CASES)
+        and case.organization.parent_id is not None
+        and case.organization.parent_id == user.organization_id
+    )
 
 
 def can_read_document(user, document) -> bool:
@@ -163,6 +213,11 @@ def can_read_document(user, document) -> bool:
         and document.official_copy
         and document.kind == Document.Kind.APPROVAL_FORM
     )
+
+
+def can_read_cadre_photo(user, cadre) -> bool:
+    """A cadre's photo is part of their record: whoever reads the registry entry (visibility: the caller)."""
+    return can(user, Action.VIEW_REGISTRY)
 
 
 def can_record_inspection(user, candidate) -> bool:
@@ -230,3 +285,52 @@ def get_box_for_voter(user, pk: int):
         return BallotBox.objects.select_related("case").get(pk=pk, invitations__user=user)
     except BallotBox.DoesNotExist:
         raise Http404("没有找到该投票。") from None
+
+
+# ---- 竞争上岗 (R-CMP): applicants and examiners ----------------------------------------------------------
+
+
+def get_competition_for(user, pk: int):
+    """A competitive case of the user's organization, for its staff (applicants, examiners): 404 otherwise."""
+    from .models import SelectionCase
+
+    try:
+        return (
+            SelectionCase.objects.visible_to(user)
+            .select_related("organization", "competition_plan")
+            .get(pk=pk, mode=SelectionCase.Mode.COMPETITIVE)
+        )
+    except SelectionCase.DoesNotExist:
+        raise Http404("没有找到该竞争上岗。") from None
+
+
+def can_examine(user, case) -> bool:
+    """An examiner of the case's interview panel who is not recused (a per-case duty)."""
+    return case.examiners.filter(user=user, recused=False).exists()
+
+
+def can_see_registration(user, registration) -> bool:
+    """The applicant themselves, or HR and auditors of the case's organization."""
+    if registration.cadre.account_id == user.pk:
+        return True
+    return registration.case.organization_id == user.organization_id and (
+        can(user, Action.MANAGE_CASES) or can(user, Action.AUDIT)
+    )
+
+
+# ---- 试用期 (R-PRB) ----------------------------------------------------------------------------------------
+
+
+def get_holding_for(user, pk: int, action: Action = Action.VIEW_CASES):
+    """A probationary holding of the user's own organization: 404 outside it, 403 for a forbidden action."""
+    from .models import PostHolding
+
+    require(user, Action.VIEW_CASES)
+    try:
+        holding = PostHolding.objects.select_related("cadre", "post__department", "post__organization").get(
+            pk=pk, post__organization_id=user.organization_id
+        )
+    except PostHolding.DoesNotExist:
+        raise Http404("没有找到该任职记录。") from None
+    require(user, action)
+    return holding

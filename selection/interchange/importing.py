@@ -437,7 +437,7 @@ class _Planner:
         from selection.photos import crop_to_portrait
 
         try:
-            photo = crop_to_portrait(record.photo, name=f"{item.cadre.id_number or 'photo'}.jpg")
+            photo = crop_to_portrait(record.photo, name="photo.jpg")
         except ValidationError as error:
             return [record.problem("photo", message) for message in error.messages]
         if stored == photo.read():

@@ -321,9 +321,13 @@ class RuleSettings:
     recused_stay_in_n: bool = True  # R-DEC-6
     notice_workdays: int = 5  # R-NOT-2
     notice_start_counts: bool = True  # R-CAL-2
-    probation_months: int = 12  # R-APP-3
+    probation_months: int = 12  # R-APP-3, R-PRB-1
+    probation_task_days: int = 30  # R-PRB-2: the task appears this many days before the end
     rotation_due_years: int = 5  # R-REQ-2
     rotation_overdue_years: int = 10  # R-REQ-2
+    competition_min_qualified: int = 2  # R-CMP-4: qualified applicants per post
+    interview_panel_min: int = 5  # R-CMP-5: an odd number of examiners, at least this many
+    interview_trim_from: int = 7  # R-CMP-5: drop the highest and lowest score from this panel size
 
 
 DEFAULT_SETTINGS = RuleSettings()
@@ -334,6 +338,7 @@ RULE_SOURCES: Mapping[str, str] = MappingProxyType(
         "R-ELIG": "本局制度二；《党政领导干部选拔任用工作条例》第八条",
         "R-EXC": "本局制度三（二）；条例第九条（2014 年版条号）",
         "R-MET": "本局制度三；《党政机关竞争上岗工作暂行规定》",
+        "R-CMP": "本局制度三（一）（三）；《党政机关竞争上岗工作暂行规定》第五、六条",
         "R-MOT": "本局制度四（一）",
         "R-REC": "本局制度四（二）；条例第十八至二十条",
         "R-INS": "本局制度四（三）；条例第二十三、二十四、三十一条",

@@ -6,6 +6,7 @@ stages go through `run_case_step`; the other actions lock the case, check state,
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -66,7 +67,6 @@ def _check_dates(dates: dict[str, date | None]) -> None:
 
 def _valid(obj, *, exclude: list[str] | None = None) -> None:
     """The model's own checks (dates in order, counts that add up), as a Chinese ServiceError."""
-    from django.core.exceptions import ValidationError
 
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -136,19 +136,164 @@ def open_case(
     return case
 
 
+def _require_pending_motion(case: SelectionCase, action: str) -> None:
+    _require_state(case, CaseStatus.MOTION, action=action)
+    review = case.motion_review
+    if review == SelectionCase.MotionReview.APPROVED:
+        raise ServiceError("主要领导已同意该动议，无需重复操作。")
+    if review == SelectionCase.MotionReview.RETURNED:
+        raise ServiceError("该动议已退回人事部门修改，修改后再报主要领导审批。")
+    if review == SelectionCase.MotionReview.REJECTED:
+        raise ServiceError("主要领导已不同意该动议。")
+
+
 def approve_motion(case: SelectionCase, *, by) -> SelectionCase:
     """The main leader decides or approves the motion (R-MOT-2). Only the main leader may call this."""
     actor = as_actor(by)
     with transaction.atomic():
         case = lock_case(case)
-        _require_state(case, CaseStatus.MOTION, action="主要领导同意动议")
-        if case.motion_approved_at:
-            raise ServiceError("主要领导已同意该动议，无需重复操作。")
+        _require_pending_motion(case, "主要领导同意动议")
+        case.approve_motion()
         case.motion_approved_by = actor.user
         case.motion_approved_at = timezone.now()
-        case.save(update_fields=["motion_approved_by", "motion_approved_at", "updated_at"])
+        case.save(update_fields=["motion_review", "motion_approved_by", "motion_approved_at", "updated_at"])
         record_event(
             case, by=actor, action="approve_motion", summary=f"主要领导{actor.name}同意启动选拔任用工作"
+        )
+    return case
+
+
+def return_motion(case: SelectionCase, *, by, comment: str) -> SelectionCase:
+    """The main leader returns the motion to HR for correction, saying what to change (R-MOT-2)."""
+    actor = as_actor(by)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError("退回修改请填写修改意见。")
+    with transaction.atomic():
+        case = lock_case(case)
+        _require_pending_motion(case, "退回修改动议")
+        case.return_motion()
+        case.motion_review_comment = comment
+        case.save(update_fields=["motion_review", "motion_review_comment", "updated_at"])
+        record_event(
+            case,
+            by=actor,
+            action="return_motion",
+            summary=f"主要领导{actor.name}退回动议修改：{comment}",
+            payload={"comment": comment},
+        )
+    return case
+
+
+def reject_motion(case: SelectionCase, *, by, comment: str) -> SelectionCase:
+    """The main leader does not agree to start the work: the motion is refused and the case ends."""
+    actor = as_actor(by)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError("不同意启动请填写理由。")
+    with transaction.atomic():
+        case = lock_case(case)
+        _require_pending_motion(case, "不同意动议")
+        from_state = case.status
+        case.reject_motion()
+        case.terminate()
+        case.motion_review_comment = comment
+        case.termination_reason = f"主要领导不同意启动：{comment}"
+        case.save()
+        record_event(
+            case,
+            by=actor,
+            action="reject_motion",
+            summary=f"主要领导{actor.name}不同意启动选拔任用工作：{comment}",
+            from_state=from_state,
+            to_state=case.status,
+            payload={"comment": comment},
+        )
+    return case
+
+
+MOTION_FIELD_LABELS = {
+    "title": "批次名称",
+    "year": "年度",
+    "mode": "选拔方式",
+    "motion_origin": "动议方式",
+    "motion_form": "启动意见形式",
+    "motion_date": "动议日期",
+    "motion_analysis": "分析研判情况",
+    "method_reason": "选拔方式理由",
+}
+
+
+def correct_motion(
+    case: SelectionCase,
+    *,
+    by,
+    title: str,
+    year: int,
+    posts: list[Post],
+    motion_origin: str,
+    motion_date: date,
+    motion_form: str = SelectionCase.MotionForm.ORAL,
+    analysis: str = "",
+    mode: str = SelectionCase.Mode.DAILY,
+    method_reason: str = "",
+) -> SelectionCase:
+    """HR corrects the motion until the main leader approves it; a returned motion goes back for review.
+
+    A post may be dropped only while nobody has been nominated for it; every change is recorded."""
+    actor = as_actor(by)
+    if not posts:
+        raise ServiceError("请至少选择一个拟任职位。")
+    with transaction.atomic():
+        case = lock_case(case)
+        _require_state(case, CaseStatus.MOTION, action="修改动议")
+        if case.motion_review == SelectionCase.MotionReview.APPROVED:
+            raise ServiceError("主要领导已同意该动议，不能再修改。")
+        if case.motion_review == SelectionCase.MotionReview.REJECTED:
+            raise ServiceError("主要领导已不同意该动议，不能再修改。")
+        if any(post.organization_id != case.organization_id for post in posts):
+            raise ServiceError("拟任职位必须属于本单位。")
+        new = {
+            "title": title,
+            "year": year,
+            "mode": mode,
+            "motion_origin": motion_origin,
+            "motion_form": motion_form,
+            "motion_date": motion_date,
+            "motion_analysis": analysis,
+            "method_reason": method_reason,
+        }
+        changed = {
+            MOTION_FIELD_LABELS[name]: [str(getattr(case, name) or ""), str(value or "")]
+            for name, value in new.items()
+            if getattr(case, name) != value
+        }
+        vacancies = {v.post_id: v for v in case.vacancies.select_related("post")}
+        wanted = {post.pk: post for post in posts}
+        dropped = [v for post_id, v in vacancies.items() if post_id not in wanted]
+        busy = [str(v.post) for v in dropped if v.candidates.exists()]
+        if busy:
+            raise ServiceError(f"“{'、'.join(busy)}”已有人选，请先让人选退出再删除该职位。")
+        added = [post for post_id, post in wanted.items() if post_id not in vacancies]
+        if dropped:
+            Vacancy.objects.filter(pk__in=[v.pk for v in dropped]).delete()
+            changed["删除拟任职位"] = [str(v.post) for v in dropped]
+        if added:
+            Vacancy.objects.bulk_create([Vacancy(case=case, post=post) for post in added])
+            changed["增加拟任职位"] = [str(post) for post in added]
+        if not changed:
+            raise ServiceError("没有修改任何内容。")
+        returned = case.motion_review == SelectionCase.MotionReview.RETURNED
+        for name, value in new.items():
+            setattr(case, name, value)
+        case.correct_motion()
+        case.save()
+        record_event(
+            case,
+            by=actor,
+            action="correct_motion",
+            summary=f"修改动议（{'、'.join(changed)}）" + ("，重新报主要领导审批" if returned else ""),
+            payload={"changed": changed, "resubmitted": returned},
         )
     return case
 
@@ -768,6 +913,8 @@ def appoint(
     _check_dates({"任职通知日期": notice_date, "任职谈话日期": talk_on})
 
     def make_appointments(locked: SelectionCase) -> None:
+        from .probation import probation_end_for
+
         tenure_start = gates.decision_date(locked)
         planned: list[PostHolding] = []
         for candidate in (
@@ -776,7 +923,9 @@ def appoint(
             .filter(status=CandidateStatus.APPROVED)
         ):
             promotion = gates.is_promotion(candidate)
-            probation_end = tenure_start.replace(year=tenure_start.year + 1) if promotion else None
+            probation_end = (
+                probation_end_for(locked.organization, tenure_start) if promotion else None
+            )  # R-PRB-1
             appointment = Appointment(
                 candidate=candidate,
                 notice_number=notice_number,

@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
@@ -51,6 +50,8 @@ VOTING_NOT_OPEN = "表决尚未开始或已经结束。"
 BOX_NOT_OPEN = "投票尚未开始或已经结束，本次提交未计入。"
 BAD_CODE = "投票码无效或已使用，请核对投票条上的投票码。"
 WRONG_PASSWORD = "密码不正确，签字确认未完成。"
+MAX_COUNT = 100_000  # people or ballots of one category: far above any bureau, far below an overflow
+WRONG_OTP = "动态验证码不正确或已过期，签字确认未完成。"
 
 # Unambiguous characters for codes read off paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -259,12 +260,22 @@ def current_digest(meeting: Meeting) -> str:
     return result_digest(meeting, {k: t.as_dict() for k, t in gates.tally(meeting).items()})
 
 
-def sign_off(meeting: Meeting, *, by, password: str) -> SignOff:
-    """签字确认: a present member re-enters their password and confirms the current tally."""
+def sign_off(meeting: Meeting, *, by, password: str, otp_token: str = "") -> SignOff:
+    """签字确认: a present member re-enters their password (and their second factor, when they must use
+    one: accounts.twofactor) and confirms the current tally."""
+    from accounts import twofactor
+
     actor = as_actor(by)
     user = actor.user
-    if authenticate(username=user.get_username(), password=password) is None:
+    # The member is signed in already: check this account's password (not `authenticate`, whose
+    # throttling backend needs the sign-in request).
+    if not (user.is_active and password and user.check_password(password)):
         raise ServiceError(WRONG_PASSWORD)
+    if twofactor.is_required(user):
+        if not twofactor.has_device(user):
+            raise ServiceError(twofactor.NOT_ENROLLED)
+        if twofactor.check(user, otp_token) is None:
+            raise ServiceError(WRONG_OTP)
     with transaction.atomic():
         case, meeting = _lock_meeting(meeting)
         if meeting.phase != Meeting.Phase.CLOSED:
@@ -737,6 +748,9 @@ def enter_paper_tally(box: BallotBox, *, by, counts: dict[str, CategoryCount]) -
     for category, c in counts.items():
         if category not in ParticipantCategory.values or not set(c.votes) <= keys:
             raise ServiceError("计票表格与选票不符，请重新打开页面。")
+        numbers = [c.expected, c.actual, c.valid, *c.votes.values()]
+        if any(not isinstance(n, int) or not 0 <= n <= MAX_COUNT for n in numbers):
+            raise ServiceError(f"人数和票数须为 0 至 {MAX_COUNT:,} 之间的整数。")
         if c.actual > c.expected or c.valid > c.actual or any(n > c.valid for n in c.votes.values()):
             raise ServiceError(
                 f"{ParticipantCategory(category).label}：实参加人数不能多于应参加人数，有效票和得票数不能多于实参加人数。"

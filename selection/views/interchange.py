@@ -27,13 +27,15 @@ from selection.interchange.records import ImportFileError
 from selection.models import Cadre, Organization
 from selection.permissions import Action, can
 
+from ..validators import Bounded
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "cadre_import"
 MAX_LRMX_FILES = 50
 PREVIEW_LIMIT = 300
 
 
-class SheetUploadForm(forms.Form):
+class SheetUploadForm(Bounded, forms.Form):
     file = forms.FileField(
         label="Excel 文件",
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
@@ -67,7 +69,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class LrmxUploadForm(forms.Form):
+class LrmxUploadForm(Bounded, forms.Form):
     files = MultipleFileField(
         label="LRMX 文件", help_text="干部任免审批表编辑器导出的 .lrmx 文件，可一次选择多个。"
     )

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ...awaiting import awaiting, main_leaders
 from ...forms_cases import CaseFilterForm, MotionForm
 from ...models import (
     OPEN_CASE_STATES,
@@ -32,7 +33,7 @@ def pending_items(user) -> list:
     cases = SelectionCase.objects.visible_to(user)
     items = []
     if can(user, Action.APPROVE_MOTION):
-        for case in cases.filter(status=CaseStatus.MOTION, motion_approved_at__isnull=True):
+        for case in cases.filter(status=CaseStatus.MOTION, motion_review=SelectionCase.MotionReview.PENDING):
             items.append(
                 PendingItem(
                     f"审批动议：{case.title}",
@@ -41,6 +42,14 @@ def pending_items(user) -> list:
                 )
             )
     if can(user, Action.MANAGE_CASES):
+        for case in cases.filter(status=CaseStatus.MOTION, motion_review=SelectionCase.MotionReview.RETURNED):
+            items.append(
+                PendingItem(
+                    f"修改动议：{case.title}",
+                    f"主要领导退回修改：{case.motion_review_comment}",
+                    reverse("case_edit_motion", args=[case.pk]),
+                )
+            )
         for case in cases.filter(status__in=OPEN_CASE_STATES).order_by("-updated_at"):
             items.append(
                 PendingItem(
@@ -59,8 +68,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     cases = form.filter(SelectionCase.objects.visible_to(request.user).for_list())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    leaders = main_leaders(c.organization_id for c in page.object_list)
     for case in page.object_list:
         case.badge = STATUS_BADGE[case.status]
+        case.awaiting = awaiting(case, leaders)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
