@@ -498,7 +498,11 @@ def test_the_case_list_issues_a_constant_number_of_queries(
             by=world.hr,
             title=f"第{index + 1}批",
             year=2026,
-            posts=[world.post, world.deputy_post],
+            # Two posts per case, none already being filled by another case (R-REG-1).
+            posts=[
+                PostFactory(organization=world.org),
+                PostFactory(organization=world.org, rank=Rank.DEPUTY),
+            ],
             motion_origin="main_leader",
             motion_date=TODAY,
         )

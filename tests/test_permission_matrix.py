@@ -109,6 +109,7 @@ MATRIX: dict[str, Page] = {
     "cadre_import_confirm": Page(get=ALL_405, post=HR_ONLY_REDIRECT),
     "cadre_import_template": Page(get=HR_ONLY, post=ALL_405),
     "lrmx_import": Page(get=HR_ONLY, post=HR_ONLY),
+    "lrmx_import_confirm": Page(get=ALL_405, post=HR_ONLY_REDIRECT),
     "cadre_lrmx": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     # ---- PDFs ----
     "cadre_approval_form": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
@@ -249,13 +250,14 @@ MATRIX: dict[str, Page] = {
     # Without `confirmed` the page asks first (200); the dialog on the ballot box page sets it.
     "box_close": Page(obj="box", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
     "box_paper": Page(obj="box", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
-    # Only invited accounts (our staff persona is); the outsider is not invited to their own ballot.
+    # Only invited accounts (our staff persona is), wherever the box belongs; anyone else 404, as if the
+    # ballot did not exist (the outsider is not invited to their own organization's ballot either).
     "box_vote": Page(
         obj="box",
-        get="L 200 403 403 403 403 404",
-        post="L 302 403 403 403 403 404",  # the ballot is not open yet: a message
-        theirs_get="L 404 404 404 404 404 403",
-        theirs_post="L 404 404 404 404 404 403",
+        get="L 200 404 404 404 404 404",
+        post="L 302 404 404 404 404 404",  # the ballot is not open yet: a message
+        theirs_get="L 404 404 404 404 404 404",
+        theirs_post="L 404 404 404 404 404 404",
     ),
     "slip_vote": Page(get=PUBLIC, post=PUBLIC),
     "receipt_check": Page(get=PUBLIC, post=PUBLIC),
