@@ -87,7 +87,8 @@ MATRIX: dict[str, Page] = {
     "logout": Page(get=ALL_405, post="L 302 302 302 302 302 302"),
     "password_change": Page(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Page(get=SIGNED_IN, post=ALL_405),
-    "two_factor_setup": Page(get=SIGNED_IN, post=SIGNED_IN),  # nobody has enrolled: the QR code page
+    # Nobody has enrolled: GET shows the QR code; a POST before any QR code was shown is sent back to it.
+    "two_factor_setup": Page(get=SIGNED_IN, post="L 302 302 302 302 302 302"),
     "two_factor_verify": Page(get="L 302 302 302 302 302 302", post="L 302 302 302 302 302 302"),
     # ---- the registry ----
     "cadre_list": Page(get=REGISTRY_READ, post=ALL_405),

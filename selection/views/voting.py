@@ -591,8 +591,11 @@ def box_vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def slip_vote(request: HttpRequest) -> HttpResponse:
     """A slip holder enters their code, then casts their ballot; no account, no name."""
-    code = voting.normalise_code(request.POST.get("code", ""))
-    if request.method == "GET" or not code:
+    code = voting.normalise_code(request.POST.get("code", "")[:100])
+    if request.method == "GET":
+        return render(request, "selection/voting/code.html", {})
+    if not code:
+        messages.error(request, "请输入投票条上的投票码。")
         return render(request, "selection/voting/code.html", {})
     box = voting.box_for_code(code)
     if box is None:
