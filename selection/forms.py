@@ -136,7 +136,7 @@ class CadreFilterForm(forms.Form):
         return [self[name] for name in ("department", *self.MAIN_DIMENSIONS)]
 
     def active_labels(self) -> list[str]:
-        """"试用期：试用期本月到期" for each filter applied from a link (not visible in the filter bar)."""
+        """ "试用期：试用期本月到期" for each filter applied from a link (not visible in the filter bar)."""
         labels = []
         for bound in self.extra_fields():
             value = self.filters().get(bound.name)

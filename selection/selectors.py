@@ -34,9 +34,9 @@ def search(queryset: QuerySet[Cadre], text: str) -> QuerySet[Cadre]:
         if not key:
             return queryset.none()
         return queryset.filter(Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key))
-    former = Q(
-        Exists(PostHolding.objects.filter(cadre=OuterRef("pk"), post__title__contains=text))
-    ) | Q(Exists(ResumeEntry.objects.filter(cadre=OuterRef("pk"), text__contains=text)))
+    former = Q(Exists(PostHolding.objects.filter(cadre=OuterRef("pk"), post__title__contains=text))) | Q(
+        Exists(ResumeEntry.objects.filter(cadre=OuterRef("pk"), text__contains=text))
+    )
     return queryset.filter(Q(name__contains=text) | former)
 
 

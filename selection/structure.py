@@ -65,7 +65,9 @@ def annotate_facts(cadres: QuerySet, on: date) -> QuerySet:
     """Add the facts the dimensions read (aliases: not selected, usable in filters and aggregates)."""
     current = _current_holdings(on)
     rank_since = (
-        PostHolding.objects.filter(cadre=OuterRef("pk"), post__rank=OuterRef("current_rank"), started_on__lte=on)
+        PostHolding.objects.filter(
+            cadre=OuterRef("pk"), post__rank=OuterRef("current_rank"), started_on__lte=on
+        )
         .order_by("started_on", "pk")
         .values("started_on")[:1]
     )
@@ -153,12 +155,15 @@ AGE_BUCKETS = (
     Bucket("45-49", "45–49岁", _age(45, 49)),
     Bucket("ge50", "50岁及以上", _age(50, None)),
 )
-TENURE_BANDS = (("lt3", "不满3年", None, 3), ("3-5", "3–5年", 3, 5), ("5-10", "5–10年", 5, 10), ("ge10", "10年及以上", 10, None))
+TENURE_BANDS = (
+    ("lt3", "不满3年", None, 3),
+    ("3-5", "3–5年", 3, 5),
+    ("5-10", "5–10年", 5, 10),
+    ("ge10", "10年及以上", 10, None),
+)
 
 DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension(
-        "sex", "性别", tuple(Bucket(s.value, s.label, _constant(Q(sex=s.value))) for s in Sex)
-    ),
+    Dimension("sex", "性别", tuple(Bucket(s.value, s.label, _constant(Q(sex=s.value))) for s in Sex)),
     Dimension("age", "年龄", AGE_BUCKETS),
     Dimension("education", "全日制学历", _education("full_time_level")),
     Dimension("in_service", "在职学历", _education("in_service_level")),
@@ -259,7 +264,9 @@ class Table:
 def _table(scope: str, label: str, row: dict) -> Table:
     counts = {d.key: {b.key: row[f"{d.key}__{b.key}"] for b in d.buckets} for d in DIMENSIONS}
     average = row["average_age"]
-    return Table(scope, label, row["total"], round(float(average), 1) if average is not None else None, counts)
+    return Table(
+        scope, label, row["total"], round(float(average), 1) if average is not None else None, counts
+    )
 
 
 def structure_tables(cadres: QuerySet, on: date) -> list[Table]:

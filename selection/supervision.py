@@ -101,7 +101,9 @@ def rotation_condition(on: date, which: str, settings: RuleSettings) -> Q:
     return Q(current_since__lte=due)
 
 
-def effect_end(kind: str, effective_on: date, restored_on: date | None, settings: RuleSettings) -> date | None:
+def effect_end(
+    kind: str, effective_on: date, restored_on: date | None, settings: RuleSettings
+) -> date | None:
     """R-INS-9: the last day of a sanction's effect period (None: open-ended or not started)."""
     months = settings.effect_periods.get(kind)
     if months is None:
@@ -136,7 +138,9 @@ def sanctions_ending(cadres: QuerySet[Cadre], on: date, settings: RuleSettings) 
     return ids
 
 
-def cadre_condition(name: str, value: str, cadres: QuerySet[Cadre], on: date, settings: RuleSettings) -> Q | None:
+def cadre_condition(
+    name: str, value: str, cadres: QuerySet[Cadre], on: date, settings: RuleSettings
+) -> Q | None:
     """The list filter for an alert (`?probation=this_month`, …); None for an unknown value."""
     if name == "probation" and value in ("this_month", "next_month"):
         return probation_condition(on, 0 if value == "this_month" else 1)
@@ -211,11 +215,19 @@ def cadre_alerts(user, on: date, settings: RuleSettings) -> list[Alert]:
         if name == "rotation":
             years = settings.rotation_due_years if value == "due" else settings.rotation_overdue_years
             label = label.replace("5" if value == "due" else "10", str(years))
-        alerts.append(Alert(f"{name}_{value}", label, counts[f"{name}__{value}"], _cadre_url(name, value), rule))
+        alerts.append(
+            Alert(f"{name}_{value}", label, counts[f"{name}__{value}"], _cadre_url(name, value), rule)
+        )
     ending = sanctions_ending(cadres, on, settings)
     alerts.append(
-        Alert("sanction_ending", "处分影响期即将届满", len(ending), _cadre_url("sanction", "ending"), "R-INS-9",
-              "今日至下月底届满")
+        Alert(
+            "sanction_ending",
+            "处分影响期即将届满",
+            len(ending),
+            _cadre_url("sanction", "ending"),
+            "R-INS-9",
+            "今日至下月底届满",
+        )
     )
     return alerts
 
@@ -344,12 +356,26 @@ def post_alerts(user, on: date, settings: RuleSettings) -> list[Alert]:
             vacant_posts(user, on, settings).count(),
             _detail_url("vacant_posts"),
         ),
-        Alert("quota_over", "超职数配备", sum(1 for x in lines if x.difference > 0), _detail_url("quotas"), "R-REG-2"),
-        Alert("quota_under", "职数未配满", sum(1 for x in lines if x.difference < 0), _detail_url("quotas"), "R-REG-2"),
+        Alert(
+            "quota_over",
+            "超职数配备",
+            sum(1 for x in lines if x.difference > 0),
+            _detail_url("quotas"),
+            "R-REG-2",
+        ),
+        Alert(
+            "quota_under",
+            "职数未配满",
+            sum(1 for x in lines if x.difference < 0),
+            _detail_url("quotas"),
+            "R-REG-2",
+        ),
     ]
 
 
-def dashboard(user, can_registry: bool, can_cases: bool, on: date | None = None, now: datetime | None = None) -> Dashboard:
+def dashboard(
+    user, can_registry: bool, can_cases: bool, on: date | None = None, now: datetime | None = None
+) -> Dashboard:
     """Everything 我的待办 shows above the personal tasks, in a fixed number of queries."""
     on = on or timezone.localdate()
     now = now or timezone.now()
@@ -369,7 +395,9 @@ def dashboard(user, can_registry: bool, can_cases: bool, on: date | None = None,
         )
         base = reverse("case_list")
         board.stages = [
-            StageCount(status, str(CaseStatus(status).label), per_status.get(status, 0), f"{base}?status={status}")
+            StageCount(
+                status, str(CaseStatus(status).label), per_status.get(status, 0), f"{base}?status={status}"
+            )
             for status in OPEN_CASE_STATES
         ]
         board.open_cases = sum(per_status.values())

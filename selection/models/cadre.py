@@ -232,10 +232,6 @@ class Cadre(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def set_search_keys(self) -> None:
-        """姓名 → "zhangsan" and "zs" (pypinyin), for search and the 姓名 sort."""
-        self.name_pinyin, self.name_initials = search_keys(self.name or "")
-
     def save(self, *args, **kwargs) -> None:
         self.set_search_keys()
         if (fields := kwargs.get("update_fields")) is not None and "name" in fields:
@@ -246,6 +242,10 @@ class Cadre(models.Model):
         from django.urls import reverse
 
         return reverse("cadre_detail", args=[self.pk])
+
+    def set_search_keys(self) -> None:
+        """姓名 → "zhangsan" and "zs" (pypinyin), for search and the 姓名 sort."""
+        self.name_pinyin, self.name_initials = search_keys(self.name or "")
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
