@@ -62,12 +62,11 @@ def probation_condition(on: date, offset: int) -> Q:
     """R-PRB-2 / R-APP-3: a running holding on probation (not yet assessed) ending in the month."""
     first, last = month_range(on, offset)
     ending = PostHolding.objects.filter(
-        cadre=OuterRef("pk"),
         ended_on__isnull=True,
         probation_result=PostHolding.Probation.PENDING,
         probation_ends_on__range=(first, last),
     )
-    return Q(Exists(ending))
+    return Q(pk__in=ending.values("cadre_id"))
 
 
 def retirement_condition(on: date, year_offset: int, settings: RuleSettings) -> Q:
@@ -104,10 +103,12 @@ def rotation_condition(on: date, which: str, settings: RuleSettings) -> Q:
 def effect_end(
     kind: str, effective_on: date, restored_on: date | None, settings: RuleSettings
 ) -> date | None:
-    """R-INS-9: the last day of a sanction's effect period (None: open-ended or not started)."""
+    """R-INS-9: the last day of a sanction's effect period (None: open-ended or not started), with the
+    longer no-promotion period where there is one — the day `Sanction.in_effect_on` turns false after."""
     months = settings.effect_periods.get(kind)
     if months is None:
         return None
+    months = max(months, settings.no_promotion_periods.get(kind, 0))
     if kind == SanctionType.PARTY_PROBATION:
         if restored_on is None:
             return None
@@ -124,6 +125,7 @@ def sanctions_ending(cadres: QuerySet[Cadre], on: date, settings: RuleSettings) 
     """Ids of active cadres with a sanction whose effect period ends in `sanction_window` (one query)."""
     start, end = sanction_window(on)
     finite = [m for m in settings.effect_periods.values() if m is not None]
+    finite += list(settings.no_promotion_periods.values())
     earliest = add_months(start, -(max(finite, default=0) + 1))
     rows = Sanction.objects.filter(cadre__in=cadres.filter(is_active=True).values("pk")).filter(
         Q(effective_on__gte=earliest) | Q(rights_restored_on__gte=earliest)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, home, interchange, record, registry, voting
+from .views import cases, documents, home, interchange, record, registry, supervision, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,4 +11,5 @@ urlpatterns = [
     *cases.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
+    *supervision.urlpatterns,
 ]

@@ -211,7 +211,7 @@ def _ask_justifications(
 
 
 def pending_items(user) -> list:
-    """Case work waiting for this user: motions for the main leader, open cases' next steps for HR."""
+    """Case work waiting for this user: motions for the main leader (the oldest 10)."""
     from .voting import PendingItem
 
     if not user.is_authenticated or not can(user, Action.VIEW_CASES):
@@ -219,7 +219,8 @@ def pending_items(user) -> list:
     cases = SelectionCase.objects.visible_to(user)
     items = []
     if can(user, Action.APPROVE_MOTION):
-        for case in cases.filter(status=CaseStatus.MOTION, motion_approved_at__isnull=True):
+        waiting = cases.filter(status=CaseStatus.MOTION, motion_approved_at__isnull=True)
+        for case in waiting.order_by("created_at", "pk")[:10]:
             items.append(
                 PendingItem(
                     f"审批动议：{case.title}",
@@ -227,13 +228,7 @@ def pending_items(user) -> list:
                     _anchored(case, "stage-motion"),
                 )
             )
-    if can(user, Action.MANAGE_CASES):
-        for case in cases.filter(status__in=OPEN_CASE_STATES).order_by("-updated_at"):
-            items.append(
-                PendingItem(
-                    f"推进：{case.title}", f"当前阶段：{case.get_status_display()}", case.get_absolute_url()
-                )
-            )
+    # HR's open cases are summarised on 我的待办 by stage, with the longest-waiting few (supervision).
     return items
 
 
