@@ -26,7 +26,9 @@ PARTY_NOTES = ["", "", "民建", "无党派", "九三学社"]
 
 def populate(org, today: date, count: int = 40, seed: int = 15) -> list:
     rng = random.Random(seed)
-    departments = [DepartmentFactory(organization=org, name=name) for name in ("办公室", "待遇保障科", "基金监管科")]
+    departments = [
+        DepartmentFactory(organization=org, name=name) for name in ("办公室", "待遇保障科", "基金监管科")
+    ]
     cadres = []
     for index in range(count):
         sex = rng.choice([Sex.MALE, Sex.FEMALE])
@@ -38,7 +40,7 @@ def populate(org, today: date, count: int = 40, seed: int = 15) -> list:
         joined = birth.replace(year=birth.year + 23) if rng.random() < 0.6 else None
         cadre = CadreFactory(
             organization=org,
-            department=rng.choice(departments + [None]),
+            department=rng.choice([*departments, None]),
             sex=sex,
             birth_date=birth,
             id_number=id_number_for(birth, sex, index),
@@ -73,7 +75,11 @@ def populate(org, today: date, count: int = 40, seed: int = 15) -> list:
             )
         if rng.random() < 0.35:
             kind = rng.choice([SanctionType.ADMONITION, SanctionType.DEMERIT, SanctionType.REMOVAL_FROM_POST])
-            months = {SanctionType.ADMONITION: 6, SanctionType.DEMERIT: 12, SanctionType.REMOVAL_FROM_POST: 24}[kind]
+            months = {
+                SanctionType.ADMONITION: 6,
+                SanctionType.DEMERIT: 12,
+                SanctionType.REMOVAL_FROM_POST: 24,
+            }[kind]
             effective = add_months(today, -months) + timedelta(days=rng.choice([-3, 0, 1, 20, 40, 90]))
             SanctionFactory(cadre=cadre, kind=kind, effective_on=min(effective, today))
     return cadres

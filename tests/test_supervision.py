@@ -142,7 +142,9 @@ def test_r_reg_2_quota_lines_over_and_under_and_vacant_posts(client, hr, org):
     for _ in range(2):  # two chiefs for one approved post: over
         PostHoldingFactory(cadre=CadreFactory(organization=org), post=PostFactory(organization=org))
     # one deputy of three: under
-    PostHoldingFactory(cadre=CadreFactory(organization=org), post=PostFactory(organization=org, rank=Rank.DEPUTY))
+    PostHoldingFactory(
+        cadre=CadreFactory(organization=org), post=PostFactory(organization=org, rank=Rank.DEPUTY)
+    )
     left_long_ago = PostFactory(organization=org, rank=Rank.DEPUTY, title="副科长（空缺久）")
     PostHoldingFactory(cadre=CadreFactory(organization=org), post=left_long_ago, ended_on=date(2026, 5, 1))
     left_recently = PostFactory(organization=org, rank=Rank.DEPUTY, title="副科长（刚空缺）")

@@ -50,7 +50,6 @@ from ..forms_cases import (
     party_group_of,
 )
 from ..models import (
-    OPEN_CASE_STATES,
     Attendance,
     Candidate,
     CandidateStatus,
