@@ -410,7 +410,7 @@ def dashboard(
                 "holiday_schedule",
                 f"{on.year + 1}年节假日安排未录入",
                 1,
-                _first_url("holiday_schedules", "admin:selection_holidayschedule_changelist"),
+                _first_url("holiday_list"),
                 "R-CAL-3",
                 "录入后才能计算公示期（工作日）",
             )

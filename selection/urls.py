@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, home, interchange, record, registry, supervision, voting
+from .views import calendar, cases, documents, home, interchange, record, registry, supervision, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,5 +11,6 @@ urlpatterns = [
     *cases.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
+    *calendar.urlpatterns,
     *supervision.urlpatterns,
 ]

@@ -12,6 +12,16 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (e.g. the holiday-schedule reminder) starts empty in every test: rolled-back rows send no signal."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="安吉县医疗保障局", short_name="县医保局")

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .. import supervision
+from ..context_processors import holiday_reminder
 from ..permissions import Action, can
 from . import cases, voting
 
@@ -23,7 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
         can_registry=can(user, Action.EDIT_REGISTRY),
         can_cases=can(user, Action.MANAGE_CASES),
     )
-    return render(request, "selection/home.html", {"pending": pending, "board": board})
+    return render(
+        request,
+        "selection/home.html",
+        {"pending": pending, "board": board, "holiday_reminder": holiday_reminder(user)},
+    )
 
 
 @require_GET
