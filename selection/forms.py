@@ -96,6 +96,7 @@ ROTATION_CHOICES = [
 PROBATION_CHOICES = [("", "全部"), ("this_month", "试用期本月到期"), ("next_month", "试用期下月到期")]
 RETIREMENT_CHOICES = [("", "全部"), ("this_year", "今年到龄退休"), ("next_year", "明年到龄退休")]
 SANCTION_CHOICES = [("", "全部"), ("ending", "处分（处理）影响期即将届满")]
+ACTIVE_CHOICES = [("", "全部"), ("1", "在职"), ("0", "不在职")]
 SORT_CHOICES = [
     ("", "默认（按单位、科室）"),
     ("name", "姓名拼音"),
@@ -115,6 +116,7 @@ class CadreFilterForm(forms.Form):
     probation = forms.ChoiceField(label="试用期", choices=PROBATION_CHOICES, required=False)
     retirement = forms.ChoiceField(label="退休", choices=RETIREMENT_CHOICES, required=False)
     sanction = forms.ChoiceField(label="处分", choices=SANCTION_CHOICES, required=False)
+    active = forms.ChoiceField(label="在职状态", choices=ACTIVE_CHOICES, required=False)
     sort = forms.ChoiceField(label="排序", choices=SORT_CHOICES, required=False)
 
     # Shown in the filter bar; the other dimensions are applied from links (statistics, dashboard).

@@ -46,6 +46,8 @@ def filter_cadres(
     """Apply the list's search, filters (see `CadreFilterForm`) and sort as of a date."""
     base = queryset
     queryset = annotate_facts(search(queryset, filters.get("q", "")), on)
+    if active := filters.get("active"):
+        queryset = queryset.filter(is_active=active == "1")
     if department := filters.get("department"):
         queryset = queryset.filter(department=department)
     for dimension in DIMENSIONS:

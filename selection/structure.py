@@ -15,7 +15,6 @@ from django.db.models import (
     Case,
     Count,
     ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -25,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.lookups import Exact, GreaterThan
 
 from .models import EducationLevel, EducationRecord, PostHolding, Rank, Sex
 from .rules import add_months
@@ -223,22 +223,13 @@ def dimension_filter(key: str, bucket_key: str, on: date) -> Q | None:
 
 def age_expression(on: date) -> ExpressionWrapper:
     """Age in full years on the date, in SQL (the same arithmetic as `rules.age_in_full_years`)."""
-    not_yet = Case(
-        When(
-            Q(birth_month__gt=on.month) | Q(birth_month=on.month, birth_day__gt=on.day),
-            then=Value(1),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
+    month, day = ExtractMonth("birth_date"), ExtractDay("birth_date")
+    later_this_year = Q(GreaterThan(month, on.month)) | (
+        Q(Exact(month, on.month)) & Q(GreaterThan(day, on.day))
     )
-    return ExpressionWrapper(Value(on.year) - F("birth_year") - not_yet, output_field=IntegerField())
-
-
-def _with_birth_parts(cadres: QuerySet) -> QuerySet:
-    return cadres.alias(
-        birth_year=ExtractYear("birth_date"),
-        birth_month=ExtractMonth("birth_date"),
-        birth_day=ExtractDay("birth_date"),
+    not_yet = Case(When(later_this_year, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return ExpressionWrapper(
+        Value(on.year) - ExtractYear("birth_date") - not_yet, output_field=IntegerField()
     )
 
 
@@ -271,7 +262,7 @@ def _table(scope: str, label: str, row: dict) -> Table:
 
 def structure_tables(cadres: QuerySet, on: date) -> list[Table]:
     """The whole population first, then one table per department (two queries whatever the size)."""
-    base = _with_birth_parts(annotate_facts(cadres.order_by(), on))
+    base = annotate_facts(cadres.order_by(), on)
     whole = base.aggregate(**_counts(on))
     tables = [_table("", "全部", whole)]
     rows = (
@@ -313,3 +304,90 @@ def team_structure(cadres: QuerySet, on: date, young_age: int) -> list[TeamRow]:
     return [
         TeamRow(r["organization__name"], r["total"], r["young"], r["female"], r["non_party"]) for r in rows
     ]
+
+
+# ---- snapshots and the 情况统计表 --------------------------------------------------------------------
+
+
+def table_to_json(table: Table) -> dict:
+    return {
+        "scope": table.scope,
+        "label": table.label,
+        "total": table.total,
+        "average_age": table.average_age,
+        "counts": table.counts,
+    }
+
+
+def table_from_json(data: dict) -> Table:
+    return Table(data["scope"], data["label"], data["total"], data["average_age"], data["counts"])
+
+
+def team_to_json(row: TeamRow) -> dict:
+    return {
+        "organization": row.organization,
+        "total": row.total,
+        "young": row.young,
+        "female": row.female,
+        "non_party": row.non_party,
+    }
+
+
+def statistics_workbook(tables: list[Table], team: list[TeamRow], title: str) -> bytes:
+    """干部队伍结构情况统计表 (openpyxl): one row per scope, a column group per dimension."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "情况统计表"
+    width = 3 + sum(len(d.buckets) for d in DIMENSIONS)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(1, 1, title).font = Font(size=16, bold=True)
+    sheet.cell(1, 1).alignment = center
+    for column, header in enumerate(("范围", "人数", "平均年龄"), start=1):
+        sheet.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+        sheet.cell(2, column, header)
+    column = 4
+    for dimension in DIMENSIONS:
+        sheet.merge_cells(
+            start_row=2, start_column=column, end_row=2, end_column=column + len(dimension.buckets) - 1
+        )
+        sheet.cell(2, column, dimension.label)
+        for offset, bucket in enumerate(dimension.buckets):
+            sheet.cell(3, column + offset, bucket.label)
+        column += len(dimension.buckets)
+    for row_index, table in enumerate(tables, start=4):
+        values = [table.label, table.total, table.average_age if table.average_age is not None else "—"]
+        for dimension in DIMENSIONS:
+            values += [table.counts[dimension.key][b.key] for b in dimension.buckets]
+        for column_index, value in enumerate(values, start=1):
+            sheet.cell(row_index, column_index, value)
+    for row in sheet.iter_rows(min_row=2, max_row=3 + len(tables), max_col=width):
+        for cell in row:
+            cell.border = border
+            cell.alignment = center
+    sheet.column_dimensions["A"].width = 24
+    for column_index in range(2, width + 1):
+        sheet.column_dimensions[get_column_letter(column_index)].width = 9
+    sheet.freeze_panes = "B4"
+
+    teams = book.create_sheet("领导班子结构")
+    headers = ("单位", "中层干部人数", "年轻干部", "女干部", "非中共党员")
+    for column_index, header in enumerate(headers, start=1):
+        teams.cell(1, column_index, header).font = Font(bold=True)
+    for row_index, row in enumerate(team, start=2):
+        for column_index, value in enumerate(
+            (row.organization, row.total, row.young, row.female, row.non_party), start=1
+        ):
+            teams.cell(row_index, column_index, value)
+    teams.column_dimensions["A"].width = 30
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

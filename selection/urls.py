@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import calendar, cases, documents, home, interchange, record, registry, supervision, voting
+from .views import (
+    calendar,
+    cases,
+    documents,
+    home,
+    interchange,
+    record,
+    registry,
+    statistics,
+    supervision,
+    voting,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,4 +24,5 @@ urlpatterns = [
     *voting.urlpatterns,
     *calendar.urlpatterns,
     *supervision.urlpatterns,
+    *statistics.urlpatterns,
 ]

@@ -47,6 +47,7 @@ from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
 from .recommendation import RecommendationRound, RoundResult
 from .record import RecordEvent, verify_chain
+from .statistics import StructureSnapshot
 
 __all__ = [
     "OPEN_CANDIDATE_STATES",
@@ -96,6 +97,7 @@ __all__ = [
     "Sex",
     "SignOff",
     "StaffBallot",
+    "StructureSnapshot",
     "TargetDecision",
     "Vacancy",
     "VoteChoice",

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ...forms_cases import CaseFilterForm, MotionForm
 from ...models import (
-    OPEN_CASE_STATES,
     Candidate,
     CandidateStatus,
     CaseStatus,
