@@ -25,4 +25,5 @@ urlpatterns = [
     *calendar.urlpatterns,
     *supervision.urlpatterns,
     *statistics.urlpatterns,
+    *roster.urlpatterns,
 ]
