@@ -8,6 +8,7 @@ from .views import (
     interchange,
     record,
     registry,
+    roster,
     statistics,
     supervision,
     voting,
