@@ -55,7 +55,9 @@ def _rank_since(cadre: Cadre, on: date) -> str:
     holding = cadre.current_holding(on)
     if holding is None:
         return ""
-    same = [h.started_on for h in cadre.holdings.all() if h.post.rank == holding.post.rank and h.started_on <= on]
+    same = [
+        h.started_on for h in cadre.holdings.all() if h.post.rank == holding.post.rank and h.started_on <= on
+    ]
     return _ym(min(same))
 
 
@@ -76,7 +78,11 @@ COLUMNS: tuple[RosterColumn, ...] = (
     RosterColumn("name", "姓名", 16, lambda c, on: c.name, True),
     RosterColumn("sex", "性别", 9, lambda c, on: c.sex, True),
     RosterColumn(
-        "birth", "出生年月（岁）", 22, lambda c, on: f"{_ym(c.birth_date)}（{age_in_full_years(c.birth_date, on)}）", True
+        "birth",
+        "出生年月（岁）",
+        22,
+        lambda c, on: f"{_ym(c.birth_date)}（{age_in_full_years(c.birth_date, on)}）",
+        True,
     ),
     RosterColumn("ethnicity", "民族", 11, lambda c, on: c.ethnicity, True),
     RosterColumn("native_place", "籍贯", 16, lambda c, on: c.native_place, True),
@@ -87,10 +93,18 @@ COLUMNS: tuple[RosterColumn, ...] = (
     RosterColumn("professional_title", "专业技术职务", 20, lambda c, on: c.professional_title),
     RosterColumn("expertise", "熟悉专业有何专长", 24, lambda c, on: c.expertise),
     RosterColumn("full_time", "全日制教育", 28, _education(EducationRecord.Kind.FULL_TIME, "level"), True),
-    RosterColumn("full_time_school", "毕业院校系及专业（全日制）", 34, _education(EducationRecord.Kind.FULL_TIME, "school")),
+    RosterColumn(
+        "full_time_school",
+        "毕业院校系及专业（全日制）",
+        34,
+        _education(EducationRecord.Kind.FULL_TIME, "school"),
+    ),
     RosterColumn("in_service", "在职教育", 28, _education(EducationRecord.Kind.IN_SERVICE, "level"), True),
     RosterColumn(
-        "in_service_school", "毕业院校系及专业（在职）", 34, _education(EducationRecord.Kind.IN_SERVICE, "school")
+        "in_service_school",
+        "毕业院校系及专业（在职）",
+        34,
+        _education(EducationRecord.Kind.IN_SERVICE, "school"),
     ),
     RosterColumn("post", "现任职务", 34, _post, True),
     RosterColumn("post_since", "任现职时间", 16, _post_since, True),
@@ -113,13 +127,17 @@ def pick_columns(keys: Iterable[str]) -> list[RosterColumn]:
 
 def for_roster(cadres: QuerySet[Cadre]) -> QuerySet[Cadre]:
     """The prefetches every column reads (five queries whatever the number of cadres)."""
-    return cadres.select_related("organization", "department").prefetch_related(
-        Prefetch(
-            "holdings",
-            queryset=PostHolding.objects.select_related("post__department").order_by("started_on"),
-        ),
-        Prefetch("assessments", queryset=AnnualAssessment.objects.order_by("-year")),
-        "education",
+    return (
+        cadres.select_related("organization", "department")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "holdings",
+                queryset=PostHolding.objects.select_related("post__department").order_by("started_on"),
+            ),
+            Prefetch("assessments", queryset=AnnualAssessment.objects.order_by("-year")),
+            "education",
+        )
     )
 
 
@@ -130,7 +148,10 @@ class Section:
 
 
 def roster_sections(
-    cadres: QuerySet[Cadre], columns: list[RosterColumn], on: date, progress: Callable[[int], None] | None = None
+    cadres: QuerySet[Cadre],
+    columns: list[RosterColumn],
+    on: date,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Section]:
     """One section per organization and department, in the registry's order; rows numbered within it."""
     ordered = for_roster(cadres).order_by("organization_id", "department__order", "department_id", "pk")

@@ -60,16 +60,25 @@ def roster(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for name in ("columns", "format", "download"):
         query.pop(name, None)
-    form = RosterForm(request.GET if "download" in request.GET else None, initial={"columns": list(DEFAULT_COLUMNS)})
+    form = RosterForm(
+        request.GET if "download" in request.GET else None, initial={"columns": list(DEFAULT_COLUMNS)}
+    )
     if "download" in request.GET and not form.is_valid():
         messages.error(request, "导出失败：请选择列和格式后重试。")
     if "download" in request.GET and form.is_valid():
         count = cadres.count()
         if count > MAX_DIRECT_ROWS:
-            messages.error(request, f"本次花名册共 {count} 人，超过 {MAX_DIRECT_ROWS} 人，请先按科室等条件筛选后分批导出。")
+            messages.error(
+                request,
+                f"本次花名册共 {count} 人，超过 {MAX_DIRECT_ROWS} 人，请先按科室等条件筛选后分批导出。",
+            )
             return redirect(f"{reverse('cadre_roster')}?{query.urlencode()}")
         data, content_type, name = roster_file(
-            request.user, cadres, form.cleaned_data["columns"], form.cleaned_data["format"], timezone.localdate()
+            request.user,
+            cadres,
+            form.cleaned_data["columns"],
+            form.cleaned_data["format"],
+            timezone.localdate(),
         )
         response = HttpResponse(data, content_type=content_type)
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
