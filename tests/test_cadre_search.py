@@ -55,7 +55,7 @@ def test_search_keys_are_derived_from_the_name_on_save(org):
 
 
 def test_search_by_name_pinyin_initials_id_number_and_former_post(client, hr, people):
-    zhang, chen, lü = people
+    _zhang, chen, _lu = people
     client.force_login(hr)
     assert _names(client, q="晓峰") == ["张晓峰"]
     assert _names(client, q="zhangx") == ["张晓峰"]

@@ -40,11 +40,14 @@ from .case import (
     SelectionCase,
     Vacancy,
 )
+from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
 from .inspection import Inspection, TargetDecision
+from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
 from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
+from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
 from .record import RecordEvent, verify_chain
 from .statistics import StructureSnapshot
@@ -52,6 +55,7 @@ from .statistics import StructureSnapshot
 __all__ = [
     "OPEN_CANDIDATE_STATES",
     "OPEN_CASE_STATES",
+    "Advancement",
     "AgendaItem",
     "AnnualAssessment",
     "Appointment",
@@ -59,18 +63,22 @@ __all__ = [
     "AssessmentResult",
     "Attendance",
     "BallotBox",
+    "BureauDeliberation",
     "Cadre",
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CompetitionPlan",
     "Complaint",
     "Department",
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "Examiner",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",
+    "InterviewScore",
     "Invitation",
     "Kinship",
     "Meeting",
@@ -81,6 +89,10 @@ __all__ = [
     "PoliticalStatus",
     "Post",
     "PostHolding",
+    "ProbationMeeting",
+    "ProbationMeetingMember",
+    "ProbationOutcome",
+    "ProbationReview",
     "PromotionOpinion",
     "PublicNotice",
     "Quota",
@@ -88,6 +100,7 @@ __all__ = [
     "RecommendationRound",
     "RecordEvent",
     "Recusal",
+    "Registration",
     "ResumeEntry",
     "RoundResult",
     "Sanction",

@@ -10,15 +10,20 @@ from django.views.decorators.http import require_GET
 from .. import supervision
 from ..context_processors import holiday_reminder
 from ..permissions import Action, can
-from . import cases, voting
+from . import cases, institution, probation, voting
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """我的待办: alerts with counts that link to their lists, open cases per stage (HR), then what the
-    user has to do next: motions to approve, votes, sign-offs."""
+    user has to do next: motions to approve, votes, sign-offs, probation assessments."""
     user = request.user
-    pending: list = [*cases.pending_items(user), *voting.pending_items(user)]
+    pending: list = [
+        *cases.pending_items(user),
+        *voting.pending_items(user),
+        *probation.pending_items(user),
+        *institution.pending_items(user),
+    ]
     board = supervision.dashboard(
         user,
         can_registry=can(user, Action.EDIT_REGISTRY),
