@@ -129,7 +129,7 @@ def test_the_excel_import_writes_search_keys_for_new_and_renamed_cadres(org, hr)
     assert Cadre.objects.get().name_initials == "wxd"
 
 
-SEARCH_QUERIES = 12
+SEARCH_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [1, 80])

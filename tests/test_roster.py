@@ -142,7 +142,7 @@ def test_staff_may_not_export_a_roster(client, staff):
     assert client.get(reverse("cadre_roster")).status_code == 403
 
 
-ROSTER_QUERIES = 12
+ROSTER_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [1, 80])

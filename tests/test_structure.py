@@ -215,7 +215,7 @@ def test_the_page_loads_echarts_from_our_own_static_files(client, hr, registry):
     assert "http://" not in text.split("structure-charts")[1] and "https://" not in text
 
 
-STRUCTURE_QUERIES = 9
+STRUCTURE_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [1, 60])

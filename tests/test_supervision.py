@@ -226,7 +226,7 @@ def test_staff_sees_no_dashboard(client, staff):
     assert client.get(reverse("home")).context["board"].alerts == []
 
 
-HOME_QUERIES = 18
+HOME_QUERIES = 26
 
 
 @pytest.mark.parametrize("count", [1, 60])
