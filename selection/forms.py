@@ -112,7 +112,7 @@ class CadreFilterForm(Bounded, forms.Form):
     """The cadre list's search, filters and sort; the 干部结构 dimensions come from `selection.structure`
     (so a statistics bar links to exactly the cadres it counts), the 预警提醒 ones from `supervision`."""
 
-    q = forms.CharField(label="查找", required=False, max_length=30)
+    q = forms.CharField(label="姓名", required=False, max_length=30)
     department = DepartmentChoiceField(label="科室", queryset=Department.objects.none(), required=False)
     rotation = forms.ChoiceField(label="交流轮岗", choices=ROTATION_CHOICES, required=False)
     probation = forms.ChoiceField(label="试用期", choices=PROBATION_CHOICES, required=False)
