@@ -11,7 +11,10 @@ from .views import (
     probation,
     record,
     registry,
+    roster,
     rules,
+    statistics,
+    supervision,
     voting,
 )
 
@@ -26,6 +29,9 @@ urlpatterns = [
     *record.urlpatterns,
     *voting.urlpatterns,
     *calendar.urlpatterns,
+    *supervision.urlpatterns,
+    *statistics.urlpatterns,
+    *roster.urlpatterns,
     *rules.urlpatterns,
     *probation.urlpatterns,
     *institution.urlpatterns,
