@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import calendar, cases, competitive, documents, home, interchange, record, registry, voting
+from .views import (
+    calendar,
+    cases,
+    competitive,
+    documents,
+    home,
+    institution,
+    interchange,
+    probation,
+    record,
+    registry,
+    rules,
+    voting,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,4 +26,7 @@ urlpatterns = [
     *record.urlpatterns,
     *voting.urlpatterns,
     *calendar.urlpatterns,
+    *rules.urlpatterns,
+    *probation.urlpatterns,
+    *institution.urlpatterns,
 ]

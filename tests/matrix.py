@@ -81,6 +81,7 @@ class Site:
     motion_case: SelectionCase  # 动议, not yet approved by the main leader
     competition: SelectionCase | None = None  # 竞争上岗 at 报名, one registration entered by HR
     registration: object = None
+    holding: object = None  # a post holding (试用期 pages)
 
 
 @dataclass
@@ -145,6 +146,7 @@ def _build_site(org, hr, staff) -> Site:
         motion_date=TODAY,
         analysis="待遇保障科副科长空缺。",
     )
+    world.cadres[0].photo.save("photo.jpg", _portrait(), save=True)  # served by the photo view
     competition, registration = _build_competition(org, hr, world)
     # Added last: a kinship between two candidates would bring recusals and R-KIN findings into the flow.
     kinship = KinshipFactory(cadre=world.cadres[0], other=world.cadres[1], category=Kinship.Category.SPOUSE)
@@ -161,6 +163,7 @@ def _build_site(org, hr, staff) -> Site:
         motion_case=motion_case,
         competition=competition,
         registration=registration,
+        holding=world.cadres[0].holdings.first(),
     )
 
 
@@ -192,6 +195,17 @@ def _build_competition(org, hr, world):
         case, by=hr, cadre=world.cadres[2], vacancies=[case.vacancies.get()], signed_form=form
     )
     return case, registration
+
+
+def _portrait():
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 50), "white").save(out, format="JPEG")
+    return ContentFile(out.getvalue())
 
 
 def _build_voting(ours: Site, staff) -> Voting:

@@ -43,9 +43,11 @@ from .case import (
 from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
 from .inspection import Inspection, TargetDecision
+from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
 from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
+from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
 from .record import RecordEvent, verify_chain
 
@@ -60,6 +62,7 @@ __all__ = [
     "AssessmentResult",
     "Attendance",
     "BallotBox",
+    "BureauDeliberation",
     "Cadre",
     "Candidate",
     "CandidateStatus",
@@ -85,6 +88,10 @@ __all__ = [
     "PoliticalStatus",
     "Post",
     "PostHolding",
+    "ProbationMeeting",
+    "ProbationMeetingMember",
+    "ProbationOutcome",
+    "ProbationReview",
     "PromotionOpinion",
     "PublicNotice",
     "Quota",

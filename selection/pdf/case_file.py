@@ -44,6 +44,7 @@ from .common import DocumentUnavailable, cn_date, cn_datetime, sha256_hex
 from .notices import appointment_notice_context, inspection_notice_context, public_notice_context
 from .record_form import meetings_of, record_form_context, record_form_data, tallies_for
 from .render import layout, render_html, write
+from .sanitize import strip_active_content
 
 # Candidates who reached the inspection have a 任免审批表 in the file.
 FORM_STATES = {
@@ -384,6 +385,7 @@ def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
             _add_headings(writer, part.layout, first, parent)
         else:
             writer.append(part.stored, outline_item=part.title)
+    strip_active_content(writer)  # uploaded PDFs keep their pages, never their scripts or links out
     writer.add_metadata({"/Title": title, "/Producer": PRODUCER})
     out = io.BytesIO()
     writer.write(out)

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ..context_processors import holiday_reminder
-from . import cases, competitive, voting
+from . import cases, competitive, institution, probation, voting
 
 
 @require_GET
@@ -17,6 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
     pending: list = [
         *cases.pending_items(request.user),
         *voting.pending_items(request.user),
+        *probation.pending_items(request.user),
+        *institution.pending_items(request.user),
         *competitive.pending_items(request.user),
     ]
     return render(
