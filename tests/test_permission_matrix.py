@@ -76,6 +76,9 @@ OBJECTS: dict[str, Callable[[Site], dict]] = {
     "meeting": lambda s: {"pk": s.meeting.pk},
     "meeting_candidate": lambda s: {"pk": s.meeting.pk, "candidate_pk": s.candidate.pk},
     "box": lambda s: {"pk": s.box.pk},
+    "competition": lambda s: {"pk": s.competition.pk},
+    "registration": lambda s: {"registration_pk": s.registration.pk},
+    "competition_registration": lambda s: {"pk": s.competition.pk, "registration_pk": s.registration.pk},
     "holding": lambda s: {"pk": s.holding.pk},
 }
 
@@ -261,6 +264,69 @@ MATRIX: dict[str, Page] = {
         theirs_post="L 404 404 404 404 404 404",
     ),
     "slip_vote": Page(get=PUBLIC, post=PUBLIC),
+    # ---- 竞争上岗: HR's pages, the applicant's and the examiner's ----
+    "competitive_home": Page(get=SIGNED_IN, post=ALL_405),
+    "competitive_apply": Page(  # any of the unit's staff may try; no post chosen: a message
+        obj="competition",
+        get=ALL_405,
+        post="L 302 302 302 302 302 404",
+        theirs_post="L 404 404 404 404 404 302",
+    ),
+    "competitive_examine": Page(  # examiners only (none of the personas)
+        obj="competition",
+        get="L 403 403 403 403 403 404",
+        post="L 403 403 403 403 403 404",
+        theirs_get="L 404 404 404 404 404 403",
+        theirs_post="L 404 404 404 404 404 403",
+    ),
+    "competitive_review": Page(  # the applicant only (none of the personas)
+        obj="registration",
+        get=ALL_405,
+        post="L 404 404 404 404 404 404",
+        theirs_post="L 404 404 404 404 404 404",
+    ),
+    "competitive_registration_form": Page(  # the applicant, HR and the auditor
+        obj="registration",
+        get="L 404 200 404 404 200 404",
+        post=ALL_405,
+        theirs_get="L 404 404 404 404 404 200",
+    ),
+    "competitive_case": Page(obj="competition", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
+    "competitive_plan": Page(obj="competition", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
+    "competitive_step": Page(
+        obj="competition",
+        extra=(("step", "close_registration"),),
+        get=ALL_405,
+        post=OURS_HR_REDIRECT,  # refused (R-CMP-2: the window is open): a message, nothing changes
+        theirs_post=THEIRS_HR_REDIRECT,
+    ),
+    "competitive_paper": Page(obj="competition", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
+    "competitive_screening": Page(
+        obj="competition",
+        extra=(("action", "run"),),
+        get=ALL_405,
+        post=OURS_HR_REDIRECT,
+        theirs_post=THEIRS_HR_REDIRECT,
+    ),
+    "competitive_answer": Page(
+        obj="competition_registration", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "competitive_examiners": Page(
+        obj="competition", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "competitive_written": Page(
+        obj="competition", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "competitive_advancing": Page(
+        obj="competition", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "competitive_document": Page(
+        obj="competition",
+        extra=(("kind", "plan-notice"),),
+        get=OURS_READ,
+        post=ALL_405,
+        theirs_get=THEIRS_READ,
+    ),
     "receipt_check": Page(get=PUBLIC, post=PUBLIC),
 }
 
