@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "simple_history",
+    "django_tasks_db",
     "accounts",
     "selection",
 ]
@@ -154,3 +155,13 @@ LOGGING = {
 }
 
 MESSAGE_TAGS = {40: "danger"}
+
+# Background tasks (exports, daily checkpoints): Django's Tasks framework with the database backend, so no
+# extra server is needed; `manage.py db_worker` runs them (`make run` starts it). A Redis- or
+# RabbitMQ-backed worker is a change of BACKEND here.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("XUANBA_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, home, interchange, record, registry, voting
+from .views import cases, documents, exports, home, interchange, record, registry, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     *registry.urlpatterns,
     *interchange.urlpatterns,
     *documents.urlpatterns,
+    *exports.urlpatterns,
     *cases.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,

@@ -12,6 +12,14 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Background tasks run at once, inside the request that enqueues them (no worker in tests)."""
+    import selection.tasks  # noqa: F401  (its receiver resets Django's cached task backends)
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="安吉县医疗保障局", short_name="县医保局")

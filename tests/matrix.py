@@ -14,6 +14,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -26,6 +27,7 @@ from selection.models import (
     Candidate,
     Complaint,
     Document,
+    ExportJob,
     Kinship,
     Meeting,
     ParticipantCategory,
@@ -79,6 +81,7 @@ class Site:
     document: Document  # an attachment (干部档案审核), not an official copy
     box: BallotBox  # 民主测评 set up during the inspection, the staff persona invited
     motion_case: SelectionCase  # 动议, not yet approved by the main leader
+    export: ExportJob | None = None  # the case file, built (by HR)
 
 
 @dataclass
@@ -156,7 +159,24 @@ def _build_site(org, hr, staff) -> Site:
         document=world.case.documents.get(kind=Document.Kind.DOSSIER_AUDIT),
         box=box,
         motion_case=motion_case,
+        export=_built_export(world.case, hr),
     )
+
+
+def _built_export(case, hr) -> ExportJob:
+    job = ExportJob(
+        kind="case-file",
+        case=case,
+        organization=case.organization,
+        requested_by=hr,
+        status=ExportJob.Status.DONE,
+        progress=100,
+        filename="一批一档.pdf",
+        content_type="application/pdf",
+    )
+    job.file.save("case-file-matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    job.save()
+    return job
 
 
 def _build_voting(ours: Site, staff) -> Voting:

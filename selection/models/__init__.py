@@ -41,6 +41,7 @@ from .case import (
     Vacancy,
 )
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
+from .export import ExportJob
 from .inspection import Inspection, TargetDecision
 from .notice import Appointment, Complaint, PublicNotice
 from .org import Department, Organization
@@ -67,6 +68,7 @@ __all__ = [
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "ExportJob",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",
