@@ -13,6 +13,7 @@ from .models import (
     Department,
     EducationRecord,
     FamilyMember,
+    HolidaySchedule,
     Kinship,
     Organization,
     Post,
@@ -133,3 +134,25 @@ class AnnualAssessmentAdmin(SimpleHistoryAdmin):
     search_fields = ["cadre__name"]
     list_select_related = ["cadre"]
     autocomplete_fields = ["cadre"]
+
+
+@admin.register(HolidaySchedule)
+class HolidayScheduleAdmin(SimpleHistoryAdmin):
+    """Read-only here: schedules are entered on the 节假日安排 page, which parses and checks the notice text."""
+
+    list_display = ["year", "source", "updated_by", "updated_at"]
+    readonly_fields = [
+        "year",
+        "source",
+        "notice_text",
+        "holidays",
+        "makeup_workdays",
+        "updated_by",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -104,6 +104,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("干部信息", "cadre_list", "bi-people", Action.VIEW_REGISTRY),
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
+    NavItem("节假日安排", "holiday_list", "bi-calendar3", Action.ADMINISTER),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
 ]
 

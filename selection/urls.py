@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, documents, exports, home, interchange, record, registry, voting
+from .views import calendar, cases, documents, exports, home, interchange, record, registry, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,4 +12,5 @@ urlpatterns = [
     *cases.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
+    *calendar.urlpatterns,
 ]

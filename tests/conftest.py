@@ -20,6 +20,16 @@ def _tasks_run_inline(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (e.g. the holiday-schedule reminder) starts empty in every test: rolled-back rows send no signal."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="安吉县医疗保障局", short_name="县医保局")

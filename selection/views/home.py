@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ..context_processors import holiday_reminder
 from . import cases, voting
 
 
@@ -14,7 +15,11 @@ from . import cases, voting
 def home(request: HttpRequest) -> HttpResponse:
     """我的待办: what the user has to do next: motions to approve, votes, sign-offs, open cases."""
     pending: list = [*cases.pending_items(request.user), *voting.pending_items(request.user)]
-    return render(request, "selection/home.html", {"pending": pending})
+    return render(
+        request,
+        "selection/home.html",
+        {"pending": pending, "holiday_reminder": holiday_reminder(request.user)},
+    )
 
 
 @require_GET

@@ -1,0 +1,145 @@
+"""我的待办 (case work), the case list and the motion form (启动动议)."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ...forms_cases import CaseFilterForm, MotionForm
+from ...models import (
+    OPEN_CASE_STATES,
+    Candidate,
+    CandidateStatus,
+    CaseStatus,
+    PostHolding,
+    Quota,
+    SelectionCase,
+)
+from ...models.post import Rank
+from ...permissions import Action, can, require
+from ...services import cases as svc
+from ...services.base import ServiceError
+from .common import FIX_ERRORS, PAGE_SIZE, STATUS_BADGE, _actor, _anchored
+
+# ---- 我的待办 ---------------------------------------------------------------------------------------------
+
+
+def pending_items(user) -> list:
+    """Case work waiting for this user: motions for the main leader, open cases' next steps for HR."""
+    from ..voting import PendingItem
+
+    if not user.is_authenticated or not can(user, Action.VIEW_CASES):
+        return []
+    cases = SelectionCase.objects.visible_to(user)
+    items = []
+    if can(user, Action.APPROVE_MOTION):
+        for case in cases.filter(status=CaseStatus.MOTION, motion_approved_at__isnull=True):
+            items.append(
+                PendingItem(
+                    f"审批动议：{case.title}",
+                    "启动选拔任用工作须经主要领导同意（R-MOT-2）",
+                    _anchored(case, "stage-motion"),
+                )
+            )
+    if can(user, Action.MANAGE_CASES):
+        for case in cases.filter(status__in=OPEN_CASE_STATES).order_by("-updated_at"):
+            items.append(
+                PendingItem(
+                    f"推进：{case.title}", f"当前阶段：{case.get_status_display()}", case.get_absolute_url()
+                )
+            )
+    return items
+
+
+# ---- list and new case --------------------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_CASES)
+    form = CaseFilterForm(request.GET or None)
+    cases = form.filter(SelectionCase.objects.visible_to(request.user).for_list())
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page.object_list:
+        case.badge = STATUS_BADGE[case.status]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "selection/cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "breadcrumbs": [("选拔任用", None)],
+        },
+    )
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    rank: str
+    label: str
+    approved: int
+    filled: int
+    pending: int
+
+    @property
+    def free(self) -> int:
+        return self.approved - self.filled - self.pending
+
+
+def organization_quota(organization) -> list[QuotaRow]:
+    """核定/现配/拟配 per rank, counted as gates.quota_lines counts them for a case (R-MOT-1)."""
+    approved = dict(Quota.objects.filter(organization=organization).values_list("rank", "approved"))
+    filled: dict[str, int] = {}
+    for rank in PostHolding.objects.filter(
+        post__organization=organization, ended_on__isnull=True
+    ).values_list("post__rank", flat=True):
+        filled[rank] = filled.get(rank, 0) + 1
+    pending: dict[str, int] = {}
+    for rank in Candidate.objects.filter(
+        case__organization=organization, status=CandidateStatus.APPROVED
+    ).values_list("vacancy__post__rank", flat=True):
+        pending[rank] = pending.get(rank, 0) + 1
+    return [
+        QuotaRow(
+            rank.value, str(rank.label), approved.get(rank, 0), filled.get(rank, 0), pending.get(rank, 0)
+        )
+        for rank in Rank
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    """动议: open a case with its vacancies."""
+    require(request.user, Action.MANAGE_CASES)
+    organization = request.user.organization
+    if organization is None:
+        raise PermissionDenied
+    form = MotionForm(request.POST or None, organization=organization)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = svc.open_case(organization, by=_actor(request), **form.service_kwargs())
+            except ServiceError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"已启动动议“{case.title}”。请报主要领导同意后进入民主推荐。")
+                return redirect(case)
+        else:
+            messages.error(request, FIX_ERRORS)
+    return render(
+        request,
+        "selection/cases/case_form.html",
+        {
+            "form": form,
+            "quota": organization_quota(organization),
+            "breadcrumbs": [("选拔任用", reverse("case_list")), ("启动动议", None)],
+        },
+    )
