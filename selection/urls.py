@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, cases, documents, exports, home, interchange, record, registry, voting
+from .views import calendar, cases, documents, exports, home, interchange, pickers, record, registry, voting
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -9,6 +9,7 @@ urlpatterns = [
     *interchange.urlpatterns,
     *documents.urlpatterns,
     *exports.urlpatterns,
+    *pickers.urlpatterns,
     *cases.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,

@@ -134,6 +134,8 @@ MATRIX: dict[str, Page] = {
     "export_job": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
     "export_job_status": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
     "export_job_file": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    # ---- the pickers' search (cadres: registry readers; users: HR only) ----
+    "picker": Page(get=REGISTRY_READ, post=ALL_405, extra=(("source", "cadres"),)),
     # ---- cases ----
     "case_list": Page(get=REGISTRY_READ, post=ALL_405),
     "case_new": Page(get=HR_ONLY, post=HR_ONLY),

@@ -414,7 +414,6 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accounts": invitations.filter(user__isnull=False).count(),
             "slips": invitations.filter(user__isnull=True).count(),
             "categories": ParticipantCategory.choices,
-            "staff": User.objects.filter(organization=box.case.organization, is_active=True).order_by("pk"),
             "heads": heads,
             "rows": rows,
             "attendance": rules.recommendation_attendance(expected, actual) if expected else [],
