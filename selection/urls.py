@@ -1,6 +1,21 @@
 from django.urls import path
 
-from .views import calendar, cases, documents, exports, home, interchange, pickers, record, registry, voting
+from .views import (
+    calendar,
+    cases,
+    competitive,
+    documents,
+    exports,
+    home,
+    institution,
+    interchange,
+    pickers,
+    probation,
+    record,
+    registry,
+    rules,
+    voting,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,7 +26,11 @@ urlpatterns = [
     *exports.urlpatterns,
     *pickers.urlpatterns,
     *cases.urlpatterns,
+    *competitive.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
     *calendar.urlpatterns,
+    *rules.urlpatterns,
+    *probation.urlpatterns,
+    *institution.urlpatterns,
 ]

@@ -81,6 +81,7 @@ class Site:
     document: Document  # an attachment (干部档案审核), not an official copy
     box: BallotBox  # 民主测评 set up during the inspection, the staff persona invited
     motion_case: SelectionCase  # 动议, not yet approved by the main leader
+    holding: object = None  # a post holding (试用期 pages)
     export: ExportJob | None = None  # the case file, built (by HR)
 
 
@@ -146,6 +147,7 @@ def _build_site(org, hr, staff) -> Site:
         motion_date=TODAY,
         analysis="待遇保障科副科长空缺。",
     )
+    world.cadres[0].photo.save("photo.jpg", _portrait(), save=True)  # served by the photo view
     # Added last: a kinship between two candidates would bring recusals and R-KIN findings into the flow.
     kinship = KinshipFactory(cadre=world.cadres[0], other=world.cadres[1], category=Kinship.Category.SPOUSE)
     return Site(
@@ -159,6 +161,7 @@ def _build_site(org, hr, staff) -> Site:
         document=world.case.documents.get(kind=Document.Kind.DOSSIER_AUDIT),
         box=box,
         motion_case=motion_case,
+        holding=world.cadres[0].holdings.first(),
         export=_built_export(world.case, hr),
     )
 
@@ -177,6 +180,17 @@ def _built_export(case, hr) -> ExportJob:
     job.file.save("case-file-matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
     job.save()
     return job
+
+
+def _portrait():
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 50), "white").save(out, format="JPEG")
+    return ContentFile(out.getvalue())
 
 
 def _build_voting(ours: Site, staff) -> Voting:

@@ -1,12 +1,13 @@
 """Demo cases: one in every state, built through the services, idempotent, every chain intact."""
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from selection import gates
 from selection.demo import DEMO_TODAY
@@ -33,7 +34,7 @@ def seeded(settings, tmp_path):
     with time_machine.travel(
         datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 9, tzinfo=SHANGHAI), tick=False
     ):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
         yield {case.status: case for case in SelectionCase.objects.all()}
 
 
@@ -123,3 +124,35 @@ def test_every_state_is_present_and_each_open_case_shows_why_it_waits(seeded):
         CaseStatus.TERMINATED,
         terminated.termination_reason,
     )
+
+
+def test_seeded_on_any_day_the_demo_has_a_running_notice_and_its_record_follows_the_story(settings, tmp_path):
+    """Seeded on 15 March 2027 (a year chinese_calendar does not cover): every recent date counts from that day,
+    the missing year gets a demo schedule marked as such (R-CAL-3), and each step is stamped on its own date."""
+    from selection.models import HolidaySchedule, PostHolding
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seeded_on = datetime(2027, 3, 15, 9, tzinfo=SHANGHAI)
+    with time_machine.travel(seeded_on, tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+        today = seeded_on.date()
+        assert "演示数据" in HolidaySchedule.objects.get(year=2027).source
+        notice = PublicNotice.objects.get(case__status=CaseStatus.PUBLIC_NOTICE)
+        assert notice.published_on <= today <= notice.ends_on
+        assert gates.calendar().workdays_left(notice.ends_on, today) > 0
+        assert PostHolding.objects.filter(
+            probation_ends_on__range=(today, today + timedelta(days=30))
+        ).exists()
+        titles = set(SelectionCase.objects.values_list("title", flat=True))
+        assert "2027年第7批中层干部选拔任用（医药服务管理科副科长）" in titles
+
+        for case in SelectionCase.objects.exclude(status=CaseStatus.MOTION):
+            events = list(case.events.order_by("pk"))
+            stamps = [e.at for e in events]
+            assert stamps == sorted(stamps), "\n".join(
+                f"{e.action} {e.at}" for e in events
+            )  # the record time runs forward
+            opened, approved = events[0], next(e for e in events if e.action == "approve_motion")
+            assert timezone.localtime(opened.at).date() == case.motion_date  # moved on its day…
+            assert approved.at - opened.at < timedelta(days=1)  # …and decided the same day
+            assert max(stamps) <= seeded_on

@@ -40,18 +40,22 @@ from .case import (
     SelectionCase,
     Vacancy,
 )
+from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
 from .export import ExportJob
 from .inspection import Inspection, TargetDecision
+from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
 from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
+from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
 from .record import RecordEvent, verify_chain
 
 __all__ = [
     "OPEN_CANDIDATE_STATES",
     "OPEN_CASE_STATES",
+    "Advancement",
     "AgendaItem",
     "AnnualAssessment",
     "Appointment",
@@ -59,19 +63,23 @@ __all__ = [
     "AssessmentResult",
     "Attendance",
     "BallotBox",
+    "BureauDeliberation",
     "Cadre",
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CompetitionPlan",
     "Complaint",
     "Department",
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "Examiner",
     "ExportJob",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",
+    "InterviewScore",
     "Invitation",
     "Kinship",
     "Meeting",
@@ -82,6 +90,10 @@ __all__ = [
     "PoliticalStatus",
     "Post",
     "PostHolding",
+    "ProbationMeeting",
+    "ProbationMeetingMember",
+    "ProbationOutcome",
+    "ProbationReview",
     "PromotionOpinion",
     "PublicNotice",
     "Quota",
@@ -89,6 +101,7 @@ __all__ = [
     "RecommendationRound",
     "RecordEvent",
     "Recusal",
+    "Registration",
     "ResumeEntry",
     "RoundResult",
     "Sanction",

@@ -8,13 +8,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ..context_processors import holiday_reminder
-from . import cases, voting
+from . import cases, institution, probation, voting
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """我的待办: what the user has to do next: motions to approve, votes, sign-offs, open cases."""
-    pending: list = [*cases.pending_items(request.user), *voting.pending_items(request.user)]
+    pending: list = [
+        *cases.pending_items(request.user),
+        *voting.pending_items(request.user),
+        *probation.pending_items(request.user),
+        *institution.pending_items(request.user),
+    ]
     return render(
         request,
         "selection/home.html",

@@ -25,7 +25,7 @@
       shouldLoad: function (query) { return query.trim().length > 0; },
       load: function (query, callback) {
         const self = this;
-        fetch(url + "?q=" + encodeURIComponent(query.trim()), {
+        fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query.trim()), {
           headers: { Accept: "application/json" },
           credentials: "same-origin",
         })
