@@ -110,8 +110,9 @@ def test_the_status_partial_polls_until_done_then_offers_the_file(
     job = request_export(hr, "case-file", case=case)
     client.force_login(hr)
     url = reverse("export_job_status", args=[job.pk])
-    # session, user, the user's groups (roles), the job with its case and requester
-    with django_assert_max_num_queries(4):
+    # session, user, its two OTP device lookups, its groups (roles), the job with its case and requester,
+    # the idle-timeout session save (savepoint, update, release)
+    with django_assert_max_num_queries(9):
         waiting = client.get(url).content.decode()
     assert 'hx-trigger="every 1s"' in waiting and "排队中" in waiting and "下载" not in waiting
     _use_builder(monkeypatch, "fake_build")
@@ -128,8 +129,9 @@ def test_the_job_page_costs_the_same_queries_for_a_small_and_a_large_case(
     for candidates in (1, 4):
         case = build.build_case(org, hr, candidates=candidates, stage=CaseStatus.INSPECTION, photo=False)
         job = request_export(hr, "case-file", case=case)
-        # session, user, the job (with its case and requester); the navigation reads the user's groups
-        with django_assert_max_num_queries(5):
+        # session, user, its two OTP device lookups, its groups (roles), the job with its case and requester,
+        # the navigation's groups, the idle-timeout session save (savepoint, update, release)
+        with django_assert_max_num_queries(10):
             assert client.get(reverse("export_job", args=[job.pk])).status_code == 200
 
 

@@ -122,8 +122,9 @@ def test_the_search_costs_the_same_queries_for_few_and_many_cadres(
     for count in (1, 30):
         for index in range(count):
             CadreFactory(organization=org, name=f"李{count}{index}")
-        # session, user, the user's groups (roles), the matches with their departments
-        with django_assert_max_num_queries(4):
+        # session, user, its two OTP device lookups, its groups (roles), the matches with their departments,
+        # the idle-timeout session save (savepoint, update, release)
+        with django_assert_max_num_queries(9):
             assert _results(client, "cadres", "李")
 
 
@@ -142,3 +143,23 @@ def test_the_case_page_at_recommendation_lists_no_cadres(client, org, hr, world)
         html = client.get(case.get_absolute_url()).content.decode()
     assert "未提名" not in html and reverse("picker", args=["cadres"]) in html
     assert len(many) == len(few)
+
+
+def test_invitation_search_offers_the_accounts_the_ballot_box_may_invite(client, org, hr, world, other_org):
+    from selection.models import BallotBox
+    from selection.services import voting
+
+    from .workflow import TODAY
+
+    case = to_recommendation(world)
+    box = voting.create_ballot_box(
+        case, by=hr, kind=BallotBox.Kind.RECOMMENDATION, title="会议推荐", held_on=TODAY
+    )
+    UserFactory(username="far", full_name="考察员丙", organization=other_org, roles=[Role.HR])
+    client.force_login(hr)
+    url = reverse("picker", args=["invitees"])
+    texts = [r["text"] for r in client.get(url, {"q": "考察员", "box": box.pk}).json()["results"]]
+    assert texts == ["考察员乙", "考察员甲"]  # not the other organization's account
+    assert client.get(url, {"q": "考察员", "box": "x"}).status_code == 404
+    client.force_login(UserFactory(username="hr2", organization=other_org, roles=[Role.HR]))
+    assert client.get(url, {"q": "考察员", "box": box.pk}).status_code == 404
