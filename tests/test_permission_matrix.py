@@ -14,13 +14,14 @@ A named pattern missing from the table fails `test_every_url_pattern_has_a_matri
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from django.contrib.messages import get_messages
 from django.forms import BaseForm, BaseFormSet
 from django.urls import reverse
 
+from selection.exports import EXPORT_KINDS, ExportFile
 from selection.views import documents
 
 from .matrix import PERSONAS, Site, shared_sites, url_pattern_names
@@ -76,9 +77,13 @@ OBJECTS: dict[str, Callable[[Site], dict]] = {
     "meeting": lambda s: {"pk": s.meeting.pk},
     "meeting_candidate": lambda s: {"pk": s.meeting.pk, "candidate_pk": s.candidate.pk},
     "box": lambda s: {"pk": s.box.pk},
+<<<<<<< HEAD
     "competition": lambda s: {"pk": s.competition.pk},
     "registration": lambda s: {"registration_pk": s.registration.pk},
     "competition_registration": lambda s: {"pk": s.competition.pk, "registration_pk": s.registration.pk},
+=======
+    "export": lambda s: {"pk": s.export.pk},
+>>>>>>> scale
     "holding": lambda s: {"pk": s.holding.pk},
 }
 
@@ -130,6 +135,19 @@ MATRIX: dict[str, Page] = {
     ),
     # An attachment, not the official 任免审批表: the party group may not read it (R-DEC-4).
     "stored_document": Page(obj="case_document", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    # ---- background exports: HR and the auditor request the case file and share the built file ----
+    "case_export": Page(
+        obj="case",
+        extra=(("kind", "case-file"),),
+        get=ALL_405,
+        post="L 403 302 403 403 302 404",
+        theirs_post="L 403 404 404 404 404 302",
+    ),
+    "export_job": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    "export_job_status": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    "export_job_file": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    # ---- the pickers' search (cadres: registry readers; users: HR only) ----
+    "picker": Page(get=REGISTRY_READ, post=ALL_405, extra=(("source", "cadres"),)),
     # ---- cases ----
     "case_list": Page(get=REGISTRY_READ, post=ALL_405),
     "case_new": Page(get=HR_ONLY, post=HR_ONLY),
@@ -382,11 +400,17 @@ def _fake_pdf(*args, **kwargs) -> bytes:
     return b"%PDF-1.4 matrix"
 
 
+def fake_export(job, progress) -> ExportFile:
+    return ExportFile(_fake_pdf(), "matrix.pdf")
+
+
 @pytest.fixture(autouse=True)
 def _no_pdf_rendering(monkeypatch):
     """Who may download is the question here; what the PDFs say is tests/test_documents.py's (and a render
     costs about a second)."""
     monkeypatch.setattr(documents, "render_approval_form", _fake_pdf)
+    kind = EXPORT_KINDS["case-file"]
+    monkeypatch.setitem(EXPORT_KINDS, kind.key, replace(kind, builder=f"{__name__}.fake_export"))
     for table in (documents.CASE_DOCUMENTS, documents.CANDIDATE_DOCUMENTS):
         for kind, (_renderer, label) in list(table.items()):
             monkeypatch.setitem(table, kind, (_fake_pdf, label))

@@ -38,7 +38,7 @@ from ..models import (
     VoteChoice,
     meeting_agenda,
 )
-from ..permissions import Action, ballot_invitees, can, can_vote_in, get_box_for_voter, get_case_for
+from ..permissions import Action, can, can_vote_in, get_box_for_voter, get_case_for
 from ..services import voting
 from ..services.base import Actor, ServiceError
 from ..validators import Bounded
@@ -430,7 +430,6 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accounts": invitations.filter(user__isnull=False).count(),
             "slips": invitations.filter(user__isnull=True).count(),
             "categories": ParticipantCategory.choices,
-            "staff": ballot_invitees(box),
             "heads": heads,
             "rows": rows,
             "attendance": rules.recommendation_attendance(expected, actual) if expected else [],
