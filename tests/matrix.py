@@ -171,7 +171,6 @@ def _build_site(org, hr, staff) -> Site:
     )
 
 
-<<<<<<< HEAD
 def _build_competition(org, hr, world):
     """A 竞争上岗 of the site's organization, its plan published and one paper registration in."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -200,7 +199,8 @@ def _build_competition(org, hr, world):
         case, by=hr, cadre=world.cadres[2], vacancies=[case.vacancies.get()], signed_form=form
     )
     return case, registration
-=======
+
+
 def _built_export(case, hr) -> ExportJob:
     job = ExportJob(
         kind="case-file",
@@ -215,7 +215,6 @@ def _built_export(case, hr) -> ExportJob:
     job.file.save("case-file-matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
     job.save()
     return job
->>>>>>> scale
 
 
 def _portrait():

@@ -77,13 +77,10 @@ OBJECTS: dict[str, Callable[[Site], dict]] = {
     "meeting": lambda s: {"pk": s.meeting.pk},
     "meeting_candidate": lambda s: {"pk": s.meeting.pk, "candidate_pk": s.candidate.pk},
     "box": lambda s: {"pk": s.box.pk},
-<<<<<<< HEAD
     "competition": lambda s: {"pk": s.competition.pk},
     "registration": lambda s: {"registration_pk": s.registration.pk},
     "competition_registration": lambda s: {"pk": s.competition.pk, "registration_pk": s.registration.pk},
-=======
     "export": lambda s: {"pk": s.export.pk},
->>>>>>> scale
     "holding": lambda s: {"pk": s.holding.pk},
 }
 

@@ -9,12 +9,8 @@ from django.views.decorators.http import require_GET
 
 from .. import supervision
 from ..context_processors import holiday_reminder
-<<<<<<< HEAD
 from ..permissions import Action, can
-from . import cases, institution, probation, voting
-=======
 from . import cases, competitive, institution, probation, voting
->>>>>>> competitive
 
 
 @require_GET
@@ -23,18 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
     user has to do next: motions to approve, votes, sign-offs, probation assessments."""
     user = request.user
     pending: list = [
-<<<<<<< HEAD
         *cases.pending_items(user),
         *voting.pending_items(user),
         *probation.pending_items(user),
         *institution.pending_items(user),
-=======
-        *cases.pending_items(request.user),
-        *voting.pending_items(request.user),
-        *probation.pending_items(request.user),
-        *institution.pending_items(request.user),
-        *competitive.pending_items(request.user),
->>>>>>> competitive
+        *competitive.pending_items(user),
     ]
     board = supervision.dashboard(
         user,

@@ -19,7 +19,9 @@ def test_hr_follows_the_dashboard_and_a_chart_to_the_cadres_and_exports_the_rost
     )
     chief = Cadre.objects.get(name="赵磊")
     PostHolding.objects.filter(cadre=chief).update(ended_on=date(2026, 1, 1))
-    chief.holdings.create(post=PostFactory(organization=world.org, rank=Rank.CHIEF), started_on=date(2026, 1, 2))
+    chief.holdings.create(
+        post=PostFactory(organization=world.org, rank=Rank.CHIEF), started_on=date(2026, 1, 2)
+    )
 
     page.set_default_timeout(60_000)  # the PDF and the charts take a while on a busy machine
     login("hr")
