@@ -95,6 +95,10 @@ MATRIX: dict[str, Page] = {
     # Nobody has enrolled: GET shows the QR code; a POST before any QR code was shown is sent back to it.
     "two_factor_setup": Page(get=SIGNED_IN, post="L 302 302 302 302 302 302"),
     "two_factor_verify": Page(get="L 302 302 302 302 302 302", post="L 302 302 302 302 302 302"),
+    # ---- 节假日安排 (the administrator only) and 规则说明 (everyone signed in) ----
+    "holiday_list": Page(get="L 403 403 403 403 403 403", post=ALL_405),
+    "holiday_edit": Page(get="L 403 403 403 403 403 403", post="L 403 403 403 403 403 403"),
+    "rule_list": Page(get=SIGNED_IN, post=ALL_405),
     # ---- the registry ----
     "cadre_list": Page(get=REGISTRY_READ, post=ALL_405),
     "cadre_export": Page(get=REGISTRY_READ, post=ALL_405),
