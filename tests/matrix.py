@@ -14,6 +14,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -26,6 +27,7 @@ from selection.models import (
     Candidate,
     Complaint,
     Document,
+    ExportJob,
     Kinship,
     Meeting,
     ParticipantCategory,
@@ -82,6 +84,7 @@ class Site:
     competition: SelectionCase | None = None  # 竞争上岗 at 报名, one registration entered by HR
     registration: object = None
     holding: object = None  # a post holding (试用期 pages)
+    export: ExportJob | None = None  # the case file, built (by HR)
 
 
 @dataclass
@@ -164,6 +167,7 @@ def _build_site(org, hr, staff) -> Site:
         competition=competition,
         registration=registration,
         holding=world.cadres[0].holdings.first(),
+        export=_built_export(world.case, hr),
     )
 
 
@@ -195,6 +199,22 @@ def _build_competition(org, hr, world):
         case, by=hr, cadre=world.cadres[2], vacancies=[case.vacancies.get()], signed_form=form
     )
     return case, registration
+
+
+def _built_export(case, hr) -> ExportJob:
+    job = ExportJob(
+        kind="case-file",
+        case=case,
+        organization=case.organization,
+        requested_by=hr,
+        status=ExportJob.Status.DONE,
+        progress=100,
+        filename="一批一档.pdf",
+        content_type="application/pdf",
+    )
+    job.file.save("case-file-matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    job.save()
+    return job
 
 
 def _portrait():

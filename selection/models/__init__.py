@@ -42,6 +42,7 @@ from .case import (
 )
 from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
+from .export import ExportJob
 from .inspection import Inspection, TargetDecision
 from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
@@ -50,6 +51,7 @@ from .post import Post, PostHolding, Quota, Rank
 from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
 from .record import RecordEvent, verify_chain
+from .statistics import StructureSnapshot
 
 __all__ = [
     "OPEN_CANDIDATE_STATES",
@@ -74,6 +76,7 @@ __all__ = [
     "EducationLevel",
     "EducationRecord",
     "Examiner",
+    "ExportJob",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",
@@ -109,6 +112,7 @@ __all__ = [
     "Sex",
     "SignOff",
     "StaffBallot",
+    "StructureSnapshot",
     "TargetDecision",
     "Vacancy",
     "VoteChoice",
