@@ -104,6 +104,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("干部信息", "cadre_list", "bi-people", Action.VIEW_REGISTRY),
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
     NavItem("试用期", "probation_list", "bi-hourglass-split", Action.VIEW_CASES),
+    NavItem("一报告两评议", "annual_list", "bi-clipboard-data", Action.VIEW_CASES),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("节假日安排", "holiday_list", "bi-calendar3", Action.ADMINISTER),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
@@ -223,3 +224,21 @@ def get_holding_for(user, pk: int, action: Action = Action.VIEW_CASES):
         raise Http404("没有找到该任职记录。") from None
     require(user, action)
     return holding
+
+
+# ---- 一报告两评议 (R-ANR) -----------------------------------------------------------------------------
+
+
+def get_report_for(user, pk: int, action: Action = Action.VIEW_CASES):
+    """A yearly report of the user's own organization: 404 outside it, 403 for a forbidden action."""
+    from .models import AnnualReport
+
+    require(user, Action.VIEW_CASES)
+    try:
+        report = AnnualReport.objects.select_related("organization").get(
+            pk=pk, organization_id=user.organization_id
+        )
+    except AnnualReport.DoesNotExist:
+        raise Http404("没有找到该年度报告。") from None
+    require(user, action)
+    return report

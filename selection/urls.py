@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    annual,
     calendar,
     cases,
     documents,
@@ -25,4 +26,5 @@ urlpatterns = [
     *calendar.urlpatterns,
     *probation.urlpatterns,
     *institution.urlpatterns,
+    *annual.urlpatterns,
 ]

@@ -26,14 +26,15 @@ from selection.models import (
     Candidate,
     Complaint,
     Document,
+    EvaluatedCadre,
     Kinship,
     Meeting,
     ParticipantCategory,
     SelectionCase,
 )
 from selection.models.post import Rank
+from selection.services import annual, voting
 from selection.services import cases as svc
-from selection.services import voting
 
 from .factories import (
     AnnualAssessmentFactory,
@@ -80,6 +81,8 @@ class Site:
     box: BallotBox  # 民主测评 set up during the inspection, the staff persona invited
     motion_case: SelectionCase  # 动议, not yet approved by the main leader
     holding: object = None  # a post holding (试用期 pages)
+    report: object = None  # a yearly report (一报告两评议), its evaluations preparing
+    evaluated: object = None  # a cadre on the report's cadre evaluation
 
 
 @dataclass
@@ -144,6 +147,7 @@ def _build_site(org, hr, staff) -> Site:
         motion_date=TODAY,
         analysis="待遇保障科副科长空缺。",
     )
+    report = annual.open_report(org, 2026, by=hr, today=TODAY)
     # Added last: a kinship between two candidates would bring recusals and R-KIN findings into the flow.
     kinship = KinshipFactory(cadre=world.cadres[0], other=world.cadres[1], category=Kinship.Category.SPOUSE)
     return Site(
@@ -158,6 +162,13 @@ def _build_site(org, hr, staff) -> Site:
         box=box,
         motion_case=motion_case,
         holding=world.cadres[0].holdings.first(),
+        report=report,
+        evaluated=EvaluatedCadre.objects.create(
+            evaluation=report.evaluations.get(kind="cadre"),
+            cadre=world.cadres[1],
+            post="副科长",
+            appointed_on=TODAY,
+        ),
     )
 
 

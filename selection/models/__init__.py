@@ -1,5 +1,13 @@
 """The domain models, one module per aggregate (STYLE.md)."""
 
+from .annual import (
+    AnnualEvaluation,
+    AnnualReport,
+    CadreFollowUp,
+    EvaluatedCadre,
+    EvaluationBallot,
+    EvaluationInvitation,
+)
 from .ballot import (
     AgendaItem,
     AppraisalRating,
@@ -55,6 +63,8 @@ __all__ = [
     "OPEN_CASE_STATES",
     "AgendaItem",
     "AnnualAssessment",
+    "AnnualEvaluation",
+    "AnnualReport",
     "Appointment",
     "AppraisalRating",
     "AssessmentResult",
@@ -62,6 +72,7 @@ __all__ = [
     "BallotBox",
     "BureauDeliberation",
     "Cadre",
+    "CadreFollowUp",
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
@@ -70,6 +81,9 @@ __all__ = [
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "EvaluatedCadre",
+    "EvaluationBallot",
+    "EvaluationInvitation",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",

@@ -324,6 +324,8 @@ class RuleSettings:
     probation_task_days: int = 30  # R-PRB-2: the task appears this many days before the end
     rotation_due_years: int = 5  # R-REQ-2
     rotation_overdue_years: int = 10  # R-REQ-2
+    annual_flag_numerator: int = 1  # R-ANR-3: a cadre is flagged when 不认同 share > 1/3
+    annual_flag_denominator: int = 3
 
 
 DEFAULT_SETTINGS = RuleSettings()

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ..context_processors import holiday_reminder
-from . import cases, institution, probation, voting
+from . import annual, cases, institution, probation, voting
 
 
 @require_GET
@@ -19,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         *voting.pending_items(request.user),
         *probation.pending_items(request.user),
         *institution.pending_items(request.user),
+        *annual.pending_items(request.user),
     ]
     return render(
         request,
