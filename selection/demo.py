@@ -169,6 +169,9 @@ def seed_demo() -> list[DemoAccount]:
         from .demo_voting import seed_voting  # after the cases: it votes in them
 
         seed_voting()
+        from .demo_competitive import seed_competitive  # 竞争上岗 standing at 笔试面试
+
+        seed_competitive()
     return accounts
 
 

@@ -480,6 +480,7 @@ class Builder:
             discipline_clear=True,
             personal_matters_checked_on=self.on("discipline"),
             personal_matters_result="如实报告，查核一致",
+            complaints_resolved=True,
             pre_review_on=self.on("pre_review"),
             pre_review_reply="同意按程序提交党组讨论",
         )

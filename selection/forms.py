@@ -24,6 +24,7 @@ from .models import (
 )
 from .models.cadre import KINSHIP_DUPLICATE_MESSAGE
 from .photos import MAX_PHOTO_BYTES, crop_to_portrait
+from .validators import Bounded, bound_field
 
 
 def organizations_of(user) -> QuerySet[Organization]:
@@ -58,6 +59,7 @@ def _formfield(field, **kwargs):
     if isinstance(formfield, forms.DateField):
         formfield.widget = _date_input()
     _style(formfield)
+    bound_field(formfield)
     return formfield
 
 
@@ -111,7 +113,7 @@ ROTATION_CHOICES = [
 ]
 
 
-class CadreFilterForm(forms.Form):
+class CadreFilterForm(Bounded, forms.Form):
     q = forms.CharField(label="姓名", required=False, max_length=30)
     department = DepartmentChoiceField(label="科室", queryset=Department.objects.none(), required=False)
     rank = forms.ChoiceField(label="职级", choices=RANK_CHOICES, required=False)
@@ -135,7 +137,7 @@ class CadreFilterForm(forms.Form):
 # ---- the cadre record --------------------------------------------------------------------------------
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(Bounded, forms.ModelForm):
     class Meta:
         model = Cadre
         fields = [
@@ -184,7 +186,7 @@ class CadreForm(forms.ModelForm):
         return data
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(Bounded, forms.Form):
     photo = forms.FileField(
         label="照片", help_text="JPG 或 PNG，不超过 2 MB；保存时居中裁切为宽:高＝4:5 的证件照。"
     )
@@ -196,7 +198,7 @@ class PhotoForm(forms.Form):
         return crop_to_portrait(upload.read(), upload.name)
 
 
-class KinshipForm(forms.ModelForm):
+class KinshipForm(Bounded, forms.ModelForm):
     """A relation with another cadre of the same organization; stored once, whichever side enters it."""
 
     class Meta:
@@ -268,6 +270,26 @@ class HoldingSection(SectionFormSet):
                 organization__in=organizations_of(self.user)
             ).select_related("department")
 
+    def planned(self) -> tuple[list[PostHolding], list[PostHolding]]:
+        """The holdings this section would save and delete (for selection.services.registry)."""
+        removed = [form.instance for form in self.deleted_forms if form.instance.pk]
+        planned = [
+            form.instance
+            for form in self.forms
+            if form not in self.deleted_forms and form.has_changed() and form.is_valid()
+        ]
+        return planned, removed
+
+    def clean(self) -> None:
+        # R-REG-1..3 from the one service that changes holdings; it checks again when saving.
+        from .services.registry import check_holdings
+
+        super().clean()
+        if any(form.errors for form in self.forms if form not in self.deleted_forms):
+            return
+        if conflicts := check_holdings(*self.planned()):
+            raise ValidationError(list(dict.fromkeys(c.message for c in conflicts)))
+
 
 SECTION_MAX_ROWS = 60
 
@@ -306,7 +328,7 @@ ResumeFormSet = _section(
 HoldingFormSet = _section(
     PostHolding,
     HoldingSection,
-    ["post", "started_on", "ended_on", "how", "probation_ends_on", "probation_result"],
+    ["post", "started_on", "ended_on", "how", "is_concurrent", "probation_ends_on", "probation_result"],
     "任职经历（本系统职位）",
 )
 AssessmentFormSet = _section(AnnualAssessment, SectionFormSet, ["year", "result"], "年度考核")

@@ -53,6 +53,20 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 
 
+ADMINISTRATOR_ACTIONS = ROLE_ACTIONS[Role.ADMIN]
+
+
+def has_duty(user, permission: str, obj) -> bool:
+    """A per-case duty (a guardian object permission) the services assigned to this user.
+
+    Not `user.has_perm` alone: Django answers True for a superuser whatever the object, and the system
+    administrator must never record inspection facts or vote in a case.
+    """
+    if not user.is_authenticated or not user.is_active or user.is_superuser:
+        return False
+    return user.has_perm(permission, obj)
+
+
 def allowed_actions(user) -> frozenset[Action]:
     """Every role-level action the user may take."""
     if not user.is_authenticated:
@@ -60,6 +74,8 @@ def allowed_actions(user) -> frozenset[Action]:
     actions: set[Action] = set()
     for role in user.roles:
         actions |= ROLE_ACTIONS[role]
+    if user.is_superuser:  # administrators administer; they never act in cases, whatever else they hold
+        actions &= ADMINISTRATOR_ACTIONS
     return frozenset(actions)
 
 
@@ -105,6 +121,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
     NavItem("试用期", "probation_list", "bi-hourglass-split", Action.VIEW_CASES),
     NavItem("一报告两评议", "annual_list", "bi-clipboard-data", Action.VIEW_CASES),
+    NavItem("竞争上岗", "competitive_home", "bi-trophy", None),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("节假日安排", "holiday_list", "bi-calendar3", Action.ADMINISTER),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
@@ -166,6 +183,24 @@ def can_deliberate(user, case) -> bool:
     )
 
 
+def may_review_motion(user, case) -> bool:
+    """The main leader approves, returns or rejects a motion while it waits for them (R-MOT-2)."""
+    return (
+        can(user, Action.APPROVE_MOTION)
+        and case.status == "motion"
+        and case.motion_review == case.MotionReview.PENDING
+    )
+
+
+def may_correct_motion(user, case) -> bool:
+    """HR corrects a motion until the main leader approves (or rejects) it."""
+    return (
+        can(user, Action.MANAGE_CASES)
+        and case.status == "motion"
+        and case.motion_review in (case.MotionReview.PENDING, case.MotionReview.RETURNED)
+    )
+
+
 def can_read_document(user, document) -> bool:
     """HR and auditors read every stored document of a case they see; the party group only the official
     任免审批表 it decides on (R-DEC-4). The case's visibility is checked by the caller (404 first)."""
@@ -180,9 +215,14 @@ def can_read_document(user, document) -> bool:
     )
 
 
+def can_read_cadre_photo(user, cadre) -> bool:
+    """A cadre's photo is part of their record: whoever reads the registry entry (visibility: the caller)."""
+    return can(user, Action.VIEW_REGISTRY)
+
+
 def can_record_inspection(user, candidate) -> bool:
     """HR records every inspection; an inspection team member only that of the candidates assigned to them."""
-    return can(user, Action.MANAGE_CASES) or user.has_perm("selection.inspect_candidate", candidate)
+    return can(user, Action.MANAGE_CASES) or has_duty(user, "selection.inspect_candidate", candidate)
 
 
 def assign_inspection_duty(candidate, team) -> None:
@@ -205,7 +245,77 @@ def assign_meeting_participants(meeting, present) -> None:
 
 
 def can_vote_in(user, meeting) -> bool:
-    return can(user, Action.VOTE) and user.has_perm("selection.vote_in_meeting", meeting)
+    return can(user, Action.VOTE) and has_duty(user, "selection.vote_in_meeting", meeting)
+
+
+# ---- staff ballot boxes (会议推荐, 民主测评) -------------------------------------------------------------
+
+
+def ballot_invitees(box):
+    """The accounts a staff ballot box may invite: active users of the case's organization and of its
+    subordinate institutions, never the administrator nor anyone the case is about (a candidate, or the
+    cadre a 民主测评 appraises, does not vote on themselves)."""
+    from django.db.models import Q
+
+    from accounts.models import User
+
+    from .models import Cadre
+
+    organization = box.case.organization
+    about = Cadre.objects.filter(candidacies__case_id=box.case_id, account__isnull=False).values("account")
+    return (
+        User.objects.filter(
+            Q(organization=organization) | Q(organization__parent=organization), is_active=True
+        )
+        .exclude(is_superuser=True)
+        .exclude(pk__in=about)
+        .select_related("organization")
+        .order_by("organization_id", "pk")
+    )
+
+
+def get_box_for_voter(user, pk: int):
+    """The box an invited account votes in, wherever it belongs (a bureau box may invite the staff of a
+    subordinate institution); 404 for anyone not invited, as if it did not exist."""
+    from .models import BallotBox
+
+    if not user.is_authenticated or user.is_superuser:
+        raise Http404("没有找到该投票。")
+    try:
+        return BallotBox.objects.select_related("case").get(pk=pk, invitations__user=user)
+    except BallotBox.DoesNotExist:
+        raise Http404("没有找到该投票。") from None
+
+
+# ---- 竞争上岗 (R-CMP): applicants and examiners ----------------------------------------------------------
+
+
+def get_competition_for(user, pk: int):
+    """A competitive case of the user's organization, for its staff (applicants, examiners): 404 otherwise."""
+    from .models import SelectionCase
+
+    try:
+        return (
+            SelectionCase.objects.visible_to(user)
+            .select_related("organization", "competition_plan")
+            .get(pk=pk, mode=SelectionCase.Mode.COMPETITIVE)
+        )
+    except SelectionCase.DoesNotExist:
+        raise Http404("没有找到该竞争上岗。") from None
+
+
+def can_examine(user, case) -> bool:
+    """An examiner of the case's interview panel who is not recused (a per-case duty)."""
+    return case.examiners.filter(user=user, recused=False).exists()
+
+
+def can_see_registration(user, registration) -> bool:
+    """The applicant themselves, or HR and auditors of the case's organization."""
+    if registration.cadre.account_id == user.pk:
+        return True
+    return registration.case.organization_id == user.organization_id and (
+        can(user, Action.MANAGE_CASES) or can(user, Action.AUDIT)
+    )
 
 
 # ---- 试用期 (R-PRB) ----------------------------------------------------------------------------------------

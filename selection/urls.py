@@ -4,6 +4,7 @@ from .views import (
     annual,
     calendar,
     cases,
+    competitive,
     documents,
     home,
     institution,
@@ -11,6 +12,7 @@ from .views import (
     probation,
     record,
     registry,
+    rules,
     voting,
 )
 
@@ -21,10 +23,12 @@ urlpatterns = [
     *interchange.urlpatterns,
     *documents.urlpatterns,
     *cases.urlpatterns,
+    *competitive.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
     *calendar.urlpatterns,
     *probation.urlpatterns,
     *institution.urlpatterns,
     *annual.urlpatterns,
+    *rules.urlpatterns,
 ]

@@ -22,6 +22,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_required_second_factor(settings):
+    """Tests sign in with a password only; tests/test_two_factor.py turns XUANBA_REQUIRE_2FA on."""
+    settings.XUANBA_REQUIRE_2FA = False
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="安吉县医疗保障局", short_name="县医保局")

@@ -148,6 +148,7 @@ def _build_site(org, hr, staff) -> Site:
         analysis="待遇保障科副科长空缺。",
     )
     report = annual.open_report(org, 2026, by=hr, today=TODAY)
+    world.cadres[0].photo.save("photo.jpg", _portrait(), save=True)  # served by the photo view
     # Added last: a kinship between two candidates would bring recusals and R-KIN findings into the flow.
     kinship = KinshipFactory(cadre=world.cadres[0], other=world.cadres[1], category=Kinship.Category.SPOUSE)
     return Site(
@@ -170,6 +171,17 @@ def _build_site(org, hr, staff) -> Site:
             appointed_on=TODAY,
         ),
     )
+
+
+def _portrait():
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 50), "white").save(out, format="JPEG")
+    return ContentFile(out.getvalue())
 
 
 def _build_voting(ours: Site, staff) -> Voting:

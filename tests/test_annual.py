@@ -25,7 +25,7 @@ from selection.services import cases as case_svc
 from selection.services.base import ServiceError
 
 from .factories import UserFactory
-from .workflow import TEST_PASSWORD, build_world, open_motion, to_notice
+from .workflow import build_world, open_motion, to_notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -308,7 +308,7 @@ def test_r_anr_2_staff_fill_the_evaluation_on_its_page(client, world, hr, voters
     work = report.evaluations.get(kind="work")
     svc.invite_accounts(work, by=hr, users=voters)
     svc.open_evaluation(work, by=hr)
-    client.login(username=voters[0].username, password=TEST_PASSWORD)
+    client.force_login(voters[0])
     assert "参加评议" in client.get(reverse("home")).content.decode()
     incomplete = client.post(reverse("annual_vote", args=[work.pk]), {"q0": "good"})
     assert "请对第 2 项作出评价" in incomplete.content.decode()

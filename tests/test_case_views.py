@@ -482,8 +482,8 @@ def test_the_timeline_shows_each_event_with_its_time_and_state_change(client, wo
 # The case list, whatever the number of cases:
 #  1 session, 2 user, 3 the user's groups (roles), 4 count for the paginator,
 #  5 the page of cases with their counts, 6 their vacancies with posts and departments,
-#  7 the user's organization (the navigation bar in base.html).
-LIST_QUERIES = 7
+#  7 the user's organization (the navigation bar in base.html), 8 the main leaders (whom a motion waits for).
+LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [1, 200])

@@ -34,7 +34,7 @@ def seeded(settings, tmp_path):
     with time_machine.travel(
         datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 9, tzinfo=SHANGHAI), tick=False
     ):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
         yield {case.status: case for case in SelectionCase.objects.all()}
 
 

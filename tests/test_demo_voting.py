@@ -55,7 +55,7 @@ def _at(hour: int):
 def seeded(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     with _at(9):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
         yield
 
 
@@ -70,7 +70,7 @@ def test_the_recommendation_box_is_counted_with_attendance_and_receipts_and_seed
     ]
     with _at(10):
         seed_voting()
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
     assert [
         m.objects.count()
         for m in (BallotBox, Invitation, StaffBallot, RecommendationRound, RecordEvent, Kinship, Cadre)

@@ -90,6 +90,8 @@ MATRIX: dict[str, Page] = {
     "logout": Page(get=ALL_405, post="L 302 302 302 302 302 302"),
     "password_change": Page(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Page(get=SIGNED_IN, post=ALL_405),
+    "two_factor_setup": Page(get=SIGNED_IN, post=SIGNED_IN),  # nobody has enrolled: the QR code page
+    "two_factor_verify": Page(get="L 302 302 302 302 302 302", post="L 302 302 302 302 302 302"),
     # ---- the registry ----
     "cadre_list": Page(get=REGISTRY_READ, post=ALL_405),
     "cadre_export": Page(get=REGISTRY_READ, post=ALL_405),
@@ -99,6 +101,7 @@ MATRIX: dict[str, Page] = {
         obj="cadre", get=OURS_HR, post=OURS_HR, theirs_get=THEIRS_READ, theirs_post=THEIRS_READ
     ),
     "cadre_photo": Page(obj="cadre", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
+    "cadre_photo_file": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     "cadre_history": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     "kinship_add": Page(
         obj="cadre", get=OURS_HR, post=OURS_HR, theirs_get=THEIRS_READ, theirs_post=THEIRS_READ
@@ -134,6 +137,16 @@ MATRIX: dict[str, Page] = {
         get=ALL_405,
         post="L 403 403 403 302 403 404",  # the main leader only
         theirs_post="L 403 404 404 404 404 403",
+    ),
+    # 退回修改 / 不同意 with an empty comment: the main leader gets the form error (200).
+    "case_return_motion": Page(
+        obj="motion_case", get=ALL_405, post="L 403 403 403 200 403 404", theirs_post=THEIRS_CHAIR
+    ),
+    "case_reject_motion": Page(
+        obj="motion_case", get=ALL_405, post="L 403 403 403 200 403 404", theirs_post=THEIRS_CHAIR
+    ),
+    "case_edit_motion": Page(
+        obj="motion_case", get=OURS_HR, post=OURS_HR, theirs_get=THEIRS_READ, theirs_post=THEIRS_READ
     ),
     "case_step": Page(
         obj="motion_case",

@@ -48,6 +48,7 @@ from .case import (
     SelectionCase,
     Vacancy,
 )
+from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
 from .inspection import Inspection, TargetDecision
 from .institution import BureauDeliberation
@@ -61,6 +62,7 @@ from .record import RecordEvent, verify_chain
 __all__ = [
     "OPEN_CANDIDATE_STATES",
     "OPEN_CASE_STATES",
+    "Advancement",
     "AgendaItem",
     "AnnualAssessment",
     "AnnualEvaluation",
@@ -76,6 +78,7 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CompetitionPlan",
     "Complaint",
     "Department",
     "Document",
@@ -84,9 +87,11 @@ __all__ = [
     "EvaluatedCadre",
     "EvaluationBallot",
     "EvaluationInvitation",
+    "Examiner",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",
+    "InterviewScore",
     "Invitation",
     "Kinship",
     "Meeting",
@@ -108,6 +113,7 @@ __all__ = [
     "RecommendationRound",
     "RecordEvent",
     "Recusal",
+    "Registration",
     "ResumeEntry",
     "RoundResult",
     "Sanction",

@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from simple_history.models import HistoricalRecords
@@ -16,7 +16,9 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from selection.files import photo_name
 from selection.rules import DEFAULT_SETTINGS, age_in_full_years, full_months_between
+from selection.validators import no_control_characters
 
 from ..rules import RuleSettings, SanctionType, sanction_in_effect
 from .org import Department, Organization
@@ -64,6 +66,25 @@ def future_date_errors(instance: models.Model, *fields: str) -> dict[str, str]:
         for field in fields
         if getattr(instance, field) is not None and getattr(instance, field) > today
     }
+
+
+def date_rule_errors(
+    instance: models.Model, *fields: str, order: tuple[tuple[str, str], ...] = ()
+) -> dict[str, str]:
+    """R-REG-4 for any model: the named dates are not after today; each (earlier, later) pair is in order."""
+    errors = {
+        name: f"R-REG-4：{instance._meta.get_field(name).verbose_name}不能晚于今天。"
+        for name in future_date_errors(instance, *fields)
+    }
+    for earlier, later in order:
+        first, second = getattr(instance, earlier), getattr(instance, later)
+        if first and second and second < first:
+            labels = [instance._meta.get_field(n).verbose_name for n in (later, earlier)]
+            errors.setdefault(later, f"R-REG-4：{labels[0]}不能早于{labels[1]}。")
+    return errors
+
+
+REWARDS_MAX_LENGTH = 1000
 
 
 class Sex(models.TextChoices):
@@ -182,10 +203,17 @@ class Cadre(models.Model):
     health = models.CharField("健康状况", max_length=50, default="健康")
     professional_title = models.CharField("专业技术职务", max_length=50, blank=True)
     expertise = models.CharField("熟悉专业有何专长", max_length=100, blank=True)
-    rewards_and_punishments = models.TextField("奖惩情况", blank=True)
+    # Printed in one box of the 任免审批表: bounded, so a pasted 300,000-character text cannot stall a render.
+    rewards_and_punishments = models.TextField(
+        "奖惩情况",
+        blank=True,
+        max_length=REWARDS_MAX_LENGTH,
+        validators=[MaxLengthValidator(REWARDS_MAX_LENGTH), no_control_characters],
+        help_text=f"不超过 {REWARDS_MAX_LENGTH} 字。",
+    )
     photo = models.ImageField(
         "照片",
-        upload_to="photos/",
+        upload_to=photo_name,
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png"], "照片只能是 JPG 或 PNG 格式。")],
     )
@@ -262,7 +290,8 @@ class Cadre(models.Model):
         current = [
             h for h in self._holdings() if h.started_on <= on and (h.ended_on is None or h.ended_on >= on)
         ]
-        return max(current, key=lambda h: h.started_on) if current else None
+        # The 实职 post, not a 兼任 one (R-REG-3), unless only concurrent posts are held.
+        return max(current, key=lambda h: (not h.is_concurrent, h.started_on)) if current else None
 
     def rank_on(self, on: date) -> str:
         """正职 / 副职 / '' (一般干部) from the post held on the date."""

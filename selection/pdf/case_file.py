@@ -44,6 +44,7 @@ from .common import DocumentUnavailable, cn_date, cn_datetime, sha256_hex
 from .notices import appointment_notice_context, inspection_notice_context, public_notice_context
 from .record_form import meetings_of, record_form_context, record_form_data, tallies_for
 from .render import layout, render_html, write
+from .sanitize import strip_active_content
 
 # Candidates who reached the inspection have a 任免审批表 in the file.
 FORM_STATES = {
@@ -216,6 +217,24 @@ def _event_log_context(case: SelectionCase, events: list) -> dict[str, Any]:
     }
 
 
+def competitive_parts(case: SelectionCase) -> list[Part]:
+    """竞争上岗's sheets: the plan, each registration form, the eligibility result and the score sheet."""
+    from . import competitive as sheets
+
+    parts = []
+    if context := _try(sheets.plan_notice_context, case):
+        parts.append(_generated("竞争上岗实施方案", "竞争上岗", "pdf/competitive_notice.html", context))
+    for registration in case.registrations.select_related("cadre", "case__organization").order_by("pk"):
+        context = sheets.registration_form_context(registration)
+        title = f"竞争上岗报名表（{registration.cadre.name}）"
+        parts.append(_generated(title, "竞争上岗", "pdf/competitive_registration.html", context))
+    if context := _try(sheets.eligibility_notice_context, case):
+        parts.append(_generated("资格审查结果", "竞争上岗", "pdf/competitive_notice.html", context))
+    if context := _try(sheets.score_sheet_context, case):
+        parts.append(_generated("成绩汇总表", "竞争上岗", "pdf/competitive_scores.html", context))
+    return parts
+
+
 def case_file_parts(case: SelectionCase) -> list[Part]:
     """Every included part except the cover/index and the final verification page, in file order."""
     case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
@@ -265,6 +284,8 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
     for title, notice in (("任职前公示", public_notice_context), ("任职通知", appointment_notice_context)):
         if context := _try(notice, case):
             parts.append(_generated(title, "阶段文书", "pdf/notice.html", context))
+    if case.is_competitive:  # R-CMP-7: the case file holds every sheet of the competition
+        parts += competitive_parts(case)
     if meetings:
         tallies = _tally_context(case, meetings, candidates)
         parts.append(_generated("党组会议出席、回避和表决情况", "会议表决", "pdf/case_tallies.html", tallies))
@@ -364,6 +385,7 @@ def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
             _add_headings(writer, part.layout, first, parent)
         else:
             writer.append(part.stored, outline_item=part.title)
+    strip_active_content(writer)  # uploaded PDFs keep their pages, never their scripts or links out
     writer.add_metadata({"/Title": title, "/Producer": PRODUCER})
     out = io.BytesIO()
     writer.write(out)

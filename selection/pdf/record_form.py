@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
-from selection import rules
+from selection import gates, rules
 from selection.models import (
     Candidate,
     Document,
@@ -330,7 +330,7 @@ def _motion(case: SelectionCase, candidate: Candidate, row: _Rows, events: list[
             consent += f"，{cn_date(candidate.county_consent_date)}"
     consent_na = (
         "非破格提拔，人选经民主推荐产生，无需事先报告县委组织部"
-        if not candidate.exceptional and candidate.from_recommendation
+        if not gates.is_exceptional(candidate) and candidate.from_recommendation
         else ""
     )
     return Section(
@@ -373,6 +373,12 @@ def _recommendation(case: SelectionCase, candidate: Candidate, row: _Rows) -> Se
     )
     na = "" if candidate.from_recommendation else "人选未经民主推荐产生"
     return Section("三", "民主推荐", (row("recommendation.rounds", "推荐情况", grid, na=na),))
+
+
+def _competition(case: SelectionCase, candidate: Candidate, row: _Rows) -> Section:
+    from .competitive import record_section  # 竞争上岗 (R-CMP-7): in place of 民主推荐
+
+    return record_section(case, candidate, row)
 
 
 def _inspection(case: SelectionCase, candidate: Candidate, row: _Rows, on: date) -> Section:
@@ -548,11 +554,7 @@ def _notice(case: SelectionCase, candidate: Candidate, row: _Rows) -> Section:
             )
             lines.append(line)
         complaints = "\n".join(lines) or "公示期间未收到反映该同志的问题。"
-    exceptional = ""
-    if candidate.exceptional:
-        exceptional = (
-            f"破格提拔（{candidate.get_exceptional_type_display()}）：{candidate.exceptional_reason}"
-        )
+    exceptional = gates.exceptional_statement(candidate)
     return Section(
         "六",
         "任职前公示",
@@ -636,7 +638,7 @@ def record_form_data(
     sections = (
         basic_section,
         _motion(case, candidate, row, events),
-        _recommendation(case, candidate, row),
+        _competition(case, candidate, row) if case.is_competitive else _recommendation(case, candidate, row),
         _inspection(case, candidate, row, on),
         _decision(candidate, tallies, row),
         _notice(case, candidate, row),

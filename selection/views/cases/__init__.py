@@ -14,7 +14,14 @@ from django.urls import path
 from .candidate import candidate_detail, candidate_not_applicable, candidate_record, candidate_withdraw
 from .decision import case_close_meeting, case_meeting, case_opinions
 from .lists import case_list, case_new, organization_quota, pending_items
-from .motion import case_approve_motion, case_step, case_terminate
+from .motion import (
+    case_approve_motion,
+    case_edit_motion,
+    case_reject_motion,
+    case_return_motion,
+    case_step,
+    case_terminate,
+)
 from .notice import (
     case_appoint,
     case_complaint,
@@ -32,6 +39,9 @@ urlpatterns = [
     path("cases/new/", case_new, name="case_new"),
     path("cases/<int:pk>/", case_detail, name="case_detail"),
     path("cases/<int:pk>/approve-motion/", case_approve_motion, name="case_approve_motion"),
+    path("cases/<int:pk>/return-motion/", case_return_motion, name="case_return_motion"),
+    path("cases/<int:pk>/reject-motion/", case_reject_motion, name="case_reject_motion"),
+    path("cases/<int:pk>/motion/", case_edit_motion, name="case_edit_motion"),
     path("cases/<int:pk>/steps/<slug:step>/", case_step, name="case_step"),
     path("cases/<int:pk>/nominate/", case_nominate, name="case_nominate"),
     path("cases/<int:pk>/rounds/", case_round, name="case_round"),

@@ -1,6 +1,7 @@
 """The candidate page and its record sections (考察, 负面清单, 身体条件, 破格, 不适用)."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,7 +27,7 @@ from ...models import Candidate, CandidateStatus, CaseStatus, Document, RoundRes
 from ...permissions import Action, acts_for, can, can_record_inspection, require_on_case
 from ...rules import Finding
 from ...services import cases as svc
-from .common import CANDIDATE_BADGE, FIX_ERRORS, _actor, _case_queryset, _perform, _url_if_exists
+from .common import CANDIDATE_BADGE, FIX_ERRORS, _actor, _attempt, _case_queryset, _url_if_exists
 from .page import _checklist, _timeline
 
 # ---- the candidate page -------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def _candidate_page(
             "inspection": inspection,
             "team": list(inspection.team.all()) if inspection else [],
             "results": results,
-            "checklist": _checklist(case, findings, []),
+            "checklist": _checklist(case, findings, [], candidate=candidate),
             "documents": list(candidate.documents.select_related("uploaded_by")),
             "timeline": _timeline(events),
             "negative_answers": [
@@ -130,6 +131,26 @@ def _candidate_page(
             **forms,
         },
     )
+
+
+def _submit_candidate(
+    request: HttpRequest,
+    case: SelectionCase,
+    candidate: Candidate,
+    name: str,
+    form: Form,
+    call: Callable[[], Any],
+    *,
+    ok: str,
+    anchor: str,
+) -> HttpResponse:
+    """The candidate page's `_submit`: a refusal shows the page again with the input kept."""
+    outcome = _attempt(request, call, ok=ok)
+    if outcome.done:
+        url = reverse("candidate_detail", args=[case.pk, candidate.pk])
+        return redirect(f"{url}#{anchor}" if anchor else url)
+    form.add_error(None, outcome.message)
+    return _candidate_page(request, case, candidate, {name: form})
 
 
 @require_GET
@@ -164,12 +185,16 @@ def candidate_record(request: HttpRequest, pk: int, candidate_pk: int, section: 
         kwargs = form.service_kwargs(request.user.get_full_name())
     else:
         kwargs = form.service_kwargs()
-    _perform(
+    return _submit_candidate(
         request,
+        case,
+        candidate,
+        f"{section}_form",
+        form,
         lambda: svc.update_candidate_record(candidate, by=_actor(request), **kwargs),
         ok=f"已保存{candidate.cadre.name}的{SECTION_LABELS[section]}。",
+        anchor=section,
     )
-    return redirect(f"{reverse('candidate_detail', args=[case.pk, candidate.pk])}#{section}")
 
 
 @require_POST
@@ -181,8 +206,12 @@ def candidate_not_applicable(request: HttpRequest, pk: int, candidate_pk: int) -
     if not form.is_valid():
         messages.error(request, FIX_ERRORS)
         return _candidate_page(request, case, candidate, {"na_form": form})
-    _perform(
+    return _submit_candidate(
         request,
+        case,
+        candidate,
+        "na_form",
+        form,
         lambda: svc.mark_not_applicable(
             case,
             by=_actor(request),
@@ -191,8 +220,8 @@ def candidate_not_applicable(request: HttpRequest, pk: int, candidate_pk: int) -
             candidate=candidate,
         ),
         ok="已记录该栏目不适用的理由。",
+        anchor="record",
     )
-    return redirect(f"{reverse('candidate_detail', args=[case.pk, candidate.pk])}#record")
 
 
 @require_POST
@@ -204,9 +233,13 @@ def candidate_withdraw(request: HttpRequest, pk: int, candidate_pk: int) -> Http
         messages.error(request, FIX_ERRORS)
         return _candidate_page(request, case, candidate, {"withdraw_form": form})
     reason = form.cleaned_data["reason"]
-    _perform(
+    return _submit_candidate(
         request,
+        case,
+        candidate,
+        "withdraw_form",
+        form,
         lambda: svc.withdraw_candidate(candidate, by=_actor(request), reason=reason),
         ok=f"{candidate.cadre.name}已退出，记录保留。",
+        anchor="",
     )
-    return redirect(reverse("candidate_detail", args=[case.pk, candidate.pk]))

@@ -1,6 +1,7 @@
 """Shared by the case screens: badges and anchors, the actor, one service call per POST and its refusal."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,18 @@ STAGES = [
     CaseStatus.PUBLIC_NOTICE,
     CaseStatus.APPOINTED,
 ]
+# 竞争上岗: its own steps take the recommendation's place (R-MET-2 order)
+COMPETITIVE_STAGES = [
+    CaseStatus.MOTION,
+    CaseStatus.REGISTRATION,
+    CaseStatus.SCREENING,
+    CaseStatus.EXAM,
+    *STAGES[2:],
+]
 STAGE_ANCHOR = {
+    CaseStatus.REGISTRATION: "stage-competitive",
+    CaseStatus.SCREENING: "stage-competitive",
+    CaseStatus.EXAM: "stage-competitive",
     CaseStatus.MOTION: "stage-motion",
     CaseStatus.RECOMMENDATION: "stage-recommendation",
     CaseStatus.INSPECTION: "stage-inspection",
@@ -34,6 +46,9 @@ STAGE_ANCHOR = {
 }
 STATUS_BADGE = {
     CaseStatus.MOTION: "text-bg-secondary",
+    CaseStatus.REGISTRATION: "text-bg-info",
+    CaseStatus.SCREENING: "text-bg-info",
+    CaseStatus.EXAM: "text-bg-info",
     CaseStatus.RECOMMENDATION: "text-bg-info",
     CaseStatus.INSPECTION: "text-bg-primary",
     CaseStatus.DECISION: "text-bg-warning",
@@ -78,23 +93,37 @@ def _form_errors(form: Form) -> str:
     return "；".join(parts)
 
 
-def _perform(request: HttpRequest, call: Callable[[], Any], *, ok: str) -> TransitionRefused | None:
-    """Call one service and turn its refusal into a message; never a 500.
+@dataclass(frozen=True)
+class Outcome:
+    """What one service call came to: done, refused with a message, or waiting for justifications."""
 
-    Returns the refusal when only justifications are missing, so the view can ask for them."""
+    done: bool
+    message: str = ""
+    ask: TransitionRefused | None = None
+
+
+def _attempt(request: HttpRequest, call: Callable[[], Any], *, ok: str) -> Outcome:
+    """Call one service and turn its refusal into a message; never a 500."""
     try:
         call()
     except StaleState as stale:
         messages.warning(request, stale.message)
+        return Outcome(False, stale.message)
     except TransitionRefused as refused:
         messages.error(request, refused.message)
         if refused.missing_justifications and not refused.blocking:
-            return refused
+            return Outcome(False, refused.message, refused)
+        return Outcome(False, refused.message)
     except ServiceError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, ok)
-    return None
+        return Outcome(False, error.message)
+    messages.success(request, ok)
+    return Outcome(True)
+
+
+def _perform(request: HttpRequest, call: Callable[[], Any], *, ok: str) -> TransitionRefused | None:
+    """`_attempt` for steps without a form: returns the refusal when only justifications are missing."""
+    return _attempt(request, call, ok=ok).ask
 
 
 def _ask_justifications(
@@ -133,4 +162,32 @@ def _case_queryset():
         "motion_approved_by",
         "target_decision",
         "public_notice",
+    )
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """An irreversible POST (closing a vote or a ballot box, not agreeing to a motion) carries `confirmed`,
+    set by the page's dialog or by the confirm page `ask_confirmation` shows."""
+    return request.POST.get("confirmed") == "1"
+
+
+def ask_confirmation(request: HttpRequest, *, title: str, text: str, button: str, back: str) -> HttpResponse:
+    """The same POST again after the user confirms; nothing has happened yet."""
+    resend = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]
+    return render(
+        request,
+        "selection/shared/confirm.html",
+        {
+            "title": title,
+            "text": text,
+            "button": button,
+            "back": back,
+            "action": request.path,
+            "resend": resend,
+        },
     )

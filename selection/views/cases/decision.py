@@ -12,7 +12,7 @@ from ...models import Attendance, CandidateStatus, Meeting
 from ...permissions import Action, can, get_case_for
 from ...services import cases as svc
 from .common import _actor, _anchored, _case_queryset, _perform
-from .page import _invalid
+from .page import _invalid, _submit
 
 
 @require_POST
@@ -23,12 +23,15 @@ def case_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, "meeting_form", form)
     kwargs = form.service_kwargs()
-    _perform(
+    return _submit(
         request,
+        case,
+        "meeting_form",
+        form,
         lambda: svc.convene_meeting(case, by=_actor(request), **kwargs),
         ok="已录入党组会议，请录入每位成员的表决意见。",
+        anchor="stage-decision",
     )
-    return redirect(_anchored(case, "stage-decision"))
 
 
 @require_POST
@@ -54,12 +57,15 @@ def case_opinions(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespons
     if not entered:
         messages.warning(request, "没有录入任何表决意见。")
         return redirect(_anchored(case, "stage-decision"))
-    _perform(
+    return _submit(
         request,
+        case,
+        "opinions_form",
+        form,
         lambda: svc.record_open_votes(meeting, entered, by=_actor(request)),
         ok=f"已录入 {len(entered)} 条表决意见。",
+        anchor="stage-decision",
     )
-    return redirect(_anchored(case, "stage-decision"))
 
 
 @require_POST

@@ -1,7 +1,5 @@
 """我的待办 (case work), the case list and the motion form (启动动议)."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,20 +8,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ...awaiting import awaiting, main_leaders
 from ...forms_cases import CaseFilterForm, MotionForm
 from ...models import (
     OPEN_CASE_STATES,
-    Candidate,
-    CandidateStatus,
     CaseStatus,
-    PostHolding,
-    Quota,
     SelectionCase,
 )
-from ...models.post import Rank
 from ...permissions import Action, can, require
 from ...services import cases as svc
 from ...services.base import ServiceError
+from ...services.registry import QuotaRow, quota_rows
 from .common import FIX_ERRORS, PAGE_SIZE, STATUS_BADGE, _actor, _anchored
 
 # ---- 我的待办 ---------------------------------------------------------------------------------------------
@@ -38,7 +33,7 @@ def pending_items(user) -> list:
     cases = SelectionCase.objects.visible_to(user)
     items = []
     if can(user, Action.APPROVE_MOTION):
-        for case in cases.filter(status=CaseStatus.MOTION, motion_approved_at__isnull=True):
+        for case in cases.filter(status=CaseStatus.MOTION, motion_review=SelectionCase.MotionReview.PENDING):
             items.append(
                 PendingItem(
                     f"审批动议：{case.title}",
@@ -47,6 +42,14 @@ def pending_items(user) -> list:
                 )
             )
     if can(user, Action.MANAGE_CASES):
+        for case in cases.filter(status=CaseStatus.MOTION, motion_review=SelectionCase.MotionReview.RETURNED):
+            items.append(
+                PendingItem(
+                    f"修改动议：{case.title}",
+                    f"主要领导退回修改：{case.motion_review_comment}",
+                    reverse("case_edit_motion", args=[case.pk]),
+                )
+            )
         for case in cases.filter(status__in=OPEN_CASE_STATES).order_by("-updated_at"):
             items.append(
                 PendingItem(
@@ -65,8 +68,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     cases = form.filter(SelectionCase.objects.visible_to(request.user).for_list())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    leaders = main_leaders(c.organization_id for c in page.object_list)
     for case in page.object_list:
         case.badge = STATUS_BADGE[case.status]
+        case.awaiting = awaiting(case, leaders)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -81,38 +86,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class QuotaRow:
-    rank: str
-    label: str
-    approved: int
-    filled: int
-    pending: int
-
-    @property
-    def free(self) -> int:
-        return self.approved - self.filled - self.pending
-
-
 def organization_quota(organization) -> list[QuotaRow]:
-    """核定/现配/拟配 per rank, counted as gates.quota_lines counts them for a case (R-MOT-1)."""
-    approved = dict(Quota.objects.filter(organization=organization).values_list("rank", "approved"))
-    filled: dict[str, int] = {}
-    for rank in PostHolding.objects.filter(
-        post__organization=organization, ended_on__isnull=True
-    ).values_list("post__rank", flat=True):
-        filled[rank] = filled.get(rank, 0) + 1
-    pending: dict[str, int] = {}
-    for rank in Candidate.objects.filter(
-        case__organization=organization, status=CandidateStatus.APPROVED
-    ).values_list("vacancy__post__rank", flat=True):
-        pending[rank] = pending.get(rank, 0) + 1
-    return [
-        QuotaRow(
-            rank.value, str(rank.label), approved.get(rank, 0), filled.get(rank, 0), pending.get(rank, 0)
-        )
-        for rank in Rank
-    ]
+    """核定 / 现配 / 拟任 / 空缺 / 超配 per rank (R-REG-2), from the registry service that enforces them."""
+    return quota_rows(organization)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,7 +1,7 @@
 """任职前公示 and 任职: the notice, complaints and the appointment (R-NOT, R-APP)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,8 +11,8 @@ from ...permissions import Action, get_case_for
 from ...services import cases as svc
 from ...services.base import ServiceError
 from ...workdays import CalendarUnavailable
-from .common import _actor, _anchored, _ask_justifications, _case_queryset, _perform
-from .page import NoticeDates, _invalid, notice_dates
+from .common import _actor, _case_queryset
+from .page import NoticeDates, _invalid, _submit, notice_dates
 
 
 @require_GET
@@ -42,10 +42,7 @@ def case_publish_notice(request: HttpRequest, pk: int) -> HttpResponse:
         except CalendarUnavailable as error:  # R-CAL-3: an administrator must enter the year's holidays
             raise ServiceError(str(error)) from error
 
-    refused = _perform(request, publish, ok="已发布任职前公示。")
-    if refused is not None:
-        return _ask_justifications(request, case, refused)
-    return redirect(_anchored(case, "stage-notice"))
+    return _submit(request, case, "step_form", form, publish, ok="已发布任职前公示。", anchor="stage-notice")
 
 
 @require_POST
@@ -55,8 +52,15 @@ def case_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, "complaint_form", form)
     kwargs = form.service_kwargs()
-    _perform(request, lambda: svc.record_complaint(case, by=_actor(request), **kwargs), ok="已登记信访举报。")
-    return redirect(_anchored(case, "stage-notice"))
+    return _submit(
+        request,
+        case,
+        "complaint_form",
+        form,
+        lambda: svc.record_complaint(case, by=_actor(request), **kwargs),
+        ok="已登记信访举报。",
+        anchor="stage-notice",
+    )
 
 
 @require_POST
@@ -66,15 +70,19 @@ def case_conclude_complaint(request: HttpRequest, pk: int, complaint_pk: int) ->
         Complaint.objects.select_related("notice__case"), notice__case=case, pk=complaint_pk
     )
     form = ConcludeComplaintForm(request.POST)
+    form.complaint_pk = complaint.pk  # the page opens this complaint's form with the input kept
     if not form.is_valid():
         return _invalid(request, case, "conclude_form", form)
     kwargs = form.service_kwargs()
-    _perform(
+    return _submit(
         request,
+        case,
+        "conclude_form",
+        form,
         lambda: svc.conclude_complaint(complaint, by=_actor(request), **kwargs),
         ok="信访举报已办结。",
+        anchor="stage-notice",
     )
-    return redirect(_anchored(case, "stage-notice"))
 
 
 @require_POST
@@ -86,11 +94,12 @@ def case_appoint(request: HttpRequest, pk: int) -> HttpResponse:
         return _invalid(request, case, "step_form", form)
     kwargs = form.service_kwargs()
     justifications = justifications_from(request.POST)
-    refused = _perform(
+    return _submit(
         request,
+        case,
+        "step_form",
+        form,
         lambda: svc.appoint(case, by=_actor(request), justifications=justifications, **kwargs),
         ok="已办理任职，干部任职信息和职数已同步更新。",
+        anchor="stage-appointment",
     )
-    if refused is not None:
-        return _ask_justifications(request, case, refused)
-    return redirect(_anchored(case, "stage-appointment"))

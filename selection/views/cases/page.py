@@ -9,18 +9,21 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ... import gates
+from ...awaiting import awaiting, main_leaders
+from ...checklist_guide import CANDIDATE_OVERRIDES, FORMS, guide_for
 from ...forms_cases import (
     AppointForm,
     ComplaintForm,
     ConcludeComplaintForm,
     MeetingForm,
     MeetingSkipForm,
+    MotionReviewForm,
     NominateForm,
     NoticeForm,
     OpinionsForm,
@@ -29,6 +32,7 @@ from ...forms_cases import (
     TerminateForm,
     party_group_of,
 )
+from ...gates_competitive import OWN_STATES as COMPETITIVE_OWN_STATES
 from ...models import (
     Attendance,
     Candidate,
@@ -43,16 +47,20 @@ from ...models import (
     RoundResult,
     SelectionCase,
 )
-from ...permissions import Action, can, get_case_for
+from ...permissions import Action, can, get_case_for, may_correct_motion, may_review_motion
 from ...rules import Finding, Level
 from ...services import cases as svc
 from ...workdays import CalendarUnavailable
 from .common import (
     CANDIDATE_BADGE,
+    COMPETITIVE_STAGES,
     FIX_ERRORS,
     STAGE_ANCHOR,
     STAGES,
     STATUS_BADGE,
+    _anchored,
+    _ask_justifications,
+    _attempt,
     _case_queryset,
     _url_if_exists,
 )
@@ -89,9 +97,10 @@ class StageMark:
 
 def _progress(case: SelectionCase, terminated_from: str | None) -> list[StageMark]:
     reached = terminated_from if case.status == CaseStatus.TERMINATED else case.status
-    index = STAGES.index(reached) if reached in STAGES else -1
+    stages = COMPETITIVE_STAGES if case.is_competitive else STAGES
+    index = stages.index(reached) if reached in stages else -1
     marks = []
-    for position, status in enumerate(STAGES):
+    for position, status in enumerate(stages):
         if position < index or case.status == CaseStatus.APPOINTED:
             state = "done"
         elif position == index:
@@ -108,6 +117,8 @@ class ChecklistRow:
     symbol: str
     css: str
     link: str | None
+    role: str = ""  # who must act (人事干部, 党组主要领导, …)
+    form_label: str = ""  # the form the link opens
 
     @property
     def text(self) -> str:
@@ -125,38 +136,50 @@ SYMBOLS = {
     Level.WARN: ("!", "finding-warn"),
     Level.RECORD: ("i", "text-secondary"),
 }
-RULE_ANCHORS = [
-    ("R-MOT", "stage-motion"),
-    ("R-MET", "stage-motion"),
-    ("R-REC", "stage-recommendation"),
-    ("R-DEC", "stage-decision"),
-    ("R-NOT", "stage-notice"),
-    ("R-APP", "stage-appointment"),
-    ("R-CAL", "stage-notice"),
-]
 
 
-def _fix_link(case: SelectionCase, finding: Finding, by_name: dict[str, Candidate]) -> str | None:
-    """Where to fix it: the candidate page when the message names a candidate, else the stage panel."""
-    for name, candidate in by_name.items():
-        if name in finding.message and finding.rule[:5] in {"R-INS", "R-ELI", "R-EXC", "R-KIN"}:
-            return reverse("candidate_detail", args=[case.pk, candidate.pk])
-    if finding.rule == "R-INS-1":
-        return "#stage-recommendation"
-    for prefix, anchor in RULE_ANCHORS:
-        if finding.rule.startswith(prefix):
-            return f"#{anchor}"
-    return "#candidates"
+def _form_url(case: SelectionCase, key: str, candidate: Candidate | None, on_candidate_page: bool) -> str:
+    """The URL of the form `key` (checklist_guide.FORMS): its page, the panel opened, scrolled to it."""
+    form = FORMS[key]
+    if key == "motion_edit":
+        if case.status == CaseStatus.MOTION and case.motion_review in (
+            SelectionCase.MotionReview.PENDING,
+            SelectionCase.MotionReview.RETURNED,
+        ):
+            return reverse("case_edit_motion", args=[case.pk])
+        return f"{case.get_absolute_url()}#stage-motion"
+    if key == "holidays":
+        return _url_if_exists("holiday_list") or f"{case.get_absolute_url()}#next-step"
+    if form.on_candidate:
+        if on_candidate_page:
+            return f"#{form.anchor}"
+        if candidate is not None:
+            return f"{reverse('candidate_detail', args=[case.pk, candidate.pk])}#{form.anchor}"
+        return f"{case.get_absolute_url()}#candidates"
+    query = f"?open={form.panel}" if form.panel else ""
+    return f"{case.get_absolute_url()}{query}#{form.anchor}"
 
 
 def _checklist(
-    case: SelectionCase, findings: list[Finding], candidates: list[Candidate]
+    case: SelectionCase,
+    findings: list[Finding],
+    candidates: list[Candidate],
+    *,
+    candidate: Candidate | None = None,
 ) -> list[ChecklistRow]:
+    """Each finding with who must act and a link to the exact form that fixes it; on the candidate page
+    (`candidate` given) the candidate's own forms are anchors on that page."""
     by_name = {c.cadre.name: c for c in candidates}
     rows = []
     for finding in findings:
         symbol, css = SYMBOLS[Level(finding.level)]
-        rows.append(ChecklistRow(finding, symbol, css, _fix_link(case, finding, by_name)))
+        guide = guide_for(finding.rule)
+        named = candidate or next((c for name, c in by_name.items() if name in finding.message), None)
+        key = guide.form
+        if named is not None and finding.rule in CANDIDATE_OVERRIDES and finding.level == Level.WARN:
+            key = CANDIDATE_OVERRIDES[finding.rule]
+        link = _form_url(case, key, named, candidate is not None)
+        rows.append(ChecklistRow(finding, symbol, css, link, guide.role, FORMS[key].label))
     return rows
 
 
@@ -233,7 +256,8 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
     events = list(case.events.select_related("candidate__cadre").order_by("-seq"))
     documents = list(case.documents.select_related("candidate__cadre", "uploaded_by"))
     status = case.status
-    step = NEXT_STEP.get(status)
+    # 竞争上岗's own steps are taken on its page (selection/views/competitive.py)
+    step = None if case.is_competitive and status in COMPETITIVE_OWN_STATES else NEXT_STEP.get(status)
     findings = gates.next_step_findings(case) if case.is_open else []
     warnings = [f for f in findings if f.level == Level.WARN]
     terminated_from = next((e.from_state for e in events if e.action == "terminate"), None)
@@ -275,6 +299,7 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         "may_export": manage or can(user, Action.AUDIT),
         "document_kinds": Document.Kind.choices,
         "breadcrumbs": [("选拔任用", reverse("case_list")), (case.title, None)],
+        "open_panel": request.GET.get("open", ""),
     }
     if status == CaseStatus.MOTION:
         context["quota_lines"] = gates.quota_lines(case)
@@ -300,6 +325,7 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         if status == CaseStatus.PUBLIC_NOTICE:
             forms["complaint_form"] = ComplaintForm(case=case)
             forms["conclude_form"] = ConcludeComplaintForm()
+            forms["conclude_blank"] = ConcludeComplaintForm()
         if step and step.form:
             forms["step_form"] = step.form()
         forms.update(bound)
@@ -311,9 +337,13 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         if status == CaseStatus.PUBLIC_NOTICE:
             context["notice_dates"] = notice_dates(case)
     context["may_close_meeting"] = manage or can(user, Action.CHAIR_MEETING)
-    context["may_approve_motion"] = (
-        can(user, Action.APPROVE_MOTION) and status == CaseStatus.MOTION and not case.motion_approved_at
-    )
+    context["may_approve_motion"] = may_review_motion(user, case)
+    context["may_correct_motion"] = may_correct_motion(user, case)
+    if context["may_approve_motion"]:
+        context["review_form"] = bound.get("review_form") or MotionReviewForm()
+    waits_for_leader = status == CaseStatus.MOTION and case.motion_review == case.MotionReview.PENDING
+    leaders = main_leaders([case.organization_id]) if waits_for_leader else {}
+    context["awaiting"] = awaiting(case, leaders, meeting)
     return context
 
 
@@ -331,4 +361,25 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _invalid(request: HttpRequest, case: SelectionCase, name: str, form: Form) -> HttpResponse:
     messages.error(request, FIX_ERRORS)
+    return _case_page(request, case, {name: form})
+
+
+def _submit(
+    request: HttpRequest,
+    case: SelectionCase,
+    name: str,
+    form: Form,
+    call: Callable[[], Any],
+    *,
+    ok: str,
+    anchor: str,
+) -> HttpResponse:
+    """One service call for a valid form: on success back to the panel; on a refusal the same page
+    again with the user's input kept and the reason beside the form; warnings ask for justifications."""
+    outcome = _attempt(request, call, ok=ok)
+    if outcome.done:
+        return redirect(_anchored(case, anchor))
+    if outcome.ask is not None:
+        return _ask_justifications(request, case, outcome.ask)
+    form.add_error(None, outcome.message)
     return _case_page(request, case, {name: form})

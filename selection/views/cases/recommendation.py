@@ -1,15 +1,14 @@
 """民主推荐: nominations, rounds, the meeting-round skip and the inspection targets (R-REC, R-INS-1)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from ...forms_cases import MeetingSkipForm, NominateForm, RoundForm, TargetsForm, justifications_from
 from ...models import CandidateStatus
 from ...permissions import Action, get_case_for
 from ...services import cases as svc
-from .common import _actor, _anchored, _ask_justifications, _case_queryset, _perform
-from .page import _invalid
+from .common import _actor, _case_queryset
+from .page import _invalid, _submit
 
 
 @require_POST
@@ -19,12 +18,15 @@ def case_nominate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, "nominate_form", form)
     kwargs = form.service_kwargs()
-    _perform(
+    return _submit(
         request,
+        case,
+        "nominate_form",
+        form,
         lambda: svc.nominate(case, by=_actor(request), **kwargs),
         ok=f"已将{kwargs['cadre'].name}列为“{kwargs['vacancy'].post}”的人选。",
+        anchor="candidates",
     )
-    return redirect(_anchored(case, "candidates"))
 
 
 @require_POST
@@ -39,8 +41,15 @@ def case_round(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid(request, case, "round_form", form)
     kwargs = form.service_kwargs()
-    _perform(request, lambda: svc.record_round(case, by=_actor(request), **kwargs), ok="已录入推荐结果。")
-    return redirect(_anchored(case, "stage-recommendation"))
+    return _submit(
+        request,
+        case,
+        "round_form",
+        form,
+        lambda: svc.record_round(case, by=_actor(request), **kwargs),
+        ok="已录入推荐结果。",
+        anchor="stage-recommendation",
+    )
 
 
 @require_POST
@@ -52,14 +61,15 @@ def case_targets(request: HttpRequest, pk: int) -> HttpResponse:
         return _invalid(request, case, "targets_form", form)
     kwargs = form.service_kwargs()
     justifications = justifications_from(request.POST)
-    refused = _perform(
+    return _submit(
         request,
+        case,
+        "targets_form",
+        form,
         lambda: svc.fix_targets(case, by=_actor(request), justifications=justifications, **kwargs),
         ok="已录入党组集体研究确定的考察对象。",
+        anchor="stage-recommendation",
     )
-    if refused is not None:
-        return _ask_justifications(request, case, refused)
-    return redirect(_anchored(case, "stage-recommendation"))
 
 
 @require_POST
@@ -69,9 +79,12 @@ def case_meeting_skip(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingSkipForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, "skip_form", form)
-    _perform(
+    return _submit(
         request,
+        case,
+        "skip_form",
+        form,
         lambda: svc.record_meeting_skip(case, by=_actor(request), **form.service_kwargs()),
         ok="已记录不再进行会议推荐的情形和理由。",
+        anchor="stage-recommendation",
     )
-    return redirect(_anchored(case, "stage-recommendation"))
