@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 
 from selection import gates, rules
 from selection.models import (
-    Appointment,
     CandidateStatus,
     CaseStatus,
     Complaint,
@@ -193,16 +192,18 @@ def ballots_name_voters() -> bool:
 # ---- the report -----------------------------------------------------------------------------------
 
 
-def promoted_in(organization, year: int) -> list[Appointment]:
-    """Cadres newly promoted in the year (their appointment carries a probation, R-PRB-1)."""
+def promoted_in(organization, year: int) -> list[PostHolding]:
+    """Cadres newly promoted in the year (a promotion's holding started that year, R-PRB-1), from the
+    registry, so appointments through a case and holdings entered or imported count alike."""
     return list(
-        Appointment.objects.filter(
-            candidate__case__organization=organization,
-            tenure_starts_on__year=year,
-            probation_ends_on__isnull=False,
+        PostHolding.objects.filter(
+            post__organization=organization,
+            started_on__year=year,
+            how__in=[PostHolding.How.PROMOTION, PostHolding.How.COMPETITION],
+            is_concurrent=False,
         )
-        .select_related("candidate__cadre", "candidate__vacancy__post__department")
-        .order_by("tenure_starts_on", "pk")
+        .select_related("cadre", "post__department")
+        .order_by("started_on", "pk")
     )
 
 
@@ -232,12 +233,9 @@ def open_report(organization, year: int, *, by, today: date) -> AnnualReport:
         EvaluatedCadre.objects.bulk_create(
             [
                 EvaluatedCadre(
-                    evaluation=cadre_eval,
-                    cadre=a.candidate.cadre,
-                    post=str(a.candidate.vacancy.post),
-                    appointed_on=a.tenure_starts_on,
+                    evaluation=cadre_eval, cadre=h.cadre, post=str(h.post), appointed_on=h.started_on
                 )
-                for a in promoted_in(organization, year)
+                for h in promoted_in(organization, year)
             ],
             ignore_conflicts=True,
         )
@@ -258,14 +256,9 @@ def refresh_cadres(evaluation: AnnualEvaluation) -> int:
         report = evaluation.report
         known = set(evaluation.cadres.values_list("cadre_id", flat=True))
         new = [
-            EvaluatedCadre(
-                evaluation=evaluation,
-                cadre=a.candidate.cadre,
-                post=str(a.candidate.vacancy.post),
-                appointed_on=a.tenure_starts_on,
-            )
-            for a in promoted_in(report.organization, report.year)
-            if a.candidate.cadre_id not in known
+            EvaluatedCadre(evaluation=evaluation, cadre=h.cadre, post=str(h.post), appointed_on=h.started_on)
+            for h in promoted_in(report.organization, report.year)
+            if h.cadre_id not in known
         ]
         EvaluatedCadre.objects.bulk_create(new)
     return len(new)
