@@ -119,9 +119,9 @@ NAVIGATION: list[NavItem] = [
     NavItem("我的待办", "home", "bi-list-check", None),
     NavItem("干部信息", "cadre_list", "bi-people", Action.VIEW_REGISTRY),
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
+    NavItem("竞争上岗", "competitive_home", "bi-trophy", None),
     NavItem("试用期", "probation_list", "bi-hourglass-split", Action.VIEW_CASES),
     NavItem("一报告两评议", "annual_list", "bi-clipboard-data", Action.VIEW_CASES),
-    NavItem("竞争上岗", "competitive_home", "bi-trophy", None),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("节假日安排", "holiday_list", "bi-calendar3", Action.ADMINISTER),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
@@ -154,35 +154,6 @@ def get_case_for(user, pk: int, action: Action = Action.VIEW_CASES, *, queryset=
     return case
 
 
-# R-REQ-4: the bureau's HR and auditors see the cases of its subordinate institutions, and act on none.
-OVERSEES_SUBORDINATES = frozenset({Role.HR, Role.AUDITOR})
-READ_ACTIONS = frozenset({Action.VIEW_CASES, Action.AUDIT})
-
-
-def oversees_subordinates(user) -> bool:
-    return user.is_authenticated and bool(OVERSEES_SUBORDINATES & set(user.roles))
-
-
-def acts_for(user, case) -> bool:
-    """Only the case's own organization changes it (a subordinate's case is read-only to the bureau)."""
-    return user.is_superuser or case.organization_id == user.organization_id
-
-
-def require_on_case(user, case, action: Action) -> None:
-    require(user, action)
-    if action not in READ_ACTIONS and not acts_for(user, case):
-        raise PermissionDenied
-
-
-def can_deliberate(user, case) -> bool:
-    """R-REQ-4: HR of the parent bureau records its party group's collective deliberation."""
-    return (
-        can(user, Action.MANAGE_CASES)
-        and case.organization.parent_id is not None
-        and case.organization.parent_id == user.organization_id
-    )
-
-
 def may_review_motion(user, case) -> bool:
     """The main leader approves, returns or rejects a motion while it waits for them (R-MOT-2)."""
     return (
@@ -198,6 +169,36 @@ def may_correct_motion(user, case) -> bool:
         can(user, Action.MANAGE_CASES)
         and case.status == "motion"
         and case.motion_review in (case.MotionReview.PENDING, case.MotionReview.RETURNED)
+    )
+
+
+# R-REQ-4: the bureau's HR and auditors see the cases of its subordinate institutions, and act on none.
+OVERSEES_SUBORDINATES = frozenset({Role.HR, Role.AUDITOR})
+READ_ACTIONS = frozenset({Action.VIEW_CASES, Action.AUDIT})
+
+
+def oversees_subordinates(user) -> bool:
+    return user.is_authenticated and bool(OVERSEES_SUBORDINATES & set(user.roles))
+
+
+def acts_for(user, case) -> bool:
+    """Only the case's own organization changes it (a subordinate's case is read-only to the bureau); the
+    administrator acts in no case."""
+    return not user.is_superuser and case.organization_id == user.organization_id
+
+
+def require_on_case(user, case, action: Action) -> None:
+    require(user, action)
+    if action not in READ_ACTIONS and not acts_for(user, case):
+        raise PermissionDenied
+
+
+def can_deliberate(user, case) -> bool:
+    """R-REQ-4: HR of the parent bureau records its party group's collective deliberation."""
+    return (
+        can(user, Action.MANAGE_CASES)
+        and case.organization.parent_id is not None
+        and case.organization.parent_id == user.organization_id
     )
 
 
@@ -334,6 +335,34 @@ def get_holding_for(user, pk: int, action: Action = Action.VIEW_CASES):
         raise Http404("没有找到该任职记录。") from None
     require(user, action)
     return holding
+
+
+def can_export(user, kind) -> bool:
+    """May the user request (and download) an export of this kind (selection/exports.py)?"""
+    return any(can(user, action) for action in kind.actions)
+
+
+def get_export_for(user, pk: int):
+    """The export job if the user may download it: 403 for an account without office duties, 404 outside the
+    user's organization (or an unknown kind), 403 without one of the kind's actions. Anyone allowed shares a file (it is the same file)."""
+    from .exports import export_kind
+    from .models import ExportJob
+
+    if not allowed_actions(user):
+        raise PermissionDenied  # an account without office duties (staff) is refused before any lookup
+    jobs = ExportJob.objects.select_related("case", "requested_by")
+    if not user.is_superuser:
+        jobs = jobs.filter(organization_id=user.organization_id) if user.organization_id else jobs.none()
+    try:
+        job = jobs.get(pk=pk)
+    except ExportJob.DoesNotExist:
+        raise Http404("没有找到该导出任务。") from None
+    kind = export_kind(job.kind)
+    if kind is None:
+        raise Http404("没有这种导出。")
+    if not can_export(user, kind):
+        raise PermissionDenied
+    return job
 
 
 # ---- 一报告两评议 (R-ANR) -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('selection', '0010_competitive_selection'),
         ('selection', '0010_holiday_schedule_notice'),
+        ('selection', '0010_probation_review'),
     ]
 
     operations = [

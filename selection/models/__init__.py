@@ -50,6 +50,7 @@ from .case import (
 )
 from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
+from .export import ExportJob
 from .inspection import Inspection, TargetDecision
 from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
@@ -58,6 +59,7 @@ from .post import Post, PostHolding, Quota, Rank
 from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
 from .record import RecordEvent, verify_chain
+from .statistics import StructureSnapshot
 
 __all__ = [
     "OPEN_CANDIDATE_STATES",
@@ -88,6 +90,7 @@ __all__ = [
     "EvaluationBallot",
     "EvaluationInvitation",
     "Examiner",
+    "ExportJob",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",
@@ -123,6 +126,7 @@ __all__ = [
     "Sex",
     "SignOff",
     "StaffBallot",
+    "StructureSnapshot",
     "TargetDecision",
     "Vacancy",
     "VoteChoice",
