@@ -1,5 +1,13 @@
 """The domain models, one module per aggregate (STYLE.md)."""
 
+from .annual import (
+    AnnualEvaluation,
+    AnnualReport,
+    CadreFollowUp,
+    EvaluatedCadre,
+    EvaluationBallot,
+    EvaluationInvitation,
+)
 from .ballot import (
     AgendaItem,
     AppraisalRating,
@@ -59,6 +67,8 @@ __all__ = [
     "Advancement",
     "AgendaItem",
     "AnnualAssessment",
+    "AnnualEvaluation",
+    "AnnualReport",
     "Appointment",
     "AppraisalRating",
     "AssessmentResult",
@@ -66,6 +76,7 @@ __all__ = [
     "BallotBox",
     "BureauDeliberation",
     "Cadre",
+    "CadreFollowUp",
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
@@ -75,6 +86,9 @@ __all__ = [
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "EvaluatedCadre",
+    "EvaluationBallot",
+    "EvaluationInvitation",
     "Examiner",
     "ExportJob",
     "FamilyMember",
