@@ -13,7 +13,10 @@ from .views import (
     probation,
     record,
     registry,
+    roster,
     rules,
+    statistics,
+    supervision,
     voting,
 )
 
@@ -30,6 +33,9 @@ urlpatterns = [
     *record.urlpatterns,
     *voting.urlpatterns,
     *calendar.urlpatterns,
+    *supervision.urlpatterns,
+    *statistics.urlpatterns,
+    *roster.urlpatterns,
     *rules.urlpatterns,
     *probation.urlpatterns,
     *institution.urlpatterns,

@@ -32,8 +32,10 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _no_required_second_factor(settings):
-    """Tests sign in with a password only; tests/test_two_factor.py turns XUANBA_REQUIRE_2FA on."""
+    """Tests sign in with a password only (tests/test_accounts_security.py turns XUANBA_REQUIRE_2FA on),
+    over the test client's plain HTTP even when the settings were loaded with DEBUG off."""
     settings.XUANBA_REQUIRE_2FA = False
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

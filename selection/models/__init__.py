@@ -51,6 +51,7 @@ from .post import Post, PostHolding, Quota, Rank
 from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
 from .record import RecordEvent, verify_chain
+from .statistics import StructureSnapshot
 
 __all__ = [
     "OPEN_CANDIDATE_STATES",
@@ -111,6 +112,7 @@ __all__ = [
     "Sex",
     "SignOff",
     "StaffBallot",
+    "StructureSnapshot",
     "TargetDecision",
     "Vacancy",
     "VoteChoice",

@@ -95,6 +95,9 @@ def test_staff_vote_by_account_and_by_slip_and_find_their_receipts_counted(
     login("hr")
     page.goto(box_url)
     page.get_by_role("button", name="结束投票并计票").click()
+    page.get_by_role("dialog", name="结束投票并计票？").get_by_role(
+        "button", name="确认结束投票并计票"
+    ).click()
     expect(alert(page)).to_contain_text("投票已结束并完成计票。")
     tally = page.get_by_role("table")
     expect(tally.get_by_role("row").filter(has_text="实参加人数")).to_contain_text("2")
