@@ -30,11 +30,14 @@ class RosterForm(forms.Form):
     columns = forms.MultipleChoiceField(
         label="列",
         choices=[(c.key, c.label) for c in COLUMNS],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
     format = forms.ChoiceField(
-        label="格式", choices=[("pdf", "PDF（A4横向，可直接打印）"), ("xlsx", "Excel")], initial="pdf"
+        label="格式",
+        choices=[("pdf", "PDF（A4横向，可直接打印）"), ("xlsx", "Excel")],
+        initial="pdf",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
 

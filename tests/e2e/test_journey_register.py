@@ -19,7 +19,9 @@ def test_hr_follows_the_dashboard_and_a_chart_to_the_cadres_and_exports_the_rost
     )
     chief = Cadre.objects.get(name="赵磊")
     PostHolding.objects.filter(cadre=chief).update(ended_on=date(2026, 1, 1))
-    chief.holdings.create(post=PostFactory(organization=world.org, rank=Rank.CHIEF), started_on=date(2026, 1, 2))
+    chief.holdings.create(
+        post=PostFactory(organization=world.org, rank=Rank.CHIEF), started_on=date(2026, 1, 2)
+    )
 
     page.set_default_timeout(60_000)  # the PDF and the charts take a while on a busy machine
     login("hr")
@@ -36,6 +38,7 @@ def test_hr_follows_the_dashboard_and_a_chart_to_the_cadres_and_exports_the_rost
     expect(page.get_by_role("heading", name="干部结构分析")).to_be_visible()
     chart = page.locator("#chart-rank")
     expect(chart).to_have_attribute("data-chart-ready", "1")
+    chart.scroll_into_view_if_needed()
     # The 中层副职 bar (林静 and 陈晓明): its pixel position from ECharts, clicked like a person would.
     x, y = page.evaluate(
         """() => {
@@ -45,6 +48,7 @@ def test_hr_follows_the_dashboard_and_a_chart_to_the_cadres_and_exports_the_rost
     )
     box = chart.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/cadres/?*rank=deputy*")
     expect(page.get_by_role("heading", name="干部信息")).to_be_visible()
     expect(page.get_by_text("共 2 人")).to_be_visible()
     rows = page.get_by_role("table").get_by_role("row")
