@@ -88,7 +88,7 @@ COLUMNS: tuple[RosterColumn, ...] = (
     RosterColumn("native_place", "籍贯", 16, lambda c, on: c.native_place, True),
     RosterColumn("birthplace", "出生地", 16, lambda c, on: c.birthplace),
     RosterColumn("party", "入党时间", 16, lambda c, on: party_joining(c), True),
-    RosterColumn("work_started", "参加工作时间", 16, lambda c, on: _ym(c.work_started_on), True),
+    RosterColumn("work_started", "参加工作时间", 19, lambda c, on: _ym(c.work_started_on), True),
     RosterColumn("health", "健康状况", 12, lambda c, on: c.health),
     RosterColumn("professional_title", "专业技术职务", 20, lambda c, on: c.professional_title),
     RosterColumn("expertise", "熟悉专业有何专长", 24, lambda c, on: c.expertise),

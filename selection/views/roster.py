@@ -23,7 +23,7 @@ from ..roster import (
 from .registry import _filtered
 
 # Rendered inside the request up to this size; larger rosters need the background export (or a filter).
-MAX_DIRECT_ROWS = 3000
+MAX_DIRECT_ROWS = 1000
 
 
 class RosterForm(forms.Form):
