@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "simple_history",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -129,6 +130,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -212,3 +214,13 @@ LOGGING = {
 }
 
 MESSAGE_TAGS = {40: "danger"}
+
+# Background tasks (exports, daily checkpoints): Django's Tasks framework with the database backend, so no
+# extra server is needed; `manage.py db_worker` runs them (`make run` starts it). A Redis- or
+# RabbitMQ-backed worker is a change of BACKEND here.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("XUANBA_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

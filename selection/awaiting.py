@@ -81,3 +81,27 @@ def awaiting(
     if status == CaseStatus.PUBLIC_NOTICE:
         return _hr(case, "公示期满后办理任职")
     return None
+
+
+def nothing_to_vote(meeting: Meeting, user) -> str:
+    """Why a party-group member has nothing to vote on in a meeting that is voting: absent, or recused
+    from every candidate on the agenda (R-DEC-6). "" when they have something to vote on (or are not a
+    member of the meeting)."""
+    from .models.ballot import meeting_agenda
+
+    attendance = next((a for a in meeting.attendance.all() if a.member_id == user.pk), None)
+    if attendance is None:
+        return ""
+    if not attendance.present:
+        reason = f"（{attendance.absence_reason}）" if attendance.absence_reason else ""
+        return (
+            f"您已登记为缺席{reason}，不参加本次会议的表决；"
+            "通过与否仍按应到人数计算（R-DEC-5）。如登记有误，请联系主持人。"
+        )
+    recusals = [r for r in meeting.recusals.all() if r.member_id == user.pk]
+    recused = {r.candidate_id for r in recusals}
+    agenda = meeting_agenda(meeting)
+    if agenda and all(c.pk in recused for c in agenda):
+        names = "、".join(c.cadre.name for c in agenda)
+        return f"您与{names}有亲属关系，已全部回避（R-DEC-6），本次会议没有需要您表决的事项。"
+    return ""

@@ -26,6 +26,7 @@ from .models.cadre import KINSHIP_DUPLICATE_MESSAGE
 from .photos import MAX_PHOTO_BYTES, crop_to_portrait
 from .structure import DIMENSIONS
 from .validators import Bounded, bound_field
+from .widgets import SearchSelect
 
 
 def organizations_of(user) -> QuerySet[Organization]:
@@ -231,6 +232,7 @@ class KinshipForm(Bounded, forms.ModelForm):
         model = Kinship
         fields = ["other", "category", "adoptive_or_step", "description"]
         labels = {"other": "亲属（本单位干部）"}
+        widgets = {"other": SearchSelect("cadres")}
         formfield_callback = _formfield
 
     def __init__(self, *args, cadre: Cadre, **kwargs) -> None:

@@ -334,3 +334,31 @@ def get_holding_for(user, pk: int, action: Action = Action.VIEW_CASES):
         raise Http404("没有找到该任职记录。") from None
     require(user, action)
     return holding
+
+
+def can_export(user, kind) -> bool:
+    """May the user request (and download) an export of this kind (selection/exports.py)?"""
+    return any(can(user, action) for action in kind.actions)
+
+
+def get_export_for(user, pk: int):
+    """The export job if the user may download it: 403 for an account without office duties, 404 outside the
+    user's organization (or an unknown kind), 403 without one of the kind's actions. Anyone allowed shares a file (it is the same file)."""
+    from .exports import export_kind
+    from .models import ExportJob
+
+    if not allowed_actions(user):
+        raise PermissionDenied  # an account without office duties (staff) is refused before any lookup
+    jobs = ExportJob.objects.select_related("case", "requested_by")
+    if not user.is_superuser:
+        jobs = jobs.filter(organization_id=user.organization_id) if user.organization_id else jobs.none()
+    try:
+        job = jobs.get(pk=pk)
+    except ExportJob.DoesNotExist:
+        raise Http404("没有找到该导出任务。") from None
+    kind = export_kind(job.kind)
+    if kind is None:
+        raise Http404("没有这种导出。")
+    if not can_export(user, kind):
+        raise PermissionDenied
+    return job

@@ -9,11 +9,22 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from selection.models import CaseStatus, Meeting, SelectionCase
+from selection.models import CaseStatus, Kinship, Meeting, SelectionCase
 from selection.services import cases as svc
 from selection.services.base import ServiceError
 
-from .workflow import build_world, open_motion, record_rounds, to_decision, to_notice, to_recommendation
+from .factories import CadreFactory
+from .workflow import (
+    TODAY,
+    build_world,
+    open_motion,
+    record_rounds,
+    to_decision,
+    to_inspection,
+    to_notice,
+    to_recommendation,
+    vote_all,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -55,7 +66,7 @@ def test_a_refused_round_comes_back_with_the_typed_figures_and_the_reason(client
     assert "个人得票数不能多于有效票数" in response.text  # beside the form, not only in a banner
     assert 'value="中层以上干部和下属单位负责人"' in response.text
     assert f'name="votes_{world.candidates[0].pk}" value="11"' in response.text
-    assert '<details class="mb-3" open>' in response.text  # the form is open again
+    assert '<details class="mb-3" id="round-form" open>' in response.text  # the form is open again
     assert not world.case.rounds.exists()
 
 
@@ -404,3 +415,113 @@ def test_the_auditor_sees_action_names_and_payload_fields_not_codes_or_json(clie
     assert '"origin"' not in html and "personnel_lead" not in html  # no raw JSON
     assert "分管干部人事工作的领导提出建议" in html
     assert "record-summary" in html  # the wide columns that keep Chinese text from wrapping per character
+
+
+# ---- 4. recused and absent members, the secret-ballot tally, confirmations --------------------------------
+
+
+def _online_meeting(world, *, method="hands", present=None) -> Meeting:
+    from selection.services import voting
+
+    meeting = voting.schedule_meeting(
+        world.case, by=world.hr, held_on=TODAY, chair=world.secretary, members=world.members
+    )
+    absent = {m.pk: "外出学习" for m in world.members if present and m not in present}
+    voting.record_attendance(
+        meeting, by=world.secretary, present=present or world.members, absence_reasons=absent
+    )
+    return voting.open_voting(meeting, by=world.secretary, method=method)
+
+
+def test_r_dec_6_a_wholly_recused_member_is_told_why_there_is_nothing_to_vote(client, world):
+    to_decision(world)
+    target = world.candidates[0]
+    relative = CadreFactory(organization=world.org, account=world.members[3])
+    Kinship.objects.create(cadre=target.cadre, other=relative, category=Kinship.Category.SPOUSE)
+    meeting = _online_meeting(world, method="secret")
+    client.force_login(world.members[3])
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).text
+    assert "已全部回避（R-DEC-6）" in page and target.cadre.name in page
+    assert "您已完成表决" not in page  # they did not vote: they were recused
+    home = client.get(reverse("home")).text
+    assert "您无需表决" in home and "已全部回避" in home
+
+
+def test_r_dec_5_an_absent_member_is_told_they_do_not_vote_and_why(client, world):
+    to_decision(world)
+    meeting = _online_meeting(world, present=world.members[:6])
+    client.force_login(world.members[6])
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).text
+    assert "您已登记为缺席（外出学习）" in page
+    assert "您无需表决" in client.get(reverse("home")).text
+    client.force_login(world.members[1])  # a present member still has a vote to cast, no such notice
+    assert "您无需表决" not in client.get(reverse("home")).text
+
+
+def test_r_dec_5_the_case_page_shows_the_secret_ballot_tally_without_names(client, world):
+    from selection.services import voting
+
+    to_decision(world)
+    target = world.candidates[0]
+    meeting = _online_meeting(world, method="secret")
+    for member in world.members[1:] + world.members[:1]:
+        voting.cast_votes(meeting, by=member, choices={target.pk: "agree"})
+    voting.close_voting(meeting, by=world.secretary)
+    client.force_login(world.hr)
+    page = client.get(reverse("case_detail", args=[world.case.pk])).text
+    assert "无记名投票计票结果" in page
+    tally = page[page.index("meeting-tally") :]
+    assert f'<td>{target.cadre.name}</td><td class="text-end">7</td>' in tally
+    assert "通过" in tally
+
+
+def test_closing_a_vote_from_the_case_page_asks_for_confirmation_first(client, world):
+    to_decision(world)
+    meeting = svc.convene_meeting(
+        world.case,
+        by=world.hr,
+        held_on=TODAY,
+        method="hands",
+        chair=world.secretary,
+        members=world.members,
+        present=world.members,
+    )
+    client.force_login(world.hr)
+    page = client.get(reverse("case_detail", args=[world.case.pk])).text
+    assert f'id="confirm-close-{meeting.pk}"' in page  # the dialog
+    url = reverse("case_close_meeting", args=[world.case.pk, meeting.pk])
+    asked = client.post(url)
+    assert asked.status_code == 200 and "确认结束表决" in asked.text
+    meeting.refresh_from_db()
+    assert meeting.phase == Meeting.Phase.VOTING
+    vote_all(world, meeting)
+    done = client.post(url, {"confirmed": "1"})
+    assert done.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.phase == Meeting.Phase.CLOSED
+
+
+def test_closing_a_ballot_box_asks_for_confirmation_first(client, world):
+    from selection.models import BallotBox
+    from selection.services import voting
+
+    to_inspection(world)
+    box = voting.create_ballot_box(
+        world.case,
+        by=world.hr,
+        kind=BallotBox.Kind.APPRAISAL,
+        title="民主测评",
+        held_on=TODAY,
+        candidates=[world.candidates[0]],
+    )
+    voting.issue_slips(box, by=world.hr, count=2, category="other")
+    voting.open_box(box, by=world.hr)
+    client.force_login(world.hr)
+    assert 'id="confirm-box-close"' in client.get(reverse("box_detail", args=[box.pk])).text
+    asked = client.post(reverse("box_close", args=[box.pk]))
+    assert asked.status_code == 200 and "确认结束投票并计票" in asked.text
+    box.refresh_from_db()
+    assert box.phase == BallotBox.Phase.OPEN
+    client.post(reverse("box_close", args=[box.pk]), {"confirmed": "1"})
+    box.refresh_from_db()
+    assert box.phase == BallotBox.Phase.CLOSED

@@ -42,6 +42,7 @@ from .case import (
 )
 from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
+from .export import ExportJob
 from .inspection import Inspection, TargetDecision
 from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
@@ -75,6 +76,7 @@ __all__ = [
     "EducationLevel",
     "EducationRecord",
     "Examiner",
+    "ExportJob",
     "FamilyMember",
     "HolidaySchedule",
     "Inspection",

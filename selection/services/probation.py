@@ -28,6 +28,7 @@ from selection.models import (
 )
 from selection.rules import Finding, Level
 
+from . import registry
 from .base import ServiceError, as_actor, check_findings, lock_case, record_event
 
 PROBATION_HOWS = (PostHolding.How.PROMOTION, PostHolding.How.COMPETITION)
@@ -334,24 +335,26 @@ def _write_holdings(
 
     Returns the new holding after a removal."""
     if outcome == ProbationOutcome.CONFIRM:
-        holding.probation_result = PostHolding.Probation.PASSED
-        holding.save(update_fields=["probation_result"])
+        registry.update_holding(holding, probation_result=PostHolding.Probation.PASSED, reason="试用期满转正")
         return None
     holding.probation_result = PostHolding.Probation.FAILED
     holding.ended_on = decided_on
-    holding.save(update_fields=["probation_result", "ended_on"])
+    new = None
+    if return_post is not None:
+        new = PostHolding(
+            cadre_id=holding.cadre_id,
+            post=return_post,
+            started_on=decided_on,
+            how=PostHolding.How.OTHER,
+            probation_result=PostHolding.Probation.NONE,
+        )
+    # The registry service writes both together (R-REG-1..3 over the removal and the return post).
+    registry.apply_holdings([holding, *([new] if new else [])], reason="试用期不胜任")
     ResumeEntry.objects.filter(
         cadre_id=holding.cadre_id, started_on=holding.started_on, ended_on__isnull=True, is_note=False
     ).update(ended_on=decided_on)
-    if return_post is None:
+    if new is None:
         return None
-    new = PostHolding.objects.create(
-        cadre_id=holding.cadre_id,
-        post=return_post,
-        started_on=decided_on,
-        how=PostHolding.How.OTHER,
-        probation_result=PostHolding.Probation.NONE,
-    )
     order = (
         ResumeEntry.objects.filter(cadre_id=holding.cadre_id)
         .order_by("-order")

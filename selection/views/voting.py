@@ -23,6 +23,7 @@ from accounts import twofactor
 from accounts.roles import Role
 
 from .. import gates, rules
+from ..awaiting import nothing_to_vote
 from ..forms_voting import AttendanceForm, PaperTallyForm, SignOffForm, first_error
 from ..models import (
     AppraisalRating,
@@ -37,7 +38,7 @@ from ..models import (
     VoteChoice,
     meeting_agenda,
 )
-from ..permissions import Action, ballot_invitees, can, can_vote_in, get_box_for_voter, get_case_for
+from ..permissions import Action, can, can_vote_in, get_box_for_voter, get_case_for
 from ..services import voting
 from ..services.base import Actor, ServiceError
 from ..validators import Bounded
@@ -172,6 +173,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
         "reconsiderations": list(meeting.reconsiderations.select_related("candidate__cadre")),
     }
     if meeting.phase == Meeting.Phase.VOTING:
+        context["nothing_to_vote"] = nothing_to_vote(meeting, user)
         if can_vote_in(user, meeting):
             context["vote_rows"] = [VoteRow(c, why) for c, why in voting.ballot_items(meeting, user)]
             context["my_recusals"] = [
@@ -428,7 +430,6 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accounts": invitations.filter(user__isnull=False).count(),
             "slips": invitations.filter(user__isnull=True).count(),
             "categories": ParticipantCategory.choices,
-            "staff": ballot_invitees(box),
             "heads": heads,
             "rows": rows,
             "attendance": rules.recommendation_attendance(expected, actual) if expected else [],
@@ -497,6 +498,19 @@ def box_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def box_close(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box_for(request, pk)
+    if request.POST.get("confirmed") != "1":  # the page's dialog sets it; without JavaScript, ask here
+        return render(
+            request,
+            "selection/shared/confirm.html",
+            {
+                "title": f"结束“{box.title}”的投票？",
+                "text": "结束后不能再投票，系统将立即计票。",
+                "button": "确认结束投票并计票",
+                "back": reverse("box_detail", args=[box.pk]),
+                "action": request.path,
+                "resend": [],
+            },
+        )
     try:
         voting.close_box(box, by=_actor(request))
     except ServiceError as error:
@@ -576,8 +590,11 @@ def box_vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def slip_vote(request: HttpRequest) -> HttpResponse:
     """A slip holder enters their code, then casts their ballot; no account, no name."""
-    code = voting.normalise_code(request.POST.get("code", ""))
-    if request.method == "GET" or not code:
+    code = voting.normalise_code(request.POST.get("code", "")[:100])
+    if request.method == "GET":
+        return render(request, "selection/voting/code.html", {})
+    if not code:
+        messages.error(request, "请输入投票条上的投票码。")
         return render(request, "selection/voting/code.html", {})
     box = voting.box_for_code(code)
     if box is None:
@@ -662,6 +679,22 @@ def pending_items(user) -> list[PendingItem]:
                 PendingItem(
                     f"{meeting}表决（{meeting.get_method_display()}）",
                     f"{meeting.case.title}：{len(left)} 名人选待表决",
+                    reverse("meeting_detail", args=[meeting.pk]),
+                )
+            )
+    # Absent or wholly recused members learn why they have nothing to vote on (R-DEC-5, R-DEC-6).
+    for meeting in (
+        Meeting.objects.filter(
+            attendance__member=user, phase=Meeting.Phase.VOTING, case__status=CaseStatus.DECISION
+        )
+        .select_related("case")
+        .prefetch_related("attendance", "recusals")
+    ):
+        if why := nothing_to_vote(meeting, user):
+            items.append(
+                PendingItem(
+                    f"{meeting}：您无需表决",
+                    f"{meeting.case.title}：{why}",
                     reverse("meeting_detail", args=[meeting.pk]),
                 )
             )

@@ -72,8 +72,7 @@ def test_an_examiner_enters_scores_on_a_phone(page, live_server, login, contest,
     )
     page.set_viewport_size(PHONE)
     login(contest.examiners[0].username)
-    page.goto(f"{live_server.url}/competitive/")
-    duty = page.get_by_role("link", name=contest.case.title)
+    duty = page.get_by_role("link", name=f"面试评分：{contest.case.title}")  # 我的待办 after logging in
     assert duty.bounding_box()["height"] >= MIN_TOUCH
     duty.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("面试评分")

@@ -11,7 +11,7 @@ from ...forms_cases import MeetingForm, OpinionsForm
 from ...models import Attendance, CandidateStatus, Meeting
 from ...permissions import Action, can, get_case_for
 from ...services import cases as svc
-from .common import _actor, _anchored, _case_queryset, _perform
+from .common import _actor, _anchored, _case_queryset, _perform, ask_confirmation, confirmed
 from .page import _invalid, _submit
 
 
@@ -75,5 +75,13 @@ def case_close_meeting(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRe
     if not (can(request.user, Action.MANAGE_CASES) or can(request.user, Action.CHAIR_MEETING)):
         raise PermissionDenied
     meeting = get_object_or_404(Meeting, case=case, pk=meeting_pk)
+    if not confirmed(request):  # the page's dialog sets it; without JavaScript, ask here
+        return ask_confirmation(
+            request,
+            title="结束表决并计票？",
+            text="结束后不能再录入表决意见，系统将按 R-DEC-5（同意票超过应到人数的半数）计票。",
+            button="确认结束表决",
+            back=_anchored(case, "stage-decision"),
+        )
     _perform(request, lambda: svc.close_meeting(meeting, by=_actor(request)), ok="表决已结束，结果已记录。")
     return redirect(_anchored(case, "stage-decision"))

@@ -265,6 +265,9 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
     for each in meetings:  # the online-voting pages (sign-offs, secret ballots), once they exist
         each.detail_url = _url_if_exists("meeting_detail", each.pk)
         each.present_count = sum(1 for a in each.attendance.all() if a.present)
+        each.pk_str = str(each.pk)
+        # The tally of a closed meeting, secret ballots included (never who chose what).
+        each.tallies = list(gates.tally(each).values()) if each.phase == Meeting.Phase.CLOSED else []
     target_decision = getattr(case, "target_decision", None) if hasattr(case, "target_decision") else None
     public_notice = getattr(case, "public_notice", None) if hasattr(case, "public_notice") else None
     for candidate in candidates:
