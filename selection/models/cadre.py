@@ -157,9 +157,9 @@ class CadreQuerySet(models.QuerySet):
             return self
         if not user.organization_id:
             return self.none()
-        return self.filter(
-            Q(organization_id=user.organization_id) | Q(organization__parent_id=user.organization_id)
-        )
+        # IN (a small subquery) rather than an OR through a join: the (organization, …) indexes apply.
+        scope = Organization.objects.filter(Q(pk=user.organization_id) | Q(parent_id=user.organization_id))
+        return self.filter(organization_id__in=scope.values("pk"))
 
     def for_list(self) -> "CadreQuerySet":
         """What a list row shows: department, current post, last assessments — in a fixed number of queries."""
