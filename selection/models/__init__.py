@@ -8,7 +8,9 @@ from .ballot import (
     MeetingReconsideration,
     ParticipantCategory,
     PromotionOpinion,
+    SealingKey,
     SecretBallot,
+    SecretCount,
     SecretParticipation,
     SignOff,
     StaffBallot,
@@ -46,7 +48,7 @@ from .notice import Appointment, Complaint, PublicNotice
 from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
 from .recommendation import RecommendationRound, RoundResult
-from .record import RecordEvent, verify_chain
+from .record import CaseVerification, FileCheck, RecordEvent, SignedHead, verify_chain
 
 __all__ = [
     "OPEN_CANDIDATE_STATES",
@@ -62,12 +64,14 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CaseVerification",
     "Complaint",
     "Department",
     "Document",
     "EducationLevel",
     "EducationRecord",
     "FamilyMember",
+    "FileCheck",
     "HolidaySchedule",
     "Inspection",
     "Invitation",
@@ -90,11 +94,14 @@ __all__ = [
     "ResumeEntry",
     "RoundResult",
     "Sanction",
+    "SealingKey",
     "SecretBallot",
+    "SecretCount",
     "SecretParticipation",
     "SelectionCase",
     "Sex",
     "SignOff",
+    "SignedHead",
     "StaffBallot",
     "TargetDecision",
     "Vacancy",

@@ -35,6 +35,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import Fit
 from weasyprint import Document as Layout
 
+from selection import signing
 from selection.models import Candidate, CandidateStatus, Document, Meeting, SelectionCase, verify_chain
 
 from .adapters import approval_form_data
@@ -289,7 +290,8 @@ def _index(parts: list[Part], first_page: int) -> list[dict[str, Any]]:
 
 
 def render_case_file(case: SelectionCase) -> bytes:
-    """The whole case file as PDF bytes. Reads the database and the stored files; writes nothing."""
+    """The whole case file as PDF bytes. Reads the database and the stored files; writes nothing but,
+    when the chain's head is not signed yet, its signature (selection/signing.py)."""
     case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
     parts = case_file_parts(case)
     check = verify_chain(case.events.order_by("seq"))
@@ -302,6 +304,7 @@ def render_case_file(case: SelectionCase) -> bytes:
             "case": case,
             "check": check,
             "head": case.events.order_by("-seq").values_list("hash", flat=True).first() or "",
+            "signed": signing.printed_head(case),
             "generated": cn_datetime(now),
             "parts": [
                 {
