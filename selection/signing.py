@@ -337,7 +337,7 @@ def first_bad_between(case: SelectionCase, upto: int) -> Proof:
                 return Proof(False, f"第 {head.seq} 条记录已被改写（与签名时的链头不符）。", head.seq)
             return Proof(
                 False,
-                f"第 {good + 1} 至 {head.seq} 条记录之间有记录被改写（第 {good} 条之前与签名一致，"
+                f"第 {good + 1} 至 {head.seq} 条记录之间有记录被改写（截至第 {good} 条与签名一致，"
                 f"第 {head.seq} 条的链头与签名不符）；用回执文件核验可指出具体哪一条。",
                 good + 1,
             )
