@@ -1,5 +1,6 @@
 """Settings for 选拔通, read from the environment (and a local .env file in development)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,11 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "pgtrigger",
+    "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "selection",
 ]
@@ -47,12 +53,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "selection.middleware.OwnErrorPagesMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
+# With DEBUG on, still answer 404 and 500 with the project's Chinese pages (the traceback goes to the console).
+XUANBA_OWN_ERROR_PAGES = env.bool("XUANBA_OWN_ERROR_PAGES", default=True)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -83,6 +96,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -116,6 +130,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/tom-select", NODE_MODULES / "tom-select" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -147,14 +163,58 @@ SECURE_CSP = {
     "img-src": ["'self'", "data:"],
     "style-src": ["'self'", "'unsafe-inline'"],  # style attributes only; scripts stay strict
     "script-src": ["'self'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
 }
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Idle timeout: the session ends this many minutes after the last request (every request renews it).
+XUANBA_IDLE_TIMEOUT_MINUTES = env.int("XUANBA_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_COOKIE_AGE = XUANBA_IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# HTTPS. Secure by default with DEBUG off; a deployment behind plain HTTP says so with DJANGO_HTTPS=false
+# (which also silences the matching `check --deploy` warnings: an explicit, visible opt-out).
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=HTTPS)
+# Behind a TLS-terminating proxy, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+_proxy_header = env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if len(_proxy_header) == 2 else None
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe may speak plain HTTP
+SILENCED_SYSTEM_CHECKS = [] if HTTPS else ["security.W004", "security.W008", "security.W012", "security.W016"]
+
+# Sign-in throttling (django-axes): per account and, separately, per address; an administrator unlocks
+# in 系统管理 (访问尝试) or with `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+AXES_ENABLED = env.bool("XUANBA_LOGIN_THROTTLE", default=True)
+AXES_FAILURE_LIMIT = env.int("XUANBA_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("XUANBA_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# The client address: REMOTE_ADDR only unless the proxy in front is trusted to set the header.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("XUANBA_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+
+# Two-factor sign-in (django-otp TOTP, recovery codes) for party-group members, auditors, HR and
+# administrators; asked again at sign-off. Off in development (.env.example) so demo logins work.
+XUANBA_REQUIRE_2FA = env.bool("XUANBA_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "选拔通"
+
+# Stored files are served by the app after the permission check; with a proxy in front, the app can
+# hand the sending to it: "nginx" (X-Accel-Redirect to XUANBA_FILE_ACCEL_PREFIX, an `internal` location
+# aliasing MEDIA_ROOT) or "apache" (X-Sendfile with the file's path). Empty: Django streams the file.
+XUANBA_FILE_SERVER = env.str("XUANBA_FILE_SERVER", default="")
+XUANBA_FILE_ACCEL_PREFIX = env.str("XUANBA_FILE_ACCEL_PREFIX", default="/protected-media/")
+# A PDF render that takes longer than this fails with a message instead of holding the worker.
+XUANBA_PDF_TIME_LIMIT_SECONDS = env.float("XUANBA_PDF_TIME_LIMIT_SECONDS", default=60.0)
 
 LOGGING = {
     "version": 1,
@@ -164,3 +224,13 @@ LOGGING = {
 }
 
 MESSAGE_TAGS = {40: "danger"}
+
+# Background tasks (exports, daily checkpoints): Django's Tasks framework with the database backend, so no
+# extra server is needed; `manage.py db_worker` runs them (`make run` starts it). A Redis- or
+# RabbitMQ-backed worker is a change of BACKEND here.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("XUANBA_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

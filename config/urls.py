@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,8 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("selection.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media route: stored files (photos, attachments, official copies) are served by views that check
+# the permission first (selection/files.py), never from a public URL.

@@ -13,6 +13,7 @@ from .models import (
     Department,
     EducationRecord,
     FamilyMember,
+    HolidaySchedule,
     Kinship,
     Organization,
     Post,
@@ -45,7 +46,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "organization", "rank", "is_leadership", "order"]
+    list_display = ["__str__", "organization", "rank", "seats", "is_leadership", "order"]
     list_filter = ["organization", "rank"]
     search_fields = ["title", "department__name"]
     list_select_related = ["organization", "department"]
@@ -67,10 +68,22 @@ class ResumeInline(admin.TabularInline):
     extra = 0
 
 
-class HoldingInline(admin.TabularInline):
+class ReadOnlyHoldings:
+    """Holdings change only through selection.services.registry (R-REG-1..3): the admin shows them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class HoldingInline(ReadOnlyHoldings, admin.TabularInline):
     model = PostHolding
     extra = 0
-    autocomplete_fields = ["post"]
 
 
 class AssessmentInline(admin.TabularInline):
@@ -100,8 +113,8 @@ class CadreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PostHolding)
-class PostHoldingAdmin(SimpleHistoryAdmin):
-    list_display = ["cadre", "post", "started_on", "ended_on", "how", "probation_result"]
+class PostHoldingAdmin(ReadOnlyHoldings, SimpleHistoryAdmin):
+    list_display = ["cadre", "post", "started_on", "ended_on", "how", "is_concurrent", "probation_result"]
     list_filter = ["post__organization", "post__rank", "how"]
     search_fields = ["cadre__name", "post__title"]
     list_select_related = ["cadre", "post__department"]
@@ -133,3 +146,25 @@ class AnnualAssessmentAdmin(SimpleHistoryAdmin):
     search_fields = ["cadre__name"]
     list_select_related = ["cadre"]
     autocomplete_fields = ["cadre"]
+
+
+@admin.register(HolidaySchedule)
+class HolidayScheduleAdmin(SimpleHistoryAdmin):
+    """Read-only here: schedules are entered on the 节假日安排 page, which parses and checks the notice text."""
+
+    list_display = ["year", "source", "updated_by", "updated_at"]
+    readonly_fields = [
+        "year",
+        "source",
+        "notice_text",
+        "holidays",
+        "makeup_workdays",
+        "updated_by",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -4,12 +4,15 @@ Each part is a function so later work can extend the demo without touching what 
 """
 
 import random
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import models, transaction
+from django.utils import timezone
 from stdnum.cn import ric
 
 from accounts.models import User
@@ -155,24 +158,69 @@ def seed_accounts(orgs: dict[str, Organization]) -> list[DemoAccount]:
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
     """Create or refresh the whole demo; returns the accounts to print."""
-    orgs = seed_organizations()
-    accounts = seed_accounts(orgs)
-    seed_registry(orgs)
-    from .demo_cases import seed_cases  # here: demo_cases builds on this module's constants
+    with seeding_today():
+        orgs = seed_organizations()
+        accounts = seed_accounts(orgs)
+        seed_registry(orgs)
+        seed_calendar()
+        from .demo_cases import seed_cases  # here: demo_cases builds on this module's constants
 
-    seed_cases()
-    from .demo_voting import seed_voting  # after the cases: it votes in them
+        seed_cases()
+        from .demo_voting import seed_voting  # after the cases: it votes in them
 
-    seed_voting()
+        seed_voting()
+        from .demo_competitive import seed_competitive  # 竞争上岗 standing at 笔试面试
+
+        seed_competitive()
     return accounts
+
+
+# The demo's notices run within a few weeks of the day it is seeded. When those days fall in a year that
+# neither chinese_calendar nor an administrator covers, the demo enters the fixed-date holidays only, marked
+# as demo data, so that it runs on any day; an office enters the real notice on the 节假日安排 page.
+DEMO_CALENDAR_NOTICE = "一、元旦：1月1日放假，共1天。\n四、劳动节：5月1日至5日放假，共5天。\n七、国庆节：10月1日至7日放假，共7天。"
+DEMO_CALENDAR_SOURCE = "演示数据（仅含公历节日，非国务院通知）：正式使用前请按国务院办公厅通知重新录入"
+
+
+def seed_calendar() -> None:
+    from .services.calendar import covered_years, save_schedule
+
+    today = demo_today()
+    needed = {(today - timedelta(days=30)).year, (today + timedelta(days=14)).year}
+    for year in sorted(needed - covered_years()):
+        save_schedule(None, year, DEMO_CALENDAR_NOTICE, DEMO_CALENDAR_SOURCE)
 
 
 # ---- the cadre registry ------------------------------------------------------------------------------
 #
-# Every date is fixed or computed from DEMO_TODAY, so the data is the same whenever it is seeded. On that
+# Every recent date is computed from the day the demo is seeded (`demo_today()`), so on any day the demo has a
+# notice running, a probation ending soon, and so on; older history (posts held since 2019) is fixed. The tests
+# seed it with the clock pinned to DEMO_TODAY. On that
 # day the registry holds the cases the rules care about (see EDGE_CASES and tests/test_demo.py).
 
-DEMO_TODAY = date(2026, 11, 26)
+DEMO_TODAY = date(2026, 11, 26)  # the day the tests pin the clock to before seeding
+
+
+_seeding_day: ContextVar[date | None] = ContextVar("seeding_day", default=None)
+
+
+def demo_today() -> date:
+    """The day the demo is seeded on: every recent date of the demo counts from it.
+
+    Fixed when seeding starts, so that steps replayed with the clock set to their own dates still count from
+    the day of seeding."""
+    return _seeding_day.get() or timezone.localdate()
+
+
+@contextmanager
+def seeding_today():
+    token = _seeding_day.set(_seeding_day.get() or timezone.localdate())
+    try:
+        yield
+    finally:
+        _seeding_day.reset(token)
+
+
 REGION_CODE = "330523"  # 浙江省湖州市安吉县
 BUREAU_FOUNDED = date(2019, 3, 15)  # 安吉县医疗保障局 set up in the 2019 institutional reform
 
@@ -210,7 +258,7 @@ class DemoCadre:
     org: str
     department: str
     holdings: tuple[Holding, ...] = ()
-    low_assessment_2025: bool = False
+    low_assessment_2025: bool = False  # 基本称职 for the year before the demo is seeded
     sanctions: tuple[tuple[str, date, str], ...] = ()  # kind, effective on, document
     professional_title: str = ""
     spouse_in_registry: str = ""  # name of a spouse who is also a cadre
@@ -219,8 +267,8 @@ class DemoCadre:
 
 # Who is meant by each edge case, so tests and demos can find them.
 EDGE_CASES = {
-    "age_39_on_the_day": "王晓峰",  # turns 40 the day after DEMO_TODAY (R-ELIG-5)
-    "age_40_on_the_day": "赵秀英",  # turns 40 on DEMO_TODAY
+    "age_39_on_the_day": "王晓峰",  # turns 40 the day after the demo is seeded (R-ELIG-5)
+    "age_40_on_the_day": "赵秀英",  # turns 40 on the day the demo is seeded
     "deputy_11_months": "顾晨",  # R-ELIG-1: not yet a year in a deputy post
     "basic_competent_2025": "胡志刚",  # R-INS-2 ③
     "demerit_in_effect": "邓文博",  # 政务记过 still in effect (R-INS-9)
@@ -230,210 +278,213 @@ EDGE_CASES = {
     "full_chief_quota": CENTER,  # 4 chief posts approved, 4 held
 }
 
-MIDDLE_LEVEL = [
-    # The bureau: five of six chief posts held (基金监管科科长 is vacant), five of six deputy posts.
-    DemoCadre(
-        "沈国良",
-        Sex.MALE,
-        date(1978, 3, 12),
-        BUREAU,
-        "办公室",
-        (
-            Holding("办公室", Rank.DEPUTY, BUREAU_FOUNDED, date(2022, 6, 10)),
-            Holding("办公室", Rank.CHIEF, date(2022, 6, 10)),
-        ),
-    ),
-    DemoCadre(
-        "钱玉兰",
-        Sex.FEMALE,
-        date(1980, 7, 8),
-        BUREAU,
-        "组织人事科",
-        (Holding("组织人事科", Rank.CHIEF, date(2020, 9, 1)),),
-        professional_title="经济师",
-    ),
-    DemoCadre(
-        "蒋文斌",
-        Sex.MALE,
-        date(1976, 10, 2),
-        BUREAU,
-        "规划财务和法规科",
-        (Holding("规划财务和法规科", Rank.CHIEF, BUREAU_FOUNDED),),
-        professional_title="高级会计师",
-    ),
-    DemoCadre(
-        "韩志军",
-        Sex.MALE,
-        date(1982, 1, 25),
-        BUREAU,
-        "待遇保障科",
-        (
-            Holding("待遇保障科", Rank.DEPUTY, BUREAU_FOUNDED, date(2023, 2, 1)),
-            Holding("待遇保障科", Rank.CHIEF, date(2023, 2, 1)),
-        ),
-    ),
-    DemoCadre(
-        "许建平",
-        Sex.MALE,
-        date(1979, 5, 17),
-        BUREAU,
-        "医药服务管理科",
-        (Holding("医药服务管理科", Rank.CHIEF, date(2021, 11, 1)),),
-        professional_title="主管药师",
-        spouse_in_registry="林晓燕",
-    ),
-    DemoCadre(
-        "曹丽萍",
-        Sex.FEMALE,
-        date(1988, 4, 9),
-        BUREAU,
-        "办公室",
-        (
-            Holding(
-                "办公室",
-                Rank.DEPUTY,
-                date(2022, 6, 10),
-                probation_ends_on=date(2023, 6, 9),
-                probation_result="passed",
+
+def middle_level() -> list["DemoCadre"]:
+    return [
+        # The bureau: five of six chief posts held (基金监管科科长 is vacant), five of six deputy posts.
+        DemoCadre(
+            "沈国良",
+            Sex.MALE,
+            date(1978, 3, 12),
+            BUREAU,
+            "办公室",
+            (
+                Holding("办公室", Rank.DEPUTY, BUREAU_FOUNDED, date(2022, 6, 10)),
+                Holding("办公室", Rank.CHIEF, date(2022, 6, 10)),
             ),
         ),
-    ),
-    DemoCadre(
-        "潘宇",
-        Sex.MALE,
-        date(1990, 12, 3),
-        BUREAU,
-        "规划财务和法规科",
-        (
-            Holding(
-                "规划财务和法规科",
-                Rank.DEPUTY,
-                date(2024, 1, 5),
-                probation_ends_on=date(2025, 1, 4),
-                probation_result="passed",
+        DemoCadre(
+            "钱玉兰",
+            Sex.FEMALE,
+            date(1980, 7, 8),
+            BUREAU,
+            "组织人事科",
+            (Holding("组织人事科", Rank.CHIEF, date(2020, 9, 1)),),
+            professional_title="经济师",
+        ),
+        DemoCadre(
+            "蒋文斌",
+            Sex.MALE,
+            date(1976, 10, 2),
+            BUREAU,
+            "规划财务和法规科",
+            (Holding("规划财务和法规科", Rank.CHIEF, BUREAU_FOUNDED),),
+            professional_title="高级会计师",
+        ),
+        DemoCadre(
+            "韩志军",
+            Sex.MALE,
+            date(1982, 1, 25),
+            BUREAU,
+            "待遇保障科",
+            (
+                Holding("待遇保障科", Rank.DEPUTY, BUREAU_FOUNDED, date(2023, 2, 1)),
+                Holding("待遇保障科", Rank.CHIEF, date(2023, 2, 1)),
             ),
         ),
-        professional_title="会计师",
-    ),
-    DemoCadre(
-        "顾晨",
-        Sex.MALE,
-        date(1989, 8, 21),
-        BUREAU,
-        "待遇保障科",
-        (
-            Holding(
-                "待遇保障科",
-                Rank.DEPUTY,
-                add_months(DEMO_TODAY, -11),
-                probation_ends_on=add_months(DEMO_TODAY, 1) - timedelta(days=1),
-                probation_result="pending",
+        DemoCadre(
+            "许建平",
+            Sex.MALE,
+            date(1979, 5, 17),
+            BUREAU,
+            "医药服务管理科",
+            (Holding("医药服务管理科", Rank.CHIEF, date(2021, 11, 1)),),
+            professional_title="主管药师",
+            spouse_in_registry="林晓燕",
+        ),
+        DemoCadre(
+            "曹丽萍",
+            Sex.FEMALE,
+            date(1988, 4, 9),
+            BUREAU,
+            "办公室",
+            (
+                Holding(
+                    "办公室",
+                    Rank.DEPUTY,
+                    date(2022, 6, 10),
+                    probation_ends_on=date(2023, 6, 9),
+                    probation_result="passed",
+                ),
             ),
         ),
-    ),
-    DemoCadre(
-        "邵佳怡",
-        Sex.FEMALE,
-        date(1991, 2, 14),
-        BUREAU,
-        "医药服务管理科",
-        (
-            Holding(
-                "医药服务管理科",
-                Rank.DEPUTY,
-                date(2023, 2, 1),
-                probation_ends_on=date(2024, 1, 31),
-                probation_result="passed",
+        DemoCadre(
+            "潘宇",
+            Sex.MALE,
+            date(1990, 12, 3),
+            BUREAU,
+            "规划财务和法规科",
+            (
+                Holding(
+                    "规划财务和法规科",
+                    Rank.DEPUTY,
+                    date(2024, 1, 5),
+                    probation_ends_on=date(2025, 1, 4),
+                    probation_result="passed",
+                ),
+            ),
+            professional_title="会计师",
+        ),
+        DemoCadre(
+            "顾晨",
+            Sex.MALE,
+            date(1989, 8, 21),
+            BUREAU,
+            "待遇保障科",
+            (
+                Holding(
+                    "待遇保障科",
+                    Rank.DEPUTY,
+                    add_months(demo_today(), -11),
+                    probation_ends_on=add_months(demo_today(), 1) - timedelta(days=1),
+                    probation_result="pending",
+                ),
             ),
         ),
-    ),
-    DemoCadre(
-        "汪海波",
-        Sex.MALE,
-        date(1985, 6, 30),
-        BUREAU,
-        "基金监管科",
-        (
-            Holding(
-                "基金监管科",
-                Rank.DEPUTY,
-                date(2021, 3, 1),
-                probation_ends_on=date(2022, 2, 28),
-                probation_result="passed",
+        DemoCadre(
+            "邵佳怡",
+            Sex.FEMALE,
+            date(1991, 2, 14),
+            BUREAU,
+            "医药服务管理科",
+            (
+                Holding(
+                    "医药服务管理科",
+                    Rank.DEPUTY,
+                    date(2023, 2, 1),
+                    probation_ends_on=date(2024, 1, 31),
+                    probation_result="passed",
+                ),
             ),
         ),
-    ),
-    # The 医保中心: all four chief posts held, two of four deputy posts.
-    DemoCadre(
-        "方卫红",
-        Sex.FEMALE,
-        date(1975, 9, 18),
-        CENTER,
-        "综合科",
-        (Holding("综合科", Rank.CHIEF, date(2015, 3, 20)),),
-    ),
-    DemoCadre(
-        "戴明辉",
-        Sex.MALE,
-        date(1981, 11, 11),
-        CENTER,
-        "征缴稽核科",
-        (Holding("征缴稽核科", Rank.CHIEF, date(2019, 6, 1)),),
-        professional_title="审计师",
-    ),
-    DemoCadre(
-        "姚建峰",
-        Sex.MALE,
-        date(1983, 4, 27),
-        CENTER,
-        "待遇审核科",
-        (Holding("待遇审核科", Rank.CHIEF, date(2022, 9, 1)),),
-        professional_title="主治医师",
-    ),
-    DemoCadre(
-        "程雅琴",
-        Sex.FEMALE,
-        date(1984, 12, 19),
-        CENTER,
-        "医疗费用结算科",
-        (
-            Holding("医疗费用结算科", Rank.DEPUTY, date(2019, 6, 1), date(2024, 3, 1)),
-            Holding("医疗费用结算科", Rank.CHIEF, date(2024, 3, 1)),
-        ),
-    ),
-    DemoCadre(
-        "鲁振华",
-        Sex.MALE,
-        date(1987, 7, 7),
-        CENTER,
-        "征缴稽核科",
-        (
-            Holding(
-                "征缴稽核科",
-                Rank.DEPUTY,
-                date(2022, 9, 1),
-                probation_ends_on=date(2023, 8, 31),
-                probation_result="passed",
+        DemoCadre(
+            "汪海波",
+            Sex.MALE,
+            date(1985, 6, 30),
+            BUREAU,
+            "基金监管科",
+            (
+                Holding(
+                    "基金监管科",
+                    Rank.DEPUTY,
+                    date(2021, 3, 1),
+                    probation_ends_on=date(2022, 2, 28),
+                    probation_result="passed",
+                ),
             ),
         ),
-    ),
-    DemoCadre(
-        "魏婷",
-        Sex.FEMALE,
-        date(1992, 5, 5),
-        CENTER,
-        "医疗费用结算科",
-        (
-            Holding(
-                "医疗费用结算科",
-                Rank.DEPUTY,
-                date(2024, 3, 1),
-                probation_ends_on=date(2025, 2, 28),
-                probation_result="passed",
+        # The 医保中心: all four chief posts held, two of four deputy posts.
+        DemoCadre(
+            "方卫红",
+            Sex.FEMALE,
+            date(1975, 9, 18),
+            CENTER,
+            "综合科",
+            (Holding("综合科", Rank.CHIEF, date(2015, 3, 20)),),
+        ),
+        DemoCadre(
+            "戴明辉",
+            Sex.MALE,
+            date(1981, 11, 11),
+            CENTER,
+            "征缴稽核科",
+            (Holding("征缴稽核科", Rank.CHIEF, date(2019, 6, 1)),),
+            professional_title="审计师",
+        ),
+        DemoCadre(
+            "姚建峰",
+            Sex.MALE,
+            date(1983, 4, 27),
+            CENTER,
+            "待遇审核科",
+            (Holding("待遇审核科", Rank.CHIEF, date(2022, 9, 1)),),
+            professional_title="主治医师",
+        ),
+        DemoCadre(
+            "程雅琴",
+            Sex.FEMALE,
+            date(1984, 12, 19),
+            CENTER,
+            "医疗费用结算科",
+            (
+                Holding("医疗费用结算科", Rank.DEPUTY, date(2019, 6, 1), date(2024, 3, 1)),
+                Holding("医疗费用结算科", Rank.CHIEF, date(2024, 3, 1)),
             ),
         ),
-    ),
-]
+        DemoCadre(
+            "鲁振华",
+            Sex.MALE,
+            date(1987, 7, 7),
+            CENTER,
+            "征缴稽核科",
+            (
+                Holding(
+                    "征缴稽核科",
+                    Rank.DEPUTY,
+                    date(2022, 9, 1),
+                    probation_ends_on=date(2023, 8, 31),
+                    probation_result="passed",
+                ),
+            ),
+        ),
+        DemoCadre(
+            "魏婷",
+            Sex.FEMALE,
+            date(1992, 5, 5),
+            CENTER,
+            "医疗费用结算科",
+            (
+                Holding(
+                    "医疗费用结算科",
+                    Rank.DEPUTY,
+                    date(2024, 3, 1),
+                    probation_ends_on=date(2025, 2, 28),
+                    probation_result="passed",
+                ),
+            ),
+        ),
+    ]
+
 
 _FEMALE_GIVEN = {
     "秀英",
@@ -489,6 +540,7 @@ _GIVEN_FEMALE = ["秀兰", "桂英", "玉珍", "丽华", "雨桐", "欣怡", "�
 def general_staff() -> list[DemoCadre]:
     """The other cadres (一般干部): the forty staff accounts, the two HR officers and a few more."""
     rng = random.Random(2026)
+    today = demo_today()
     people = [(a.full_name, a.organization) for a in staff_accounts()]
     people += [("孙丽", BUREAU), ("赵敏", BUREAU), ("林晓燕", BUREAU), ("陆一鸣", CENTER)]
     departments = {BUREAU: BUREAU_DEPARTMENTS, CENTER: CENTER_DEPARTMENTS}
@@ -506,11 +558,12 @@ def general_staff() -> list[DemoCadre]:
             department, birth = "待遇保障科", date(1981, 3, 22)
         sanctions: tuple[tuple[str, date, str], ...] = ()
         if name == EDGE_CASES["age_39_on_the_day"]:
-            birth = date(DEMO_TODAY.year - 40, DEMO_TODAY.month, DEMO_TODAY.day + 1)
+            birth = years_before(today + timedelta(days=1), 40)
         elif name == EDGE_CASES["age_40_on_the_day"]:
-            birth = years_before(DEMO_TODAY, 40)
+            birth = years_before(today, 40)
         elif name == EDGE_CASES["demerit_in_effect"]:
-            sanctions = ((SanctionType.DEMERIT, add_months(DEMO_TODAY, -7), "安医保〔2026〕12号"),)
+            demerit_on = add_months(today, -7)
+            sanctions = ((SanctionType.DEMERIT, demerit_on, f"安医保〔{demerit_on.year}〕12号"),)
         elif name == "袁婷婷":  # an admonition whose six months have run out
             sanctions = ((SanctionType.ADMONITION, date(2024, 5, 10), "安医保党〔2024〕3号"),)
         cadres.append(
@@ -529,7 +582,7 @@ def general_staff() -> list[DemoCadre]:
 
 
 def demo_cadres() -> list[DemoCadre]:
-    return MIDDLE_LEVEL + general_staff()
+    return middle_level() + general_staff()
 
 
 def demo_id_number(index: int, person: DemoCadre) -> str:
@@ -713,7 +766,7 @@ def _family(
         child_rng = random.Random(f"child-{father.name}")
         son = child_rng.random() < 0.5
         child_birth = date(father.birth_date.year + 29, child_rng.randint(1, 12), 1)
-        child_age = DEMO_TODAY.year - child_birth.year
+        child_age = demo_today().year - child_birth.year
         school = (
             "安吉县实验小学学生"
             if child_age < 12
@@ -757,10 +810,10 @@ def _family(
 def _assessments(index: int, person: DemoCadre, work_started: date) -> list[dict]:
     center = person.org == CENTER
     rows = []
-    for year in range(max(2021, work_started.year), DEMO_TODAY.year):
+    for year in range(max(2021, work_started.year), demo_today().year):
         if year == work_started.year:  # joined during the year: not graded
             result = AssessmentResult.UNRATED
-        elif person.low_assessment_2025 and year == 2025:
+        elif person.low_assessment_2025 and year == demo_today().year - 1:  # last year's (R-INS-2 ③)
             result = AssessmentResult.BASIC
         elif (index + year) % 5 == 0:
             result = AssessmentResult.EXCELLENT
@@ -783,9 +836,7 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
         party = (index % 9 != 4 and index % 6 != 5) or bool(person.spouse_in_registry)
         rewards = "无"
         if any(kind == SanctionType.DEMERIT for kind, _, _ in person.sanctions):
-            rewards = (
-                f"{add_months(DEMO_TODAY, -7).year}年{add_months(DEMO_TODAY, -7).month}月受到政务记过处分。"
-            )
+            rewards = f"{add_months(demo_today(), -7).year}年{add_months(demo_today(), -7).month}月受到政务记过处分。"
         elif index % 6 == 0:
             rewards = f"{2020 + index % 5}年被评为安吉县医疗保障系统先进工作者。"
         cadre = _upsert(
@@ -851,7 +902,7 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
             held = [h for h in spouse.holdings if h.ended_on is None]
             title = posts[held[0].department, held[0].rank].title if held else "科员"
             spouse_unit = f"{ORG_NAMES[spouse.org]}{spouse.department}{title}"
-        age = DEMO_TODAY.year - person.birth_date.year
+        age = demo_today().year - person.birth_date.year
         _sync(
             cadre.family.all(),
             FamilyMember,

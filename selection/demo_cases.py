@@ -6,29 +6,32 @@ browser, so every case carries a complete, verifiable record (纪实) and every 
 shown refusing, for real.
 
 The bureau (安吉县医疗保障局) has one vacant chief post (基金监管科科长) and one vacant deputy post
-(组织人事科副科长) on DEMO_TODAY; the other cases concern posts that the earlier cases free up:
+(组织人事科副科长) on the day it is seeded; the other cases concern posts that the earlier cases free up:
 
 1. 终止   组织人事科副科长: stopped during the recommendation (the post is to be filled by a transfer).
 2. 任职   组织人事科副科长: 曹丽萍 transferred from 办公室副主任 — her post history changes.
-3. 公示   基金监管科科长: 汪海波 approved; the notice runs over DEMO_TODAY.
+3. 公示   基金监管科科长: 汪海波 approved; the notice is running on the day of seeding.
 4. 讨论决定 办公室副主任 (left by 曹丽萍): inspection complete, the party-group meeting not yet held.
 5. 考察   基金监管科副科长 (汪海波's, once appointed): inspection partly recorded — the submit gate refuses.
 6. 民主推荐 待遇保障科科长 (韩志军 is to move on): both rounds recorded, targets not yet fixed.
 7. 动议   医药服务管理科副科长: opened by HR, awaiting the main leader's decision (R-MOT-2).
 
-Dates count back from DEMO_TODAY so the demo is the same whenever it is seeded; notices fall in 2026,
-the last year chinese_calendar covers.
+Dates count back from the day the demo is seeded (`demo_today()`), and each step runs with the clock set to its
+own date, so the record's timestamps follow the story: a motion is approved the day after it was moved, not
+on the day of seeding. Titles carry the year of the motion.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from html import escape
 
+import time_machine
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from accounts.models import User
 
-from .demo import BUREAU, DEMO_PASSWORD, DEMO_TODAY
+from .demo import BUREAU, DEMO_PASSWORD, demo_today, seeding_today
 from .models import (
     Cadre,
     Candidate,
@@ -49,13 +52,13 @@ NEGATIVE_ITEMS = ("1", "2", "4", "5", "7")  # ③ and ⑥ are computed from the 
 
 
 def day(days_before: int) -> date:
-    """A date relative to the demo's reference day."""
-    return DEMO_TODAY - timedelta(days=days_before)
+    """A date counted back from the day the demo is seeded."""
+    return demo_today() - timedelta(days=days_before)
 
 
 @dataclass(frozen=True)
 class Timeline:
-    """When each step happened, in days before DEMO_TODAY."""
+    """When each step happened, in days before the demo is seeded."""
 
     motion: int
     conversation: int = 0
@@ -74,7 +77,7 @@ class Timeline:
 
 @dataclass(frozen=True)
 class DemoCase:
-    title: str
+    label: str  # the title without its year, e.g. "第3批中层干部选拔任用（基金监管科科长）"
     stage: str  # a CaseStatus value: where the case stops
     department: str
     rank: str
@@ -89,10 +92,19 @@ class DemoCase:
     notice_number: str = ""
     extra: dict = field(default_factory=dict, compare=False)
 
+    @property
+    def title(self) -> str:
+        return f"{day(self.when.motion).year}年{self.label}"
+
+
+def case_title(label: str) -> str:
+    """The full title of the demo case with that label, e.g. "2026年第3批…" when seeded in 2026."""
+    return next(c.title for c in DEMO_CASES if c.label == label)
+
 
 DEMO_CASES: list[DemoCase] = [
     DemoCase(
-        title="2026年第1批中层干部选拔任用（组织人事科副科长）",
+        label="第1批中层干部选拔任用（组织人事科副科长）",
         stage=CaseStatus.TERMINATED,
         department="组织人事科",
         rank=Rank.DEPUTY,
@@ -104,7 +116,7 @@ DEMO_CASES: list[DemoCase] = [
         ),
     ),
     DemoCase(
-        title="2026年第2批中层干部交流任职（组织人事科副科长）",
+        label="第2批中层干部交流任职（组织人事科副科长）",
         stage=CaseStatus.APPOINTED,
         department="组织人事科",
         rank=Rank.DEPUTY,
@@ -126,10 +138,10 @@ DEMO_CASES: list[DemoCase] = [
         ),
         nominees=("曹丽萍", "邵佳怡"),
         origin=SelectionCase.MotionOrigin.MAIN_LEADER,
-        notice_number="安医保党〔2026〕8号",
+        notice_number="安医保党〔{year}〕8号",
     ),
     DemoCase(
-        title="2026年第3批中层干部选拔任用（基金监管科科长）",
+        label="第3批中层干部选拔任用（基金监管科科长）",
         stage=CaseStatus.PUBLIC_NOTICE,
         department="基金监管科",
         rank=Rank.CHIEF,
@@ -153,7 +165,7 @@ DEMO_CASES: list[DemoCase] = [
         absent=("吴晓东",),
     ),
     DemoCase(
-        title="2026年第4批中层干部选拔任用（办公室副主任）",
+        label="第4批中层干部选拔任用（办公室副主任）",
         stage=CaseStatus.DECISION,
         department="办公室",
         rank=Rank.DEPUTY,
@@ -174,7 +186,7 @@ DEMO_CASES: list[DemoCase] = [
         withdraw=("朱建华", "本人以家庭原因书面申请退出本次选拔"),
     ),
     DemoCase(
-        title="2026年第5批中层干部选拔任用（基金监管科副科长）",
+        label="第5批中层干部选拔任用（基金监管科副科长）",
         stage=CaseStatus.INSPECTION,
         department="基金监管科",
         rank=Rank.DEPUTY,
@@ -191,7 +203,7 @@ DEMO_CASES: list[DemoCase] = [
         nominees=("吴伟民", "程宏伟", "蔡国庆"),
     ),
     DemoCase(
-        title="2026年第6批中层干部选拔任用（待遇保障科科长）",
+        label="第6批中层干部选拔任用（待遇保障科科长）",
         stage=CaseStatus.RECOMMENDATION,
         department="待遇保障科",
         rank=Rank.CHIEF,
@@ -200,7 +212,7 @@ DEMO_CASES: list[DemoCase] = [
         nominees=("邵佳怡", "潘宇", "顾晨"),
     ),
     DemoCase(
-        title="2026年第7批中层干部选拔任用（医药服务管理科副科长）",
+        label="第7批中层干部选拔任用（医药服务管理科副科长）",
         stage=CaseStatus.MOTION,
         department="医药服务管理科",
         rank=Rank.DEPUTY,
@@ -281,47 +293,76 @@ class Builder:
         self.case = SelectionCase.objects.get(pk=self.case.pk)
 
     # ---- the steps ----------------------------------------------------------------------------------
+    def at(self, *steps: str, hour: int = 10):
+        """Run what follows with the clock at the latest of these steps' dates, so records are stamped then."""
+        when = min(
+            (getattr(self.spec.when, step) for step in steps if getattr(self.spec.when, step)), default=0
+        )
+        moment = timezone.make_aware(datetime.combine(day(when), time(hour)))
+        return time_machine.travel(min(moment, timezone.now()), tick=True)
+
     def build(self) -> SelectionCase:
         spec = self.spec
         final = spec.stage
-        self.open_motion()
+        with self.at("motion", hour=9):
+            self.open_motion()
         if final == CaseStatus.MOTION:
             return self.case
-        self.start_recommendation()
-        self.record_rounds()
+        with self.at("motion", hour=16):  # the main leader decides the same afternoon (R-MOT-2)
+            svc.approve_motion(self.case, by=self.secretary)
+        with self.at("conversation", hour=9):
+            self.start_recommendation()
+        with self.at("conversation", "meeting_round", hour=17):
+            self.record_rounds()
         if final == CaseStatus.TERMINATED:
-            svc.terminate_case(self.case, by=self.hr, reason=spec.termination_reason)
+            with self.at("conversation", hour=18):
+                svc.terminate_case(self.case, by=self.hr, reason=spec.termination_reason)
             self.refresh()
             return self.case
         if final == CaseStatus.RECOMMENDATION:
             return self.case
-        self.fix_targets()
-        self.case = svc.start_inspection(self.case, by=self.hr)
-        self.inspect(complete=final != CaseStatus.INSPECTION)
+        with self.at("targets"):
+            self.fix_targets()
+        with self.at("inspection_start", hour=9):
+            self.case = svc.start_inspection(self.case, by=self.hr)
+        steps = ("appraisal", "dossier", "discipline") if final != CaseStatus.INSPECTION else ("appraisal",)
+        with self.at("inspection_start", *steps, hour=17):
+            self.inspect(complete=final != CaseStatus.INSPECTION)
         if final == CaseStatus.INSPECTION:
             return self.case
-        self.case = svc.submit_for_decision(self.case, by=self.hr)
-        self.upload_approval_form(self.target())
+        with self.at("pre_review"):
+            # R-DEC-8 is on file before 提交讨论, recorded the day the county department replied (R-REG-4).
+            svc.update_candidate_record(
+                self.target(),
+                by=self.hr,
+                pre_review_on=self.on("pre_review"),
+                pre_review_reply="同意按程序提交党组讨论",
+            )
+            self.case = svc.submit_for_decision(self.case, by=self.hr)
+            self.upload_approval_form(self.target())
         if final == CaseStatus.DECISION:
             return self.case
-        self.decide()
-        self.case = svc.publish_notice(
-            self.case,
-            by=self.hr,
-            published_on=self.on("public_notice"),
-            scope="局机关全体干部职工、医保中心全体干部职工",
-            channels=f"来电（{PHONE}）、来信或来访",
-        )
+        with self.at("decision", hour=15):
+            self.decide()
+        with self.at("public_notice", hour=9):
+            self.case = svc.publish_notice(
+                self.case,
+                by=self.hr,
+                published_on=self.on("public_notice"),
+                scope="局机关全体干部职工、医保中心全体干部职工",
+                channels=f"来电（{PHONE}）、来信或来访",
+            )
         if final == CaseStatus.PUBLIC_NOTICE:
             return self.case
-        self.case = svc.appoint(
-            self.case,
-            by=self.hr,
-            notice_number=spec.notice_number,
-            notice_date=self.on("appointment"),
-            talk_on=self.on("appointment"),
-            talk_by=self.secretary.name,
-        )
+        with self.at("appointment"):
+            self.case = svc.appoint(
+                self.case,
+                by=self.hr,
+                notice_number=spec.notice_number.format(year=self.on("appointment").year),
+                notice_date=self.on("appointment"),
+                talk_on=self.on("appointment"),
+                talk_by=self.secretary.name,
+            )
         return self.case
 
     def open_motion(self) -> None:
@@ -348,7 +389,6 @@ class Builder:
             )
 
     def start_recommendation(self) -> None:
-        svc.approve_motion(self.case, by=self.secretary)
         self.case = svc.start_recommendation(self.case, by=self.hr)
         vacancy = self.case.vacancies.get()
         for name in self.spec.nominees:
@@ -447,8 +487,7 @@ class Builder:
             discipline_clear=True,
             personal_matters_checked_on=self.on("discipline"),
             personal_matters_result="如实报告，查核一致",
-            pre_review_on=self.on("pre_review"),
-            pre_review_reply="同意按程序提交党组讨论",
+            complaints_resolved=True,
         )
         self.upload(
             Document.Kind.DOSSIER_AUDIT,
@@ -501,6 +540,11 @@ PARTY_GROUP_USERNAMES = ["shuji", "fenguan", "dangzu3", "dangzu4", "dangzu5", "d
 
 def seed_cases() -> list[SelectionCase]:
     """Create the demo cases that do not exist yet (keyed by title); returns all of them."""
+    with seeding_today():
+        return _seed_cases()
+
+
+def _seed_cases() -> list[SelectionCase]:
     org = Organization.objects.get(name=BUREAU)
     users = {u.username: u for u in User.objects.filter(username__in=[*PARTY_GROUP_USERNAMES, "renshi"])}
     existing = set(SelectionCase.objects.filter(organization=org).values_list("title", flat=True))

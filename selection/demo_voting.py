@@ -14,11 +14,14 @@ through `selection.services.voting` exactly as HR and the staff would in the bro
    members then run the meeting themselves in the browser (password Xuanba@2026).
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+import time_machine
+from django.utils import timezone
 
 from accounts.models import User
 
-from .demo import BUREAU, DEMO_TODAY, REGION_CODE, _sync, _upsert
+from .demo import BUREAU, REGION_CODE, _sync, _upsert, demo_today
 from .models import (
     AnnualAssessment,
     AssessmentResult,
@@ -39,8 +42,10 @@ from .models import (
 from .services import voting
 from .services.base import Actor
 
-RECOMMENDATION_CASE = "2026年第6批中层干部选拔任用（待遇保障科科长）"
-DECISION_CASE = "2026年第4批中层干部选拔任用（办公室副主任）"
+# The demo cases' titles without their year (demo_cases.DemoCase.label).
+RECOMMENDATION_CASE = "第6批中层干部选拔任用（待遇保障科科长）"
+DECISION_CASE = "第4批中层干部选拔任用（办公室副主任）"
+BOX_DAYS_AGO = 12
 BOX_TITLE = "待遇保障科科长会议推荐（网上投票）"
 BOX_SCOPE = "局机关和医保中心干部职工（网上投票）"
 ACCOUNT_VOTERS = [f"zhigong{i:02d}" for i in range(1, 25)]  # 24 invited by account
@@ -89,18 +94,25 @@ def _ballot(index: int, candidates: list[int]) -> dict:
 
 
 def seed_recommendation_box(org: Organization, hr: Actor) -> BallotBox | None:
-    case = SelectionCase.objects.filter(organization=org, title=RECOMMENDATION_CASE).first()
+    case = SelectionCase.objects.filter(organization=org, title__endswith=RECOMMENDATION_CASE).first()
     if case is None:
         return None
     existing = case.ballot_boxes.filter(title=BOX_TITLE).first()
     if existing is not None:
         return existing
+    held_on = demo_today() - timedelta(days=BOX_DAYS_AGO)
+    # The meeting is held that morning: the box's record is stamped then, not on the day of seeding.
+    with time_machine.travel(timezone.make_aware(datetime.combine(held_on, time(9))), tick=True):
+        return _run_recommendation_box(case, hr, held_on)
+
+
+def _run_recommendation_box(case: SelectionCase, hr: Actor, held_on: date) -> BallotBox:
     box = voting.create_ballot_box(
         case,
         by=hr,
         kind=BallotBox.Kind.RECOMMENDATION,
         title=BOX_TITLE,
-        held_on=DEMO_TODAY - timedelta(days=12),
+        held_on=held_on,
         scope=BOX_SCOPE,
     )
     staff = {u.username: u for u in User.objects.filter(username__in=ACCOUNT_VOTERS)}
@@ -231,7 +243,7 @@ def seed_recusal(org: Organization, member: User) -> Cadre | None:
                 "year": year,
                 "result": AssessmentResult.EXCELLENT if year == 2023 else AssessmentResult.COMPETENT,
             }
-            for year in range(2021, DEMO_TODAY.year)
+            for year in range(2021, demo_today().year)
         ],
         ["year", "result"],
         cadre=zhou,

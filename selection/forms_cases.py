@@ -30,6 +30,8 @@ from .models import (
 )
 from .rules import DossierItem, NegativeItem
 from .services.cases import INSPECTION_FIELDS
+from .validators import TEXT_LIMIT, Bounded, strip_control_characters
+from .widgets import SearchSelect, SearchSelectMultiple
 
 JUSTIFY_PREFIX = "justify_"
 # The negative-list items a person answers (③ and ⑥ are computed from the registry, R-INS-2).
@@ -63,7 +65,7 @@ def _style(form: forms.BaseForm) -> None:
             field.empty_label = "请选择"
 
 
-class StyledForm(forms.Form):
+class StyledForm(Bounded, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
@@ -71,15 +73,21 @@ class StyledForm(forms.Form):
 
 def justifications_from(data) -> dict[str, str]:
     """`justify_<finding.key>` textareas → {finding.key: text} for the service (empty ones dropped)."""
-    return {
-        name.removeprefix(JUSTIFY_PREFIX): value.strip()
-        for name, value in data.items()
+    # Free text written into the record: no control characters, at most TEXT_LIMIT characters each,
+    # and no more entries than a step has findings.
+    cleaned = {
+        strip_control_characters(name.removeprefix(JUSTIFY_PREFIX))[:100]: strip_control_characters(
+            value
+        ).strip()[:TEXT_LIMIT]
+        for name, value in list(data.items())[:1000]
         if name.startswith(JUSTIFY_PREFIX) and value.strip()
     }
+    return {key: value for key, value in list(cleaned.items())[:50] if value}
 
 
 def people_of(organization) -> QuerySet[User]:
-    return User.objects.filter(organization=organization, is_active=True).order_by("pk")
+    # The system administrator administers; they are never offered for a duty in a case.
+    return User.objects.filter(organization=organization, is_active=True, is_superuser=False).order_by("pk")
 
 
 def party_group_of(organization) -> QuerySet[User]:
@@ -197,6 +205,27 @@ class MotionForm(StyledForm):
         }
 
 
+def motion_initial(case: SelectionCase) -> dict[str, Any]:
+    """The motion form filled with the case's current motion, for correcting it."""
+    return {
+        "title": case.title,
+        "year": case.year,
+        "mode": case.mode,
+        "posts": [v.post_id for v in case.vacancies.all()],
+        "motion_origin": case.motion_origin,
+        "motion_form": case.motion_form,
+        "motion_date": case.motion_date,
+        "analysis": case.motion_analysis,
+        "method_reason": case.method_reason,
+    }
+
+
+class MotionReviewForm(StyledForm):
+    """The main leader's comment when returning or not agreeing to a motion (R-MOT-2)."""
+
+    comment = forms.CharField(label="主要领导意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 # ---- 民主推荐 -----------------------------------------------------------------------------------------
 
 
@@ -206,7 +235,7 @@ class CadreChoice(forms.ModelChoiceField):
 
 
 class NominateForm(StyledForm):
-    cadre = CadreChoice(label="干部", queryset=Cadre.objects.none())
+    cadre = CadreChoice(label="干部", queryset=Cadre.objects.none(), widget=SearchSelect("cadres"))
     vacancy = forms.ModelChoiceField(label="拟任职位", queryset=Vacancy.objects.none())
 
     def __init__(self, *args, case: SelectionCase, **kwargs) -> None:
@@ -406,11 +435,14 @@ class TargetReasonForm(StyledForm):
 INSPECTION_FORM_FIELDS = [f for f in INSPECTION_FIELDS if f not in ("negative_list", "dossier_items")]
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(Bounded, forms.ModelForm):
     """A target's inspection record (R-INS-3..10, R-DEC-8); the team only HR may change."""
 
     team = UsersChoice(
-        label="考察组成员", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+        label="考察组成员",
+        queryset=User.objects.none(),
+        widget=SearchSelectMultiple("users", placeholder="输入姓名搜索"),
+        required=False,
     )
     discipline_clear = forms.NullBooleanField(
         label="廉政意见",
@@ -429,7 +461,10 @@ class InspectionForm(forms.ModelForm):
         self.may_assign_team = may_assign_team
         self.old_team = {u.pk for u in inspection.team.all()} if inspection.pk else set()
         if may_assign_team:
-            self.fields["team"].queryset = people_of(candidate.case.organization_id)
+            # R-INS-3: never the target themselves (the service refuses it too).
+            self.fields["team"].queryset = people_of(candidate.case.organization_id).exclude(
+                pk=candidate.cadre.account_id
+            )
             self.fields["team"].initial = sorted(self.old_team)
         else:
             del self.fields["team"]
@@ -646,7 +681,7 @@ class AppointForm(StyledForm):
         return dict(self.cleaned_data)
 
 
-class MeetingSkipForm(forms.Form):
+class MeetingSkipForm(Bounded, forms.Form):
     """R-REC-4: all three conditions affirmed, with a reason, to skip the meeting round."""
 
     small_unit = forms.BooleanField(label="单位人数较少", required=False)
@@ -660,7 +695,7 @@ class MeetingSkipForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class NotApplicableForm(forms.Form):
+class NotApplicableForm(Bounded, forms.Form):
     """R-REQ-1: why a 纪实表 row does not apply to this person."""
 
     row = forms.ChoiceField(label="纪实表栏目")

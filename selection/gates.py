@@ -22,6 +22,7 @@ from selection.models import (
     Inspection,
     Kinship,
     Meeting,
+    Organization,
     PostHolding,
     Quota,
     SelectionCase,
@@ -77,7 +78,9 @@ def quota_lines(case: SelectionCase) -> list[rules.QuotaLine]:
     ranks = Counter(case.vacancies.values_list("post__rank", flat=True))
     approved = dict(Quota.objects.filter(organization=case.organization).values_list("rank", "approved"))
     holders = dict(
-        PostHolding.objects.filter(post__organization=case.organization, ended_on__isnull=True)
+        PostHolding.objects.filter(
+            post__organization=case.organization, ended_on__isnull=True, is_concurrent=False
+        )
         .values_list("post__rank")
         .annotate(n=Count("id"))
     )
@@ -120,12 +123,24 @@ def round_findings(round_) -> list[Finding]:
 
 
 def eligibility_facts(candidate: Candidate, on: date) -> rules.EligibilityFacts:
-    cadre = candidate.cadre
+    return cadre_eligibility_facts(
+        candidate.cadre,
+        candidate.vacancy.post.rank,
+        on,
+        health_fit=candidate.health_attested_fit,
+        level_skip_consented=bool(candidate.county_consent_number and candidate.county_consent_date),
+    )
+
+
+def cadre_eligibility_facts(
+    cadre: Cadre, target_rank: str, on: date, *, health_fit=None, level_skip_consented: bool = False
+) -> rules.EligibilityFacts:
+    """The registry's facts of one cadre for a post of `target_rank` (also 竞争上岗's 资格审查, R-CMP-3)."""
     holding = cadre.current_holding(on)
     probation = holding.probation_result if holding else ""
     best = cadre.highest_education()
     return rules.EligibilityFacts(
-        target_rank=candidate.vacancy.post.rank,
+        target_rank=target_rank,
         current_rank=cadre.rank_on(on),
         age=cadre.age_on(on),
         months_in_deputy_post=cadre.months_in_deputy_post(on),
@@ -134,16 +149,44 @@ def eligibility_facts(candidate: Candidate, on: date) -> rules.EligibilityFacts:
         probation_passed=probation not in (PostHolding.Probation.PENDING, PostHolding.Probation.FAILED),
         assessments={a.year: a.result for a in cadre.assessments.all()},
         latest_assessment_year=on.year - 1,
-        health_fit=candidate.health_attested_fit,
-        level_skip_consented=bool(candidate.county_consent_number and candidate.county_consent_date),
+        health_fit=health_fit,
+        level_skip_consented=level_skip_consented,
     )
 
 
+def exceptional_grounds(candidate: Candidate, on: date | None = None) -> tuple[str, ...]:
+    """R-EXC-1, computed once: the eligibility rules the candidate misses that make the promotion 破格
+    (empty: not 破格). The rules, the approval form, the notices and the 纪实表 all use this, never the
+    candidate's own 破格 checkbox."""
+    on = on or _today()
+    return rules.exceptional_grounds(eligibility_facts(candidate, candidate.case.motion_date or on))
+
+
+def is_exceptional(candidate: Candidate, on: date | None = None) -> bool:
+    return bool(exceptional_grounds(candidate, on))
+
+
+def exceptional_statement(candidate: Candidate, on: date | None = None) -> str:
+    """R-EXC-5: the 破格 circumstances and reasons as the 公示 states them ("" when not 破格)."""
+    grounds = exceptional_grounds(candidate, on)
+    if not grounds:
+        return ""
+    kind = candidate.get_exceptional_type_display() or "破格"
+    text = f"该同志属于破格提拔（{kind}），破格情形：{rules.ground_labels(grounds)}"
+    if reason := candidate.exceptional_reason.strip().rstrip("。"):
+        text += f"，破格理由：{reason}"
+    if candidate.county_consent_number:
+        text += f"；已经县委组织部同意（{candidate.county_consent_number}）"
+    return text + "。"
+
+
 def exceptional_facts(
-    candidate: Candidate, on: date, *, notice_states: bool = True
+    candidate: Candidate, on: date, *, notice_states: bool | None = None
 ) -> rules.ExceptionalFacts:
     motion_on = candidate.case.motion_date or on
     eligibility = eligibility_facts(candidate, motion_on)
+    if notice_states is None:  # the notice text comes from exceptional_statement: does it give reasons?
+        notice_states = "破格理由" in exceptional_statement(candidate, on)
     holding = candidate.cadre.current_holding(on)
     promotions = [h for h in candidate.cadre.holdings.all() if h.how == PostHolding.How.PROMOTION]
     last_promotion = max((h.started_on for h in promotions), default=None)
@@ -159,7 +202,8 @@ def exceptional_facts(
         on_date=on,
         kind=candidate.exceptional_type,
         reason=candidate.exceptional_reason,
-        from_democratic_recommendation=candidate.from_recommendation,
+        # 竞争上岗: the open competition stands for the democratic recommendation (R-CMP-8)
+        from_democratic_recommendation=candidate.from_recommendation or candidate.case.is_competitive,
         consent=consent,
         in_probation=bool(holding and holding.probation_result == PostHolding.Probation.PENDING),
         last_promotion_on=last_promotion,
@@ -316,9 +360,23 @@ def inspection_team(candidate: Candidate, team) -> list[Finding]:
     """R-INS-3 / R-KIN-3: at least two members, none related to the target."""
     team = list(team)
     related = related_users(candidate.cadre, team)
-    return _about(
-        candidate.cadre.name,
-        rules.inspection_team(_names(team), _names(related), settings_for(candidate.case.organization)),
+    return _about(candidate.cadre.name, _team_findings(candidate, team, related))
+
+
+def _people_who_must_not_inspect(candidate: Candidate, team: list) -> dict[str, list[str]]:
+    """R-INS-3: the target's own account and the system administrator are never on the team."""
+    return {
+        "targets_in_team": _names([u for u in team if u.pk == candidate.cadre.account_id]),
+        "administrators_in_team": _names([u for u in team if u.is_superuser]),
+    }
+
+
+def _team_findings(candidate: Candidate, team: list, related: list) -> list[Finding]:
+    return rules.inspection_team(
+        _names(team),
+        _names(related),
+        settings_for(candidate.case.organization),
+        **_people_who_must_not_inspect(candidate, team),
     )
 
 
@@ -336,6 +394,7 @@ def inspection_facts(candidate: Candidate, inspection: Inspection) -> rules.Insp
                 "不称职": inspection.rated_incompetent,
             },
             bool(inspection.opinions.strip()),
+            {"同意": inspection.agree_promotion, "不同意": inspection.disagree_promotion},
         )
     dossier = None
     if inspection.dossier_items:
@@ -369,11 +428,18 @@ def candidate_inspection(candidate: Candidate) -> list[Finding]:
     started = inspection.started_on or _today()
     settings = settings_for(candidate.case.organization)
     related = related_users(candidate.cadre, team)
-    found = rules.inspection_start(_names(team), _names(related), notice, started, settings)
-    found += rules.inspection_complete(inspection_facts(candidate, inspection))
+    found = rules.inspection_start(
+        _names(team),
+        _names(related),
+        notice,
+        started,
+        settings,
+        **_people_who_must_not_inspect(candidate, team),
+    )
+    found += rules.inspection_complete(inspection_facts(candidate, inspection), settings)
     found += rules.exceptional_promotion(exceptional_facts(candidate, _today()), Stage.DECISION)
     found += [f for f in candidate_eligibility(candidate) if f.rule in {"R-ELIG-3", "R-ELIG-6", "R-ELIG-7"}]
-    return _about(candidate.cadre.name, found)
+    return [*_about(candidate.cadre.name, found), pre_review(candidate)]
 
 
 def inspection(case: SelectionCase) -> list[Finding]:
@@ -383,7 +449,9 @@ def inspection(case: SelectionCase) -> list[Finding]:
     )
     if not chosen:
         return [Finding("R-INS-1", Level.BLOCK, "R-INS-1：没有考察对象，不能提交讨论决定。")]
-    found = rules.procedure_complete(case.rounds.exists(), True)
+    # 竞争上岗: the exam and the party group's advancing list take the recommendation's place (R-CMP-8)
+    recommended = case.rounds.exists() or (case.is_competitive and case.advancements.exists())
+    found = rules.procedure_complete(recommended, True)
     for candidate in chosen:
         found += candidate_inspection(candidate)
     return found
@@ -558,20 +626,22 @@ def before_meeting(case: SelectionCase) -> list[Finding]:
             found.append(
                 Finding("R-DEC-4", Level.OK, f"R-DEC-4：{name}的考察材料和《干部任免审批表》已归档。")
             )
-        inspection = getattr(candidate, "inspection", None)
-        if inspection is None or inspection.pre_review_on is None:
-            found.append(
-                Finding("R-DEC-8", Level.BLOCK, f"R-DEC-8：{name}尚未记录县委组织部预审情况（日期、意见）。")
-            )
-        else:
-            found.append(
-                Finding(
-                    "R-DEC-8",
-                    Level.OK,
-                    f"R-DEC-8：{name}已于 {inspection.pre_review_on:%Y年%-m月%-d日} 经县委组织部预审。",
-                )
-            )
+        found.append(pre_review(candidate))
     return found
+
+
+def pre_review(candidate: Candidate) -> Finding:
+    """R-DEC-8: the county organisation department's pre-review (date and reply) is on file. Checked when
+    the case is submitted for discussion (提交讨论) and again when the meeting is recorded."""
+    inspection = getattr(candidate, "inspection", None)
+    name = candidate.cadre.name
+    if inspection is None or inspection.pre_review_on is None or not inspection.pre_review_reply.strip():
+        return Finding("R-DEC-8", Level.BLOCK, f"R-DEC-8：{name}尚未记录县委组织部预审情况（日期、意见）。")
+    return Finding(
+        "R-DEC-8",
+        Level.OK,
+        f"R-DEC-8：{name}已于 {inspection.pre_review_on:%Y年%-m月%-d日} 经县委组织部预审。",
+    )
 
 
 def votes_complete(meeting: Meeting, secret: Counter | None = None) -> list[Finding]:
@@ -720,9 +790,7 @@ def notice_text(case: SelectionCase, published_on: date, ends_on: date, scope: s
             f"{cadre.name}，{cadre.sex}，{cadre.birth_date:%Y年%-m月}生，"
             f"现任{holding.post if holding else '本单位干部'}，拟任{candidate.vacancy.post}。"
         )
-        grounds = rules.exceptional_grounds(eligibility_facts(candidate, case.motion_date or today))
-        if grounds or candidate.exceptional:
-            line += f"该同志属破格提拔（{candidate.get_exceptional_type_display() or '破格'}），理由：{candidate.exceptional_reason or '见考察材料'}。"
+        line += exceptional_statement(candidate, today)
         lines.append(line)
     lines.append(
         f"公示时间：{published_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}（5个工作日）。公示范围：{scope}。"
@@ -778,8 +846,27 @@ def notice(
             )
     for candidate in approved(case):
         found += kinship_posting(candidate)
+    found += institution_deliberation(case)
     found += record_complete(case)
     return found
+
+
+def institution_deliberation(case: SelectionCase) -> list[Finding]:
+    """R-REQ-4: an institution's results go to its bureau's party-group meeting before 任职."""
+    organization = case.organization
+    applies = organization.kind == Organization.Kind.INSTITUTION and organization.parent_id is not None
+    if not applies:
+        return rules.institution_deliberation(False, None)
+    latest = case.bureau_deliberations.order_by("-held_on", "-pk").first()
+    if latest is not None and not latest.agreed:
+        return [
+            Finding(
+                "R-REQ-4",
+                Level.BLOCK,
+                f"R-REQ-4：局党组会议（{latest.held_on:%Y年%-m月%-d日}）集体商议未同意，不能办理任职。",
+            )
+        ]
+    return rules.institution_deliberation(True, latest.held_on if latest else None)
 
 
 def record_rows(candidate: Candidate):
@@ -846,8 +933,11 @@ def complaint_affects(complaint: Complaint) -> bool:
 
 def next_step_findings(case: SelectionCase) -> list[Finding]:
     """The checklist the case page shows for the step that comes next."""
+    from selection import gates_competitive as competitive_gates
     from selection.models import CaseStatus
 
+    if case.is_competitive and case.status in competitive_gates.OWN_STATES:
+        return competitive_gates.next_step_findings(case)
     if case.status == CaseStatus.MOTION:
         return motion(case)
     if case.status == CaseStatus.RECOMMENDATION:

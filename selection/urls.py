@@ -1,6 +1,24 @@
 from django.urls import path
 
-from .views import cases, documents, home, interchange, record, registry, voting
+from .views import (
+    calendar,
+    cases,
+    competitive,
+    documents,
+    exports,
+    home,
+    institution,
+    interchange,
+    pickers,
+    probation,
+    record,
+    registry,
+    roster,
+    rules,
+    statistics,
+    supervision,
+    voting,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -8,7 +26,17 @@ urlpatterns = [
     *registry.urlpatterns,
     *interchange.urlpatterns,
     *documents.urlpatterns,
+    *exports.urlpatterns,
+    *pickers.urlpatterns,
     *cases.urlpatterns,
+    *competitive.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
+    *calendar.urlpatterns,
+    *supervision.urlpatterns,
+    *statistics.urlpatterns,
+    *roster.urlpatterns,
+    *rules.urlpatterns,
+    *probation.urlpatterns,
+    *institution.urlpatterns,
 ]

@@ -12,7 +12,9 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-UNAVAILABLE_MESSAGE = "{year}年的节假日安排尚未录入，请系统管理员在“节假日安排”中录入后再计算工作日。"
+UNAVAILABLE_MESSAGE = (
+    "{year}年的节假日安排尚未录入，无法按工作日计算公示期：请联系系统管理员在“节假日安排”页面录入该年度安排。"
+)
 
 # The package raises NotImplementedError outside the years it has data for; read the range once.
 PACKAGE_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)

@@ -15,6 +15,32 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Background tasks run at once, inside the request that enqueues them (no worker in tests)."""
+    import selection.tasks  # noqa: F401  (its receiver resets Django's cached task backends)
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (e.g. the holiday-schedule reminder) starts empty in every test: rolled-back rows send no signal."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_required_second_factor(settings):
+    """Tests sign in with a password only (tests/test_accounts_security.py turns XUANBA_REQUIRE_2FA on),
+    over the test client's plain HTTP even when the settings were loaded with DEBUG off."""
+    settings.XUANBA_REQUIRE_2FA = False
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="安吉县医疗保障局", short_name="县医保局")

@@ -363,7 +363,9 @@ def test_the_party_groups_meeting_is_entered_opinion_by_opinion_with_the_chair_l
     votes = list(OpenVote.objects.filter(meeting=meeting).order_by("cast_at", "pk"))
     assert votes[-1].member == world.secretary  # the chair states last (R-DEC-3)
 
-    response = client.post(reverse("case_close_meeting", args=[world.case.pk, meeting.pk]))
+    response = client.post(
+        reverse("case_close_meeting", args=[world.case.pk, meeting.pk]), {"confirmed": "1"}
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.status == CandidateStatus.APPROVED
@@ -482,8 +484,8 @@ def test_the_timeline_shows_each_event_with_its_time_and_state_change(client, wo
 # The case list, whatever the number of cases:
 #  1 session, 2 user, 3 the user's groups (roles), 4 count for the paginator,
 #  5 the page of cases with their counts, 6 their vacancies with posts and departments,
-#  7 the user's organization (the navigation bar in base.html).
-LIST_QUERIES = 7
+#  7 the user's organization (the navigation bar in base.html), 8 the main leaders (whom a motion waits for).
+LIST_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -496,7 +498,11 @@ def test_the_case_list_issues_a_constant_number_of_queries(
             by=world.hr,
             title=f"第{index + 1}批",
             year=2026,
-            posts=[world.post, world.deputy_post],
+            # Two posts per case, none already being filled by another case (R-REG-1).
+            posts=[
+                PostFactory(organization=world.org),
+                PostFactory(organization=world.org, rank=Rank.DEPUTY),
+            ],
             motion_origin="main_leader",
             motion_date=TODAY,
         )

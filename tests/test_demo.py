@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seeded():
     with time_machine.travel(DEMO_TODAY, tick=False):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
         yield {c.name: c for c in Cadre.objects.for_detail()}
 
 
@@ -69,7 +69,7 @@ def _snapshot() -> dict[str, list]:
 def test_seeding_twice_gives_the_same_registry(seeded):
     first = _snapshot()
     with time_machine.travel(DEMO_TODAY, tick=False):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
     assert _snapshot() == first  # history counts included: a second run saves nothing
 
 

@@ -1,12 +1,13 @@
 """Demo cases: one in every state, built through the services, idempotent, every chain intact."""
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from selection import gates
 from selection.demo import DEMO_TODAY
@@ -33,7 +34,7 @@ def seeded(settings, tmp_path):
     with time_machine.travel(
         datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 9, tzinfo=SHANGHAI), tick=False
     ):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
         yield {case.status: case for case in SelectionCase.objects.all()}
 
 
@@ -46,7 +47,8 @@ def _rules(findings, level: str = "block") -> set[str]:
 
 def test_seeding_twice_is_idempotent_and_every_chain_and_document_verifies(seeded):
     titles = sorted(SelectionCase.objects.values_list("title", flat=True))
-    assert titles == sorted(spec.title for spec in DEMO_CASES)
+    daily = SelectionCase.objects.filter(mode=SelectionCase.Mode.DAILY).values_list("title", flat=True)
+    assert sorted(daily) == sorted(spec.title for spec in DEMO_CASES)  # 竞争上岗: test_demo_competitive
     events = RecordEvent.objects.count()
     documents = Document.objects.count()
     with time_machine.travel(
@@ -63,7 +65,7 @@ def test_seeding_twice_is_idempotent_and_every_chain_and_document_verifies(seede
         assert case.events.order_by("seq").first().action == "open_case"  # built by the services
     out = io.StringIO()
     call_command("verify_record", stdout=out)
-    assert out.getvalue().count("✓ 批次") == len(DEMO_CASES)
+    assert out.getvalue().count("✓ 批次") == SelectionCase.objects.count()
 
     for document in Document.objects.all():
         assert document.intact, document
@@ -77,7 +79,8 @@ def test_seeding_twice_is_idempotent_and_every_chain_and_document_verifies(seede
 
 
 def test_every_state_is_present_and_each_open_case_shows_why_it_waits(seeded):
-    assert set(seeded) == set(CaseStatus.values)
+    # 竞争上岗's own states: the demo competition stands at 笔试面试 (报名 and 资格审查 lie behind it)
+    assert set(seeded) == set(CaseStatus.values) - {CaseStatus.REGISTRATION, CaseStatus.SCREENING}
 
     # 动议: only the main leader's decision is missing.
     assert _rules(gates.next_step_findings(seeded[CaseStatus.MOTION])) == {"R-MOT-2"}
@@ -123,3 +126,35 @@ def test_every_state_is_present_and_each_open_case_shows_why_it_waits(seeded):
         CaseStatus.TERMINATED,
         terminated.termination_reason,
     )
+
+
+def test_seeded_on_any_day_the_demo_has_a_running_notice_and_its_record_follows_the_story(settings, tmp_path):
+    """Seeded on 15 March 2027 (a year chinese_calendar does not cover): every recent date counts from that day,
+    the missing year gets a demo schedule marked as such (R-CAL-3), and each step is stamped on its own date."""
+    from selection.models import HolidaySchedule, PostHolding
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seeded_on = datetime(2027, 3, 15, 9, tzinfo=SHANGHAI)
+    with time_machine.travel(seeded_on, tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+        today = seeded_on.date()
+        assert "演示数据" in HolidaySchedule.objects.get(year=2027).source
+        notice = PublicNotice.objects.get(case__status=CaseStatus.PUBLIC_NOTICE)
+        assert notice.published_on <= today <= notice.ends_on
+        assert gates.calendar().workdays_left(notice.ends_on, today) > 0
+        assert PostHolding.objects.filter(
+            probation_ends_on__range=(today, today + timedelta(days=30))
+        ).exists()
+        titles = set(SelectionCase.objects.values_list("title", flat=True))
+        assert "2027年第7批中层干部选拔任用（医药服务管理科副科长）" in titles
+
+        for case in SelectionCase.objects.exclude(status=CaseStatus.MOTION):
+            events = list(case.events.order_by("pk"))
+            stamps = [e.at for e in events]
+            assert stamps == sorted(stamps), "\n".join(
+                f"{e.action} {e.at}" for e in events
+            )  # the record time runs forward
+            opened, approved = events[0], next(e for e in events if e.action == "approve_motion")
+            assert timezone.localtime(opened.at).date() == case.motion_date  # moved on its day…
+            assert approved.at - opened.at < timedelta(days=1)  # …and decided the same day
+            assert max(stamps) <= seeded_on

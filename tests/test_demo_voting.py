@@ -55,7 +55,7 @@ def _at(hour: int):
 def seeded(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     with _at(9):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
         yield
 
 
@@ -70,13 +70,13 @@ def test_the_recommendation_box_is_counted_with_attendance_and_receipts_and_seed
     ]
     with _at(10):
         seed_voting()
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--force", stdout=io.StringIO())
     assert [
         m.objects.count()
         for m in (BallotBox, Invitation, StaffBallot, RecommendationRound, RecordEvent, Kinship, Cadre)
     ] == counts
 
-    case = SelectionCase.objects.get(title=RECOMMENDATION_CASE)
+    case = SelectionCase.objects.get(title__endswith=RECOMMENDATION_CASE)
     box = BallotBox.objects.get(case=case, title=BOX_TITLE)
     assert (box.kind, box.phase, box.source) == (
         BallotBox.Kind.RECOMMENDATION,
@@ -123,7 +123,7 @@ def test_the_recommendation_box_is_counted_with_attendance_and_receipts_and_seed
 
 def test_a_receipt_proves_a_ballot_is_counted(seeded):
     """The demo keeps no receipt; a voter of a fresh box checks theirs (same services, same case)."""
-    case = SelectionCase.objects.get(title=RECOMMENDATION_CASE)
+    case = SelectionCase.objects.get(title__endswith=RECOMMENDATION_CASE)
     hr = Actor(User.objects.get(username="renshi"))
     box = voting.create_ballot_box(
         case, by=hr, kind=BallotBox.Kind.RECOMMENDATION, title="补充推荐", held_on=DEMO_TODAY
@@ -139,7 +139,7 @@ def test_a_receipt_proves_a_ballot_is_counted(seeded):
 
 
 def test_the_decision_case_runs_online_to_public_notice_with_one_member_recused(seeded):
-    case = SelectionCase.objects.get(title=DECISION_CASE)
+    case = SelectionCase.objects.get(title__endswith=DECISION_CASE)
     assert case.status == CaseStatus.DECISION and not case.meetings.exists()
     members = {u.username: u for u in User.objects.filter(username__in=PARTY_GROUP_USERNAMES)}
     recused = members[RECUSED_MEMBER]

@@ -93,9 +93,9 @@ def test_seed_demo_twice_gives_the_same_data(django_user_model):
         )
         return users, memberships, departments, list(Organization.objects.values_list("name", "parent__name"))
 
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     first = snapshot()
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     assert snapshot() == first
     users = first[0]
     assert 50 <= len(users) <= 60

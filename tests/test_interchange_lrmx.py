@@ -365,9 +365,14 @@ def test_hr_imports_several_files_on_the_page(client, hr):
     client.force_login(hr)
     first, second = io.BytesIO(SAMPLE.read_bytes()), io.BytesIO(lrmx_file())
     first.name, second.name = "赵建华.lrmx", "李丽娟.lrmx"
-    response = client.post(reverse("lrmx_import"), {"files": [first, second]}, follow=True)
+    response = client.post(reverse("lrmx_import"), {"files": [first, second]})
     assert response.status_code == 200
     assert "新增 2 人" in response.text
+    assert Cadre.objects.count() == 0  # the preview writes nothing
+    token = client.session["lrmx_import"]["token"]
+    response = client.post(reverse("lrmx_import_confirm"), {"token": token}, follow=True)
+    assert "LRMX 导入完成" in response.text
+    assert Cadre.objects.count() == 2
     assert set(Cadre.objects.values_list("organization", flat=True)) == {hr.organization_id}
 
 

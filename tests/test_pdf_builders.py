@@ -207,6 +207,8 @@ def build_case(
         )
         candidate = Candidate.objects.create(case=case, vacancy=vacancy, cadre=cadre)
         if exceptional and i == 0:
+            # 破格 by the facts (R-EXC-1 computes it): under a year as deputy before a chief post (R-ELIG-1).
+            PostHolding.objects.filter(cadre=cadre).update(started_on=date(2025, 6, 1))
             candidate.exceptional = True
             candidate.exceptional_type = Candidate.ExceptionalType.OUTSTANDING
             candidate.exceptional_reason = "在医保基金监管专项行动中表现突出，获省级表彰"

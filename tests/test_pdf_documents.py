@@ -201,11 +201,14 @@ def test_inspection_notice_names_target_team_phone_scope_and_date(appointed):
 def test_public_notice_states_the_exceptional_circumstances(appointed):
     text = _all(render_public_notice(appointed))
     assert "任职前公示" in text
-    assert "该同志属于破格提拔（特别优秀），破格理由：在医保基金监管专项行动中表现突出，获省级表彰" in text
+    assert (
+        "该同志属于破格提拔（特别优秀），破格情形：副职任职年限不足，"
+        "破格理由：在医保基金监管专项行动中表现突出，获省级表彰" in text
+    )
     assert "已经县委组织部同意（安组干〔2026〕3号）" in text
     assert "公示时间：2026年2月11日至2026年2月26日" in text
     assert "12380举报网站" in text
-    assert text.count("破格") == 2  # only the 破格 candidate's paragraph
+    assert text.count("破格") == 3  # only the 破格 candidate's paragraph
 
 
 def test_appointment_notice_carries_its_number_and_decisions(appointed):

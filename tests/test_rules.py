@@ -980,7 +980,7 @@ def test_notice_in_an_uncovered_year_is_refused_with_the_calendar_message():
     refused = only(rules.public_notice(late, PACKAGE), "R-CAL-3")
     assert refused.level == Level.BLOCK
     assert refused.message == (
-        "R-CAL-3：2027年的节假日安排尚未录入，请系统管理员在“节假日安排”中录入后再计算工作日。"
+        "R-CAL-3：2027年的节假日安排尚未录入，无法按工作日计算公示期：请联系系统管理员在“节假日安排”页面录入该年度安排。"
     )
     entered = WorkdayCalendar([YearSchedule(2027, frozenset({date(2027, 1, 1)}), frozenset())])
     assert (

@@ -427,7 +427,7 @@ def test_hr_sets_up_a_box_prints_slips_once_and_counts(world, client):
     slips = client.post(reverse("box_slips", args=[box.pk]), {"count": 2, "category": "other"})
     assert slips.content.decode().count("font-monospace my-2") == 2 and slips["Cache-Control"] == "no-store"
     client.post(reverse("box_open", args=[box.pk]))
-    client.post(reverse("box_close", args=[box.pk]))
+    client.post(reverse("box_close", args=[box.pk]), {"confirmed": "1"})
     box.refresh_from_db()
     assert box.phase == BallotBox.Phase.CLOSED and box.round.actual == 0
     assert "计票结果（按人员类别）" in client.get(reverse("box_detail", args=[box.pk])).content.decode()

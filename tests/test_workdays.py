@@ -86,7 +86,7 @@ def test_year_outside_the_package_is_refused_not_guessed_as_monday_to_friday():
         is_workday(date(2027, 1, 4))
     assert refused.value.year == 2027
     assert str(refused.value) == (
-        "2027年的节假日安排尚未录入，请系统管理员在“节假日安排”中录入后再计算工作日。"
+        "2027年的节假日安排尚未录入，无法按工作日计算公示期：请联系系统管理员在“节假日安排”页面录入该年度安排。"
     )
 
 

@@ -187,6 +187,7 @@ def complete_inspection(world: World, candidate: Candidate) -> None:
         discipline_clear=True,
         personal_matters_checked_on=TODAY,
         personal_matters_result="如实报告",
+        complaints_resolved=True,
         pre_review_on=TODAY,
         pre_review_reply="同意",
     )

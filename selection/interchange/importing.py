@@ -34,6 +34,7 @@ from selection.models import (
     PostHolding,
     ResumeEntry,
 )
+from selection.services.registry import HoldingConflict, HoldingRefused, apply_holdings, check_holdings
 
 from . import lrmx, xlsx
 from .records import CadreRecord, FamilyData, Problem, birth_date_from_id, clean_text
@@ -195,6 +196,7 @@ class _Planner:
             plan.warnings.extend(row_warnings)
             if item and not row_problems:
                 plan.items.append(item)
+        plan.problems += registry_problems(plan)
         plan.problems.sort(key=lambda p: (p.source, p.row or 0))
         return plan
 
@@ -435,7 +437,7 @@ class _Planner:
         from selection.photos import crop_to_portrait
 
         try:
-            photo = crop_to_portrait(record.photo, name=f"{item.cadre.id_number or 'photo'}.jpg")
+            photo = crop_to_portrait(record.photo, name="photo.jpg")
         except ValidationError as error:
             return [record.problem("photo", message) for message in error.messages]
         if stored == photo.read():
@@ -444,6 +446,25 @@ class _Planner:
         item.photo = photo
         item.changes.append("照片")
         return []
+
+
+def _planned_holdings(plan: ImportPlan) -> list[tuple[PostHolding, CadreRecord]]:
+    return [
+        (holding, item.record)
+        for item in plan.items
+        for holding in (*item.holdings_update, *item.holdings_create)
+    ]
+
+
+def _conflict_problems(plan: ImportPlan, conflicts: list[HoldingConflict]) -> list[Problem]:
+    rows = {id(holding): record for holding, record in _planned_holdings(plan)}
+    return [rows[id(c.holding)].problem("post_title", c.message) for c in conflicts if id(c.holding) in rows]
+
+
+def registry_problems(plan: ImportPlan) -> list[Problem]:
+    """R-REG-1..3 over every holding the whole file would create or end, each under its row."""
+    holdings = [holding for holding, _record in _planned_holdings(plan)]
+    return _conflict_problems(plan, check_holdings(holdings)) if holdings else []
 
 
 def _stored_bytes(cadre: Cadre) -> bytes | None:
@@ -489,6 +510,10 @@ def _write(plan: ImportPlan, by: Model | None, reason: str, written: list[Cadre]
             item.cadre.photo.save(item.photo.name, item.photo, save=False)
             written.append(item.cadre)
             item.changed_fields.append("photo")
+    for item in plan.items:  # bulk writes skip Cadre.save(): derive the search keys here
+        item.cadre.set_search_keys()
+        if not item.is_new and "name" in item.changed_fields:
+            item.changed_fields.extend(["name_pinyin", "name_initials"])
     new = [item.cadre for item in plan.items if item.is_new]
     if new:
         bulk_create_with_history(new, Cadre, **history)
@@ -511,10 +536,14 @@ def _write(plan: ImportPlan, by: Model | None, reason: str, written: list[Cadre]
             bulk_create_with_history(objs, model, **history)
         if objs := gather(f"{attr}_update"):
             bulk_update_with_history(objs, model, fields, **history)
-    if objs := gather("holdings_update"):
-        PostHolding.objects.bulk_update(objs, ["started_on", "ended_on"], batch_size=BATCH_SIZE)
-    if objs := gather("holdings_create"):
-        PostHolding.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+    # The registry service writes holdings, checking R-REG-1..3 again under its locks.
+    try:
+        apply_holdings(
+            [*gather("holdings_update"), *gather("holdings_create")], by=user, reason=reason, validate=False
+        )
+    except HoldingRefused as refused:
+        plan.problems += _conflict_problems(plan, refused.conflicts) or [Problem(None, "", refused.message)]
+        raise ImportRefused(plan) from refused
     for model, attr in ((ResumeEntry, "resume"), (FamilyMember, "family")):
         replaced = [item for item in plan.items if getattr(item, attr) is not None]
         if not replaced:

@@ -428,7 +428,7 @@ def export_lrmx(
             for member in cadre.family.all():
                 _family_item(element, member)
         else:
-            element.text = values[tag]
+            element.text = xml_text(values[tag])
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True, short_empty_elements=False).replace(
         b"<?xml version='1.0' encoding='utf-8'?>", b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -445,7 +445,16 @@ def _family_item(parent: ET.Element, member) -> None:
         ("ZhengZhiMianMao", member.political_status),
         ("GongZuoDanWeiJiZhiWu", unit),
     ):
-        ET.SubElement(item, tag).text = text
+        ET.SubElement(item, tag).text = xml_text(text)
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab/newline/return, surrogates, U+FFFE/U+FFFF):
+# ElementTree would write them and the file would not parse anywhere.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value or "")
 
 
 def _photo_base64(cadre: Cadre) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -163,6 +164,24 @@ _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 _REQUIRED_FILL = PatternFill("solid", fgColor="E6B8B7")
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(sheet) -> None:
+    """No exported cell is a formula: text stays text (a cadre field "=HYPERLINK(...)" is shown, never
+    run), with Excel's quote prefix on text that starts like a formula so editing it keeps it text; the
+    XML control characters a worksheet cannot hold are dropped."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str):
+                continue
+            value = ILLEGAL_CHARACTERS_RE.sub("", cell.value)
+            cell.value = value
+            cell.data_type = "s"
+            if value.startswith(FORMULA_PREFIXES):
+                cell.quotePrefix = True
+
+
 def _workbook(columns: list[Column], rows: Iterable[list[Any]]) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -188,12 +207,14 @@ def _workbook(columns: list[Column], rows: Iterable[list[Any]]) -> bytes:
     sheet.freeze_panes = "B2"
     date_columns = [index for index, column in enumerate(columns, start=1) if column.kind == "date"]
     for number, row in enumerate(rows, start=2):
-        sheet.append(row)
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
         for index in date_columns:
             cell = sheet.cell(row=number, column=index)
             if cell.value is not None:
                 cell.number_format = DATE_FORMAT
     _help_sheet(book.create_sheet(HELP_SHEET_NAME), columns)
+    for worksheet in book.worksheets:
+        neutralise(worksheet)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -42,17 +42,23 @@ from .case import (
     SelectionCase,
     Vacancy,
 )
+from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
+from .export import ExportJob
 from .inspection import Inspection, TargetDecision
+from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
 from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
+from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
 from .record import CaseVerification, FileCheck, RecordEvent, SignedHead, verify_chain
+from .statistics import StructureSnapshot
 
 __all__ = [
     "OPEN_CANDIDATE_STATES",
     "OPEN_CASE_STATES",
+    "Advancement",
     "AgendaItem",
     "AnnualAssessment",
     "Appointment",
@@ -60,20 +66,25 @@ __all__ = [
     "AssessmentResult",
     "Attendance",
     "BallotBox",
+    "BureauDeliberation",
     "Cadre",
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
     "CaseVerification",
+    "CompetitionPlan",
     "Complaint",
     "Department",
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "Examiner",
+    "ExportJob",
     "FamilyMember",
     "FileCheck",
     "HolidaySchedule",
     "Inspection",
+    "InterviewScore",
     "Invitation",
     "Kinship",
     "Meeting",
@@ -84,6 +95,10 @@ __all__ = [
     "PoliticalStatus",
     "Post",
     "PostHolding",
+    "ProbationMeeting",
+    "ProbationMeetingMember",
+    "ProbationOutcome",
+    "ProbationReview",
     "PromotionOpinion",
     "PublicNotice",
     "Quota",
@@ -91,6 +106,7 @@ __all__ = [
     "RecommendationRound",
     "RecordEvent",
     "Recusal",
+    "Registration",
     "ResumeEntry",
     "RoundResult",
     "Sanction",
@@ -103,6 +119,7 @@ __all__ = [
     "SignOff",
     "SignedHead",
     "StaffBallot",
+    "StructureSnapshot",
     "TargetDecision",
     "Vacancy",
     "VoteChoice",

@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from simple_history.models import HistoricalRecords
@@ -16,7 +16,9 @@ from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
+from selection.files import photo_name
 from selection.rules import DEFAULT_SETTINGS, age_in_full_years, full_months_between
+from selection.validators import no_control_characters
 
 from ..rules import RuleSettings, SanctionType, sanction_in_effect
 from .org import Department, Organization
@@ -64,6 +66,36 @@ def future_date_errors(instance: models.Model, *fields: str) -> dict[str, str]:
         for field in fields
         if getattr(instance, field) is not None and getattr(instance, field) > today
     }
+
+
+def search_keys(name: str) -> tuple[str, str]:
+    """The full pinyin and the initials of a name, lower case without tones: 张三 → ("zhangsan", "zs")."""
+    from pypinyin import lazy_pinyin
+
+    syllables = [
+        "".join(ch for ch in s.lower() if ch.isascii() and ch.isalnum()) for s in lazy_pinyin(name.strip())
+    ]
+    syllables = [s for s in syllables if s]
+    return "".join(syllables)[:120], "".join(s[0] for s in syllables)[:30]
+
+
+def date_rule_errors(
+    instance: models.Model, *fields: str, order: tuple[tuple[str, str], ...] = ()
+) -> dict[str, str]:
+    """R-REG-4 for any model: the named dates are not after today; each (earlier, later) pair is in order."""
+    errors = {
+        name: f"R-REG-4：{instance._meta.get_field(name).verbose_name}不能晚于今天。"
+        for name in future_date_errors(instance, *fields)
+    }
+    for earlier, later in order:
+        first, second = getattr(instance, earlier), getattr(instance, later)
+        if first and second and second < first:
+            labels = [instance._meta.get_field(n).verbose_name for n in (later, earlier)]
+            errors.setdefault(later, f"R-REG-4：{labels[0]}不能早于{labels[1]}。")
+    return errors
+
+
+REWARDS_MAX_LENGTH = 1000
 
 
 class Sex(models.TextChoices):
@@ -168,6 +200,9 @@ class Cadre(models.Model):
         related_name="cadres",
     )
     name = models.CharField("姓名", max_length=30, db_index=True)
+    # Search keys, derived from the name on every save and import (see `set_search_keys`).
+    name_pinyin = models.CharField("姓名拼音", max_length=120, blank=True, editable=False)
+    name_initials = models.CharField("姓名首字母", max_length=30, blank=True, editable=False)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
@@ -182,10 +217,17 @@ class Cadre(models.Model):
     health = models.CharField("健康状况", max_length=50, default="健康")
     professional_title = models.CharField("专业技术职务", max_length=50, blank=True)
     expertise = models.CharField("熟悉专业有何专长", max_length=100, blank=True)
-    rewards_and_punishments = models.TextField("奖惩情况", blank=True)
+    # Printed in one box of the 任免审批表: bounded, so a pasted 300,000-character text cannot stall a render.
+    rewards_and_punishments = models.TextField(
+        "奖惩情况",
+        blank=True,
+        max_length=REWARDS_MAX_LENGTH,
+        validators=[MaxLengthValidator(REWARDS_MAX_LENGTH), no_control_characters],
+        help_text=f"不超过 {REWARDS_MAX_LENGTH} 字。",
+    )
     photo = models.ImageField(
         "照片",
-        upload_to="photos/",
+        upload_to=photo_name,
         blank=True,
         validators=[FileExtensionValidator(["jpg", "jpeg", "png"], "照片只能是 JPG 或 PNG 格式。")],
     )
@@ -202,22 +244,36 @@ class Cadre(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
     objects = CadreQuerySet.as_manager()
 
     class Meta:
         verbose_name = "干部"
         verbose_name_plural = "干部"
         ordering = ["organization", "department__order", "pk"]
-        indexes = [models.Index(fields=["organization", "birth_date"])]
+        indexes = [
+            models.Index(fields=["organization", "birth_date"]),
+            models.Index(fields=["name_pinyin", "id"], name="cadre_pinyin_order"),
+            models.Index(fields=["name_initials"], name="cadre_initials"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_search_keys()
+        if (fields := kwargs.get("update_fields")) is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("cadre_detail", args=[self.pk])
+
+    def set_search_keys(self) -> None:
+        """姓名 → "zhangsan" and "zs" (pypinyin), for search and the 姓名 sort."""
+        self.name_pinyin, self.name_initials = search_keys(self.name or "")
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -262,7 +318,8 @@ class Cadre(models.Model):
         current = [
             h for h in self._holdings() if h.started_on <= on and (h.ended_on is None or h.ended_on >= on)
         ]
-        return max(current, key=lambda h: h.started_on) if current else None
+        # The 实职 post, not a 兼任 one (R-REG-3), unless only concurrent posts are held.
+        return max(current, key=lambda h: (not h.is_concurrent, h.started_on)) if current else None
 
     def rank_on(self, on: date) -> str:
         """正职 / 副职 / '' (一般干部) from the post held on the date."""

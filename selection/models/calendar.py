@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 def parse_dates(text: str, year: int) -> list[date]:
@@ -31,6 +33,22 @@ class HolidaySchedule(models.Model):
     )
     makeup_workdays = models.TextField("调休上班的周末", help_text="每行一个日期。", blank=True)
     source = models.CharField("依据（国务院办公厅通知文号）", max_length=200, blank=True)
+    notice_text = models.TextField(
+        "通知原文",
+        blank=True,
+        max_length=5000,
+        help_text="按通知原文逐行填写，如“二、春节：2月15日至23日放假调休，共9天。”",
+    )
+    updated_at = models.DateTimeField("录入时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = "节假日安排"

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from selection.files import document_name
+
 from .cadre import Cadre
 from .org import Organization
 from .post import Post
@@ -19,6 +21,10 @@ from .post import Post
 
 class CaseStatus(models.TextChoices):
     MOTION = "motion", "动议"
+    # 竞争上岗 only (R-CMP, R-MET-2): after the published plan, before 考察
+    REGISTRATION = "registration", "报名"
+    SCREENING = "screening", "资格审查"
+    EXAM = "exam", "笔试面试"
     RECOMMENDATION = "recommendation", "民主推荐"
     INSPECTION = "inspection", "考察"
     DECISION = "decision", "讨论决定"
@@ -29,6 +35,9 @@ class CaseStatus(models.TextChoices):
 
 OPEN_CASE_STATES = [
     CaseStatus.MOTION,
+    CaseStatus.REGISTRATION,
+    CaseStatus.SCREENING,
+    CaseStatus.EXAM,
     CaseStatus.RECOMMENDATION,
     CaseStatus.INSPECTION,
     CaseStatus.DECISION,
@@ -42,7 +51,12 @@ class CaseQuerySet(models.QuerySet):
             return self
         if not user.organization_id:
             return self.none()
-        return self.filter(organization_id=user.organization_id)
+        from selection.permissions import oversees_subordinates
+
+        mine = models.Q(organization_id=user.organization_id)
+        if oversees_subordinates(user):  # R-REQ-4: the bureau's HR and auditors see its institutions' cases
+            mine |= models.Q(organization__parent_id=user.organization_id)
+        return self.filter(mine)
 
     def for_list(self) -> "CaseQuerySet":
         """What a list row shows, in a fixed number of queries (the annotation drops Meta.ordering)."""
@@ -73,6 +87,14 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     class MotionForm(models.TextChoices):
         ORAL = "oral", "口头"
         WRITTEN = "written", "书面"
+
+    class MotionReview(models.TextChoices):
+        """The main leader's review of the motion (R-MOT-2): HR corrects it until it is approved."""
+
+        PENDING = "pending", "待主要领导审批"
+        RETURNED = "returned", "退回修改"
+        REJECTED = "rejected", "不同意"
+        APPROVED = "approved", "已同意"
 
     organization = models.ForeignKey(
         Organization, verbose_name="单位", on_delete=models.PROTECT, related_name="cases"
@@ -108,6 +130,10 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     motion_approved_at = models.DateTimeField("主要领导同意时间", null=True, blank=True)
+    motion_review = FSMField(
+        "主要领导审批", max_length=10, choices=MotionReview.choices, default=MotionReview.PENDING
+    )
+    motion_review_comment = models.TextField("主要领导意见", blank=True)
     method_reason = models.TextField("采用日常选拔任用程序的理由", blank=True)
 
     # R-REC-4: skipping the meeting round, all three conditions affirmed with a reason
@@ -133,14 +159,53 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .cadre import date_rule_errors
+
+        if errors := date_rule_errors(self, "motion_date"):
+            raise ValidationError(errors)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATES
 
+    @property
+    def is_competitive(self) -> bool:
+        return self.mode == self.Mode.COMPETITIVE
+
     # ---- the graph (DESIGN.md "States") -------------------------------------------------------------
-    @transition(field=status, source=CaseStatus.MOTION, target=CaseStatus.RECOMMENDATION)
+    @transition(
+        field=status,
+        source=CaseStatus.MOTION,
+        target=CaseStatus.RECOMMENDATION,
+        conditions=[lambda case: not case.is_competitive],
+    )
     def start_recommendation(self) -> None:
         """动议 → 民主推荐."""
+
+    # 竞争上岗 (R-MET-2 order): 方案 → 报名 → 资格审查 → 笔试面试 → 考察, then as the daily procedure
+    @transition(
+        field=status,
+        source=CaseStatus.MOTION,
+        target=CaseStatus.REGISTRATION,
+        conditions=[lambda case: case.is_competitive],
+    )
+    def publish_plan(self) -> None:
+        """动议（实施方案）→ 报名: the party group's plan is published."""
+
+    @transition(field=status, source=CaseStatus.REGISTRATION, target=CaseStatus.SCREENING)
+    def close_registration(self) -> None:
+        """报名 → 资格审查."""
+
+    @transition(field=status, source=CaseStatus.SCREENING, target=CaseStatus.EXAM)
+    def start_exam(self) -> None:
+        """资格审查 → 笔试面试."""
+
+    @transition(field=status, source=CaseStatus.EXAM, target=CaseStatus.INSPECTION)
+    def advance_to_inspection(self) -> None:
+        """笔试面试 → 考察 (民主测评和考察), the advancing list fixed."""
 
     @transition(field=status, source=CaseStatus.RECOMMENDATION, target=CaseStatus.INSPECTION)
     def start_inspection(self) -> None:
@@ -161,6 +226,27 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=OPEN_CASE_STATES, target=CaseStatus.TERMINATED)
     def terminate(self) -> None:
         """Any open state → 终止 (with a reason, recorded by the service)."""
+
+    # ---- the motion's review (R-MOT-2) ----------------------------------------------------------------
+    @transition(field=motion_review, source=MotionReview.PENDING, target=MotionReview.APPROVED)
+    def approve_motion(self) -> None:
+        """待审批 → 已同意: the motion can no longer be corrected."""
+
+    @transition(field=motion_review, source=MotionReview.PENDING, target=MotionReview.RETURNED)
+    def return_motion(self) -> None:
+        """待审批 → 退回修改, with the main leader's comment."""
+
+    @transition(field=motion_review, source=MotionReview.PENDING, target=MotionReview.REJECTED)
+    def reject_motion(self) -> None:
+        """待审批 → 不同意 (the service also ends the case)."""
+
+    @transition(
+        field=motion_review,
+        source=[MotionReview.PENDING, MotionReview.RETURNED],
+        target=MotionReview.PENDING,
+    )
+    def correct_motion(self) -> None:
+        """HR corrects the motion; a returned motion goes back to the main leader."""
 
 
 class Vacancy(models.Model):
@@ -252,6 +338,14 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.cadre.name}（拟任{self.vacancy.post}）"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .cadre import date_rule_errors
+
+        if errors := date_rule_errors(self, "county_consent_date"):
+            raise ValidationError(errors)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CANDIDATE_STATES
@@ -317,7 +411,7 @@ class Document(models.Model):
     )
     kind = models.CharField("类别", max_length=30, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
-    file = models.FileField("文件", upload_to="documents/%Y/")
+    file = models.FileField("文件", upload_to=document_name)
     sha256 = models.CharField("SHA-256", max_length=64, editable=False)
     official_copy = models.BooleanField("系统生成的正式文本", default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -1,6 +1,7 @@
 """讨论决定: the party-group meeting, attendance, recusals and each member's vote (R-DEC-*)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -37,6 +38,13 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"党组会议（{self.held_on:%Y.%m.%d}）"
+
+    def clean(self) -> None:
+        from .cadre import date_rule_errors
+
+        # A meeting is scheduled ahead (a planned date); once it has voted, its date is not in the future.
+        if self.phase == self.Phase.CLOSED and (errors := date_rule_errors(self, "held_on")):
+            raise ValidationError(errors)
 
 
 class Attendance(models.Model):

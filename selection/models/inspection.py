@@ -1,6 +1,7 @@
 """考察: the party group's choice of targets and each target's inspection record (R-INS-*)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .case import Candidate, SelectionCase
@@ -20,9 +21,53 @@ class TargetDecision(models.Model):
     class Meta:
         verbose_name = "确定考察对象"
         verbose_name_plural = "确定考察对象"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(present_members__lte=models.F("expected_members")),
+                name="target_decision_present_le_expected",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} 确定考察对象（{self.meeting_date:%Y.%m.%d}）"
+
+    def clean(self) -> None:
+        from .cadre import date_rule_errors
+
+        errors = date_rule_errors(self, "meeting_date")
+        if (
+            self.expected_members is not None
+            and self.present_members is not None
+            and self.present_members > self.expected_members
+        ):
+            errors["present_members"] = "实到人数不能多于应到人数。"
+        if errors:
+            raise ValidationError(errors)
+
+
+def appraisal_count_errors(obj) -> dict[str, str]:
+    """R-INS-5: 同意 + 不同意 ≤ 实参加 ≤ 应参加, and the rating counts add up to no more than the ballots
+    cast (a blank or spoilt ballot rates nobody)."""
+    errors: dict[str, str] = {}
+    expected, actual = obj.appraisal_expected, obj.appraisal_actual
+    if expected is not None and actual is not None and actual > expected:
+        errors["appraisal_actual"] = f"R-INS-5：实参加人数（{actual}）不能多于应参加人数（{expected}）。"
+    ratings = obj.rated_excellent + obj.rated_competent + obj.rated_basic + obj.rated_incompetent
+    if ratings and actual is None:
+        errors["appraisal_actual"] = "R-INS-5：已填写测评票数，请同时填写实参加人数。"
+    elif ratings and ratings > actual:
+        errors["rated_excellent"] = (
+            f"R-INS-5：优秀、称职、基本称职、不称职票数合计{ratings}票，不能多于实参加人数{actual}人"
+            "（每张测评票只评一个等次）。"
+        )
+    promotion = obj.agree_promotion + obj.disagree_promotion
+    if promotion and actual is None:
+        errors.setdefault("appraisal_actual", "R-INS-5：已填写同意提拔票数，请同时填写实参加人数。")
+    elif promotion and promotion > actual:
+        errors["agree_promotion"] = (
+            f"R-INS-5：同意与不同意提拔票合计{promotion}票，不能多于实参加人数{actual}人。"
+        )
+    return errors
 
 
 class Inspection(models.Model):
@@ -66,7 +111,7 @@ class Inspection(models.Model):
     # R-INS-10 personal-matters check and complaints
     personal_matters_checked_on = models.DateField("个人有关事项报告查核日期", null=True, blank=True)
     personal_matters_result = models.CharField("查核结果", max_length=200, blank=True)
-    complaints_resolved = models.BooleanField("反映问题已查清", default=True)
+    complaints_resolved = models.BooleanField("反映问题已查清", default=False)
 
     # R-DEC-8 pre-review by the county organisation department
     pre_review_on = models.DateField("预审日期", null=True, blank=True)
@@ -75,9 +120,52 @@ class Inspection(models.Model):
     class Meta:
         verbose_name = "考察"
         verbose_name_plural = "考察"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(appraisal_actual__isnull=True)
+                | models.Q(appraisal_expected__isnull=True)
+                | models.Q(appraisal_actual__lte=models.F("appraisal_expected")),
+                name="inspection_actual_not_above_expected",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(appraisal_actual__isnull=True)
+                | models.Q(
+                    agree_promotion__lte=models.F("appraisal_actual") - models.F("disagree_promotion")
+                ),
+                name="inspection_promotion_votes_within_actual",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(appraisal_actual__isnull=True)
+                | models.Q(
+                    rated_excellent__lte=models.F("appraisal_actual")
+                    - models.F("rated_competent")
+                    - models.F("rated_basic")
+                    - models.F("rated_incompetent")
+                ),
+                name="inspection_ratings_within_actual",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"考察 {self.candidate}"
+
+    DATE_FIELDS = (
+        "started_on",
+        "notice_published_on",
+        "dossier_checked_on",
+        "discipline_opinion_on",
+        "personal_matters_checked_on",
+        "pre_review_on",
+    )
+
+    def clean(self) -> None:
+        from .cadre import date_rule_errors
+
+        # R-REG-4: what was done is not dated after today.
+        errors = date_rule_errors(self, *self.DATE_FIELDS)
+        errors.update(appraisal_count_errors(self))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def appraisal_total(self) -> int:

@@ -1,8 +1,10 @@
 """任职前公示 and 任职 (R-NOT-*, R-APP-*)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from .cadre import date_rule_errors
 from .case import Candidate, SelectionCase
 
 
@@ -40,9 +42,22 @@ class Complaint(models.Model):
         verbose_name = "信访举报"
         verbose_name_plural = "信访举报"
         ordering = ["notice", "received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(concluded_on__isnull=True)
+                | models.Q(concluded_on__gte=models.F("received_on")),
+                name="complaint_concluded_after_received",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.candidate.cadre} 信访举报（{self.received_on:%Y.%m.%d}）"
+
+    def clean(self) -> None:
+        if errors := date_rule_errors(
+            self, "received_on", "concluded_on", order=(("received_on", "concluded_on"),)
+        ):
+            raise ValidationError(errors)
 
 
 class Appointment(models.Model):
@@ -61,3 +76,10 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} {self.notice_number}"
+
+    def clean(self) -> None:
+        errors = date_rule_errors(
+            self, "notice_date", "tenure_starts_on", "talk_on", order=(("tenure_starts_on", "notice_date"),)
+        )
+        if errors:
+            raise ValidationError(errors)

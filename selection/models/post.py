@@ -24,6 +24,9 @@ class Post(models.Model):
     title = models.CharField("职务名称", max_length=100)
     rank = models.CharField("职级", max_length=10, choices=Rank.choices)
     is_leadership = models.BooleanField("领导职务", default=True)
+    seats = models.PositiveSmallIntegerField(
+        "职数", default=1, help_text="同一时间可任职的人数（R-REG-1），一般为1。"
+    )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -31,11 +34,20 @@ class Post(models.Model):
         verbose_name_plural = "职位"
         ordering = ["organization", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "department", "title"], name="post_unique_title")
+            models.UniqueConstraint(fields=["organization", "department", "title"], name="post_unique_title"),
+            models.CheckConstraint(condition=models.Q(seats__gte=1), name="post_seats_at_least_one"),
         ]
 
     def __str__(self) -> str:
         return f"{self.department.name}{self.title}" if self.department_id else self.title
+
+    def clean(self) -> None:
+        if self.pk and self.seats:
+            holders = self.holdings.filter(ended_on__isnull=True).count()
+            if holders > self.seats:
+                raise ValidationError(
+                    {"seats": f"R-REG-1：该职位现有{holders}人任职，职数不能少于{holders}。"}
+                )
 
 
 class Quota(models.Model):
@@ -55,9 +67,25 @@ class Quota(models.Model):
     def __str__(self) -> str:
         return f"{self.organization}·中层{self.get_rank_display()} {self.approved} 名"
 
+    def clean(self) -> None:
+        if self.organization_id and self.rank and self.approved is not None:
+            filled = PostHolding.objects.filter(
+                post__organization_id=self.organization_id,
+                post__rank=self.rank,
+                ended_on__isnull=True,
+                is_concurrent=False,
+            ).count()
+            if filled > self.approved:
+                raise ValidationError(
+                    {"approved": f"R-REG-2：现配{filled}名，核定职数不能少于{filled}（请先办理免职）。"}
+                )
+
 
 class PostHolding(models.Model):
-    """A cadre in a post from a date (until another date). The open holding is the current post."""
+    """A cadre in a post from a date (until another date). The open holding is the current post.
+
+    Only `selection.services.registry` creates, changes or deletes holdings (R-REG-1..3 hold there).
+    """
 
     class How(models.TextChoices):
         PROMOTION = "promotion", "提拔"
@@ -77,6 +105,9 @@ class PostHolding(models.Model):
     started_on = models.DateField("任职时间")
     ended_on = models.DateField("免职时间", null=True, blank=True)
     how = models.CharField("任职方式", max_length=20, choices=How.choices, default=How.PROMOTION)
+    is_concurrent = models.BooleanField(
+        "兼任", default=False, help_text="兼任的职务不占实职（R-REG-3），也不计入核定职数（R-REG-2）。"
+    )
     probation_ends_on = models.DateField("试用期满", null=True, blank=True)
     probation_result = models.CharField(
         "试用期考核", max_length=10, choices=Probation.choices, default=Probation.NONE, blank=True
@@ -105,6 +136,15 @@ class PostHolding(models.Model):
         errors = future_date_errors(self, "started_on", "ended_on")
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             errors.setdefault("ended_on", "免职时间不能早于任职时间。")
+        # R-REG-4: born < work start <= post start (the cadre may be unsaved, as in an import).
+        cadre = getattr(self, "cadre", None)
+        if cadre is not None and self.started_on:
+            if cadre.birth_date and self.started_on <= cadre.birth_date:
+                errors.setdefault("started_on", "R-REG-4：任职时间应晚于出生日期。")
+            elif cadre.work_started_on and self.started_on < cadre.work_started_on:
+                errors.setdefault("started_on", "R-REG-4：任职时间不能早于参加工作时间。")
+        if self.probation_ends_on and self.started_on and self.probation_ends_on < self.started_on:
+            errors.setdefault("probation_ends_on", "R-REG-4：试用期满日期不能早于任职时间。")
         if errors:
             raise ValidationError(errors)
 

@@ -1,8 +1,9 @@
 """民主推荐: conversation (谈话调研推荐) and meeting (会议推荐) rounds and their results (R-REC-*)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from .cadre import Cadre
+from .cadre import Cadre, date_rule_errors
 from .case import SelectionCase, Vacancy
 
 
@@ -25,9 +26,28 @@ class RecommendationRound(models.Model):
         verbose_name = "推荐轮次"
         verbose_name_plural = "推荐轮次"
         ordering = ["case", "held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(actual__lte=models.F("expected")), name="round_actual_le_expected"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_ballots__isnull=True)
+                | models.Q(valid_ballots__lte=models.F("actual")),
+                name="round_valid_le_actual",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.held_on:%Y.%m.%d}）"
+
+    def clean(self) -> None:
+        errors = date_rule_errors(self, "held_on")
+        if self.expected is not None and self.actual is not None and self.actual > self.expected:
+            errors["actual"] = "实参加人数不能多于应参加人数。"
+        if self.valid_ballots is not None and self.actual is not None and self.valid_ballots > self.actual:
+            errors["valid_ballots"] = "有效票数不能多于实参加人数。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class RoundResult(models.Model):
@@ -49,3 +69,10 @@ class RoundResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.votes}票"
+
+    def clean(self) -> None:
+        # A person's votes never exceed the round's valid ballots (or, without that count, its attendance).
+        if self.round_id and self.votes is not None:
+            limit = self.round.valid_ballots if self.round.valid_ballots is not None else self.round.actual
+            if self.votes > limit:
+                raise ValidationError({"votes": f"个人得票数（{self.votes}）不能多于有效票数（{limit}）。"})

@@ -104,8 +104,10 @@ def reporting_unit_for(cadre: Cadre, case: SelectionCase | None = None) -> str:
 
 def appointment_reason(candidate: Candidate) -> str:
     """任免理由: work need; a 破格 candidate adds the circumstances (R-EXC-5)."""
+    from selection.gates import is_exceptional
+
     reason = DEFAULT_REASON
-    if candidate.exceptional:
+    if is_exceptional(candidate):
         kind = candidate.get_exceptional_type_display() or "破格"
         detail = candidate.exceptional_reason.strip().rstrip("。")
         reason += f"破格提拔（{kind}）" + (f"：{detail}" if detail else "") + "。"

@@ -45,6 +45,7 @@ from .common import DocumentUnavailable, cn_date, cn_datetime, sha256_hex
 from .notices import appointment_notice_context, inspection_notice_context, public_notice_context
 from .record_form import meetings_of, record_form_context, record_form_data, tallies_for
 from .render import layout, render_html, write
+from .sanitize import strip_active_content
 
 # Candidates who reached the inspection have a 任免审批表 in the file.
 FORM_STATES = {
@@ -217,8 +218,33 @@ def _event_log_context(case: SelectionCase, events: list) -> dict[str, Any]:
     }
 
 
-def case_file_parts(case: SelectionCase) -> list[Part]:
-    """Every included part except the cover/index and the final verification page, in file order."""
+def competitive_parts(case: SelectionCase) -> list[Part]:
+    """竞争上岗's sheets: the plan, each registration form, the eligibility result and the score sheet."""
+    from . import competitive as sheets
+
+    parts = []
+    if context := _try(sheets.plan_notice_context, case):
+        parts.append(_generated("竞争上岗实施方案", "竞争上岗", "pdf/competitive_notice.html", context))
+    for registration in case.registrations.select_related("cadre", "case__organization").order_by("pk"):
+        context = sheets.registration_form_context(registration)
+        title = f"竞争上岗报名表（{registration.cadre.name}）"
+        parts.append(_generated(title, "竞争上岗", "pdf/competitive_registration.html", context))
+    if context := _try(sheets.eligibility_notice_context, case):
+        parts.append(_generated("资格审查结果", "竞争上岗", "pdf/competitive_notice.html", context))
+    if context := _try(sheets.score_sheet_context, case):
+        parts.append(_generated("成绩汇总表", "竞争上岗", "pdf/competitive_scores.html", context))
+    return parts
+
+
+def _no_progress(_fraction: float) -> None:
+    pass
+
+
+def case_file_parts(case: SelectionCase, progress: Callable[[float], None] = _no_progress) -> list[Part]:
+    """Every included part except the cover/index and the final verification page, in file order.
+
+    `progress(fraction)` is told how far the parts are (0.0–1.0), one call per laid-out part.
+    """
     case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
     events = list(case.events.select_related("candidate__cadre").order_by("seq"))
     meetings = meetings_of(case)
@@ -236,9 +262,16 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
             official_forms[document.candidate_id] = document  # the latest wins
 
     images: dict = {}  # one decoded photo per candidate, shared by the 纪实表 and the 审批表
+    # roughly one step per part: 纪实表, 审批表, 考察预告 per candidate; notices, tallies, documents, log
+    expected = max(1, 3 * len(candidates) + 4 + len(documents))
     parts: list[Part] = []
+
+    def added() -> None:
+        progress(min(1.0, len(parts) / expected))
+
     for candidate in candidates:
         data = record_form_data(candidate, events=events, meetings=meetings)
+        added()
         parts.append(
             _generated(
                 f"{candidate.cadre.name}纪实表",
@@ -249,6 +282,7 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
             )
         )
     for candidate in candidates:
+        added()
         if candidate.pk in official_forms:
             parts.append(_stored_part(official_forms[candidate.pk], "干部任免审批表", OFFICIAL))
         elif candidate.status in FORM_STATES:
@@ -259,6 +293,7 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
                 )
             )
     for candidate in candidates:
+        added()
         if context := _try(inspection_notice_context, candidate):
             parts.append(
                 _generated(f"考察预告（{candidate.cadre.name}）", "阶段文书", "pdf/notice.html", context)
@@ -266,12 +301,15 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
     for title, notice in (("任职前公示", public_notice_context), ("任职通知", appointment_notice_context)):
         if context := _try(notice, case):
             parts.append(_generated(title, "阶段文书", "pdf/notice.html", context))
+    if case.is_competitive:  # R-CMP-7: the case file holds every sheet of the competition
+        parts += competitive_parts(case)
     if meetings:
         tallies = _tally_context(case, meetings, candidates)
         parts.append(_generated("党组会议出席、回避和表决情况", "会议表决", "pdf/case_tallies.html", tallies))
     included = {part.document.pk for part in parts if part.document}
     for document in documents:
         if document.pk not in included:
+            added()
             source = OFFICIAL if document.official_copy else ATTACHMENT
             parts.append(_stored_part(document, "附件", source))
     parts.append(_generated("纪实记录", "纪实记录", "pdf/case_log.html", _event_log_context(case, events)))
@@ -289,11 +327,14 @@ def _index(parts: list[Part], first_page: int) -> list[dict[str, Any]]:
     return rows
 
 
-def render_case_file(case: SelectionCase) -> bytes:
+def render_case_file(case: SelectionCase, progress: Callable[[float], None] = _no_progress) -> bytes:
     """The whole case file as PDF bytes. Reads the database and the stored files; writes nothing but,
-    when the chain's head is not signed yet, its signature (selection/signing.py)."""
+    when the chain's head is not signed yet, its signature (selection/signing.py).
+
+    `progress(fraction)`: the parts take the first 80 %, the cover and the final write the rest.
+    """
     case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
-    parts = case_file_parts(case)
+    parts = case_file_parts(case, lambda fraction: progress(0.8 * fraction))
     check = verify_chain(case.events.order_by("seq"))
     now = timezone.now()
     final = _generated(
@@ -341,7 +382,16 @@ def render_case_file(case: SelectionCase) -> bytes:
         if pages == cover_pages:
             break
         cover_pages = pages
+    progress(0.85)
     return _assemble(case, Part("封面及目录", "", cover), listed)
+
+
+def build_case_file_export(job, progress: Callable[[float], None]):
+    """The export kind "case-file" (selection/exports.py): the job's case file, named after the case."""
+    from selection.exports import ExportFile
+
+    data = render_case_file(job.case, progress)
+    return ExportFile(data, f"{job.case.title}-一批一档.pdf")
 
 
 def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
@@ -367,6 +417,7 @@ def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
             _add_headings(writer, part.layout, first, parent)
         else:
             writer.append(part.stored, outline_item=part.title)
+    strip_active_content(writer)  # uploaded PDFs keep their pages, never their scripts or links out
     writer.add_metadata({"/Title": title, "/Producer": PRODUCER})
     out = io.BytesIO()
     writer.write(out)

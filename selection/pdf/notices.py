@@ -39,15 +39,9 @@ def bio_sentence(candidate: Candidate, on: date) -> str:
 
 def exceptional_sentence(candidate: Candidate) -> str:
     """R-EXC-5: the 破格 circumstances and reasons, and the county department's consent."""
-    if not candidate.exceptional:
-        return ""
-    kind = candidate.get_exceptional_type_display() or "破格"
-    text = f"该同志属于破格提拔（{kind}）"
-    if candidate.exceptional_reason.strip():
-        text += f"，破格理由：{candidate.exceptional_reason.strip().rstrip('。')}"
-    if candidate.county_consent_number:
-        text += f"；已经县委组织部同意（{candidate.county_consent_number}）"
-    return text + "。"
+    from selection.gates import exceptional_statement
+
+    return exceptional_statement(candidate)
 
 
 def _party_group(case: SelectionCase) -> str:

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
-from selection import rules, signing
+from selection import gates, rules, signing
 from selection.models import (
     Candidate,
     Document,
@@ -142,7 +142,7 @@ def load_candidate(candidate: Candidate) -> Candidate:
             "inspection",
             "appointment",
         )
-        .prefetch_related("inspection__team", "complaints", "recusals")
+        .prefetch_related("inspection__team", "complaints", "recusals", "probation_reviews")
         .get(pk=candidate.pk)
     )
     prefetch_cadre(loaded.cadre)
@@ -330,7 +330,7 @@ def _motion(case: SelectionCase, candidate: Candidate, row: _Rows, events: list[
             consent += f"，{cn_date(candidate.county_consent_date)}"
     consent_na = (
         "非破格提拔，人选经民主推荐产生，无需事先报告县委组织部"
-        if not candidate.exceptional and candidate.from_recommendation
+        if not gates.is_exceptional(candidate) and candidate.from_recommendation
         else ""
     )
     return Section(
@@ -373,6 +373,12 @@ def _recommendation(case: SelectionCase, candidate: Candidate, row: _Rows) -> Se
     )
     na = "" if candidate.from_recommendation else "人选未经民主推荐产生"
     return Section("三", "民主推荐", (row("recommendation.rounds", "推荐情况", grid, na=na),))
+
+
+def _competition(case: SelectionCase, candidate: Candidate, row: _Rows) -> Section:
+    from .competitive import record_section  # 竞争上岗 (R-CMP-7): in place of 民主推荐
+
+    return record_section(case, candidate, row)
 
 
 def _inspection(case: SelectionCase, candidate: Candidate, row: _Rows, on: date) -> Section:
@@ -548,11 +554,7 @@ def _notice(case: SelectionCase, candidate: Candidate, row: _Rows) -> Section:
             )
             lines.append(line)
         complaints = "\n".join(lines) or "公示期间未收到反映该同志的问题。"
-    exceptional = ""
-    if candidate.exceptional:
-        exceptional = (
-            f"破格提拔（{candidate.get_exceptional_type_display()}）：{candidate.exceptional_reason}"
-        )
+    exceptional = gates.exceptional_statement(candidate)
     return Section(
         "六",
         "任职前公示",
@@ -578,6 +580,7 @@ def _appointment(candidate: Candidate, row: _Rows) -> Section:
         else:
             probation_na = "非提拔任职，不实行试用期"
     talk = f"{cn_date(a.talk_on)}，谈话人：{a.talk_by}" if a and a.talk_on else ""
+    probation_result, result_na = _probation_result(candidate, a)
     return Section(
         "七",
         "任职",
@@ -588,8 +591,33 @@ def _appointment(candidate: Candidate, row: _Rows) -> Section:
             row("appointment.tenure", "任职时间", cn_date(a.tenure_starts_on) if a else ""),
             row("appointment.probation", "试用期", probation, na=probation_na),
             row("appointment.talk", "任职谈话", talk),
+            row("appointment.probation_result", "试用期满考核及转正", probation_result, na=result_na),
         ),
     )
+
+
+def _probation_result(candidate: Candidate, a) -> tuple[str, str]:
+    """R-PRB-2/3: the appraisal, assessment and the party group's decision, once recorded."""
+    if a is not None and not a.probation_ends_on:
+        return "", "非提拔任职，不实行试用期"
+    reviews = list(candidate.probation_reviews.all()) if candidate.pk else []
+    review = reviews[0] if reviews else None
+    if review is None:
+        return "", ""
+    parts = []
+    if review.appraisal_on:
+        parts.append(
+            f"{cn_date(review.appraisal_on)}民主测评：应参加{review.appraisal_expected}人，"
+            f"实参加{review.appraisal_actual}人，胜任{review.appraisal_competent}票、"
+            f"基本胜任{review.appraisal_basically}票、不胜任{review.appraisal_incompetent}票"
+        )
+    if review.assessment:
+        parts.append(f"{cn_date(review.assessment_on)}考核：{review.get_assessment_display()}")
+    if review.outcome:
+        parts.append(
+            f"{cn_date(review.decided_on)}党组会议决定{review.get_outcome_display()}（依据：{review.basis}）"
+        )
+    return "\n".join(parts), ""
 
 
 def record_form_data(
@@ -610,7 +638,7 @@ def record_form_data(
     sections = (
         basic_section,
         _motion(case, candidate, row, events),
-        _recommendation(case, candidate, row),
+        _competition(case, candidate, row) if case.is_competitive else _recommendation(case, candidate, row),
         _inspection(case, candidate, row, on),
         _decision(candidate, tallies, row),
         _notice(case, candidate, row),

@@ -11,9 +11,13 @@ per thread: Pango font maps are not meant to be shared between threads.
 numbers) and write all of them as one PDF with one embedded subset per font (see case_file.py).
 """
 
+import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML, Document
@@ -40,9 +44,16 @@ class LocalOnlyFetcher(URLFetcher):
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
         if url.startswith("file:"):
-            allowed = fonts_dir().as_uri() + "/"
-            if not url.startswith(allowed):
-                raise ValueError(f"Refusing to read {url}: only fonts from {allowed} may be loaded.")
+            # Decode and normalise the path first (percent-escapes, `.`, `..`), then confine it to the
+            # folder. Symbolic links the operator put inside the folder stay usable.
+            folder = Path(os.path.normpath(fonts_dir()))
+            parsed = urlsplit(url)
+            if parsed.netloc not in ("", "localhost") or parsed.query or parsed.fragment:
+                raise ValueError(f"Refusing to read {url}: only fonts from {folder} may be loaded.")
+            path = Path(os.path.normpath(url2pathname(parsed.path)))
+            if not path.is_relative_to(folder) or not path.is_file():
+                raise ValueError(f"Refusing to read {url}: only fonts from {folder} may be loaded.")
+            url = path.as_uri()
         return super().fetch(url, headers)
 
 
@@ -73,6 +84,11 @@ def _kit() -> _Kit:
         # One fonts folder in practice; a changed folder replaces the kit rather than piling up.
         _local.kits = {key: kit}
     return kit
+
+
+def forget_kit() -> None:
+    """Drop this thread's render state (after an interrupted render)."""
+    _local.kits = {}
 
 
 def render_html(template_name: str, context: dict[str, Any]) -> str:

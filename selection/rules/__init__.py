@@ -11,6 +11,7 @@ Legal arithmetic (RULES.md): 以上/以下/以内/届满 include the number, 超
 """
 
 from .base import *  # noqa: F403
+from .competitive import *  # noqa: F403
 from .decision import *  # noqa: F403
 from .eligibility import *  # noqa: F403
 from .oversight import *  # noqa: F403

@@ -241,6 +241,11 @@ DEFAULT_NO_PROMOTION_PERIODS: Mapping[str, int] = MappingProxyType(
 )
 
 
+DEFAULT_RETIREMENT_AGES: Mapping[str, int] = MappingProxyType(
+    {"男/chief": 60, "男/deputy": 60, "男/": 60, "女/chief": 55, "女/deputy": 55, "女/": 55}
+)
+
+
 class Relation(models.TextChoices):
     """R-KIN-1: the relations that count, plus OTHER for a relation that does not. Adoptive and step
     relations (拟制血亲) count as the natural ones."""
@@ -315,14 +320,24 @@ class RuleSettings:
     daily_procedure_post_threshold: int = 3  # R-MET-1
     recommendation_valid_months: int = 12  # R-REC-7
     min_inspection_team: int = 2  # R-INS-3
+    appraisal_min_attendance: str = "2/3"  # R-INS-5: 民主测评 attendance below this share warns
     effect_periods: Mapping[str, int | None] = DEFAULT_EFFECT_PERIODS  # R-INS-9, months
     no_promotion_periods: Mapping[str, int] = DEFAULT_NO_PROMOTION_PERIODS  # R-INS-9, months
     recused_stay_in_n: bool = True  # R-DEC-6
     notice_workdays: int = 5  # R-NOT-2
     notice_start_counts: bool = True  # R-CAL-2
-    probation_months: int = 12  # R-APP-3
+    probation_months: int = 12  # R-APP-3, R-PRB-1
+    probation_task_days: int = 30  # R-PRB-2: the task appears this many days before the end
     rotation_due_years: int = 5  # R-REQ-2
     rotation_overdue_years: int = 10  # R-REQ-2
+    # 预警提醒 (issue 15): statutory retirement age by "sex/rank" (rank "" = 一般干部), in full years
+    retirement_ages: Mapping[str, int] = DEFAULT_RETIREMENT_AGES
+    stale_case_days: int = 30  # a case waiting longer than this at one step is shown on the dashboard
+    vacant_post_months: int = 3  # a post vacant longer than this is shown on the dashboard
+    young_cadre_age: int = 40  # 年轻干部 in the leadership-team structure: under this age
+    competition_min_qualified: int = 2  # R-CMP-4: qualified applicants per post
+    interview_panel_min: int = 5  # R-CMP-5: an odd number of examiners, at least this many
+    interview_trim_from: int = 7  # R-CMP-5: drop the highest and lowest score from this panel size
 
 
 DEFAULT_SETTINGS = RuleSettings()
@@ -333,6 +348,7 @@ RULE_SOURCES: Mapping[str, str] = MappingProxyType(
         "R-ELIG": "本局制度二；《党政领导干部选拔任用工作条例》第八条",
         "R-EXC": "本局制度三（二）；条例第九条（2014 年版条号）",
         "R-MET": "本局制度三；《党政机关竞争上岗工作暂行规定》",
+        "R-CMP": "本局制度三（一）（三）；《党政机关竞争上岗工作暂行规定》第五、六条",
         "R-MOT": "本局制度四（一）",
         "R-REC": "本局制度四（二）；条例第十八至二十条",
         "R-INS": "本局制度四（三）；条例第二十三、二十四、三十一条",
@@ -469,6 +485,8 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "R-INS-2/sanction_block": "R-INS-2⑥：{kind}（{effective} 起）影响期{until}，不得列为考察对象（R-INS-9）。",
         "R-INS-3/ok": "R-INS-3：考察组 {size} 人（{members}），均与考察对象无亲属关系。",
         "R-INS-3/size": "R-INS-3：考察组至少 {minimum} 人，现 {size} 人，请增加考察组成员。",
+        "R-INS-3/self": "R-INS-3：{names}是考察对象本人，不能参加对自己的考察，请调整考察组。",
+        "R-INS-3/admin": "R-INS-3：{names}是系统管理员账号，不参加选拔任用工作，请调整考察组。",
         "R-INS-3/related": "R-INS-3：考察组成员{names}与考察对象有亲属关系，须回避，请调整考察组（R-KIN-3）。",
         "R-INS-4/ok": "R-INS-4：已于 {on} 发布考察预告。",
         "R-INS-4/missing": "R-INS-4：考察前须发布考察预告，请记录发布日期。",
@@ -477,6 +495,9 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "R-INS-5/ok": "R-INS-5：民主测评应参加 {expected} 人，实参加 {actual} 人，已记录各等次票数和征求意见情况。",
         "R-INS-5/block": "R-INS-5：请记录民主测评（含政治素质）应参加和实参加人数、各等次票数，以及征求意见情况。",
         "R-INS-5/count": "R-INS-5：民主测评票数合计 {total} 张，多于实参加人数 {actual} 人，请核对。",
+        "R-INS-5/promotion": "R-INS-5：同意与不同意提拔票合计 {total} 张，多于实参加人数 {actual} 人，请核对。",
+        "R-INS-5/attendance": "R-INS-5：民主测评应参加 {expected} 人，实参加 {actual} 人，不足{share}（至少 {needed} 人），"
+        "测评结果代表性不足；如仍以此结果提交，请说明理由。",
         "R-INS-6/ok": "R-INS-6：“三龄两历一身份”已审核，审核人{reviewer}。",
         "R-INS-6/block": "R-INS-6：干部档案任前审核未完成：{missing}。",
         "R-INS-7/ok": "R-INS-7：已于 {on} 取得派驻纪检监察组书面意见：{conclusion}。",

@@ -215,6 +215,11 @@ _GROUND_LABEL = {
 }
 
 
+def ground_labels(grounds: tuple[str, ...]) -> str:
+    """The 破格 circumstances in words: 副职任职年限不足、越级提拔 …"""
+    return "、".join(_GROUND_LABEL[g] for g in grounds)
+
+
 def exceptional_promotion(
     facts: ExceptionalFacts, stage: Stage, settings: RuleSettings = DEFAULT_SETTINGS
 ) -> list[Finding]:

@@ -1,8 +1,11 @@
 """Motion (R-MOT), democratic recommendation (R-REC) and inspection (R-INS)."""
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
+from types import MappingProxyType
 
 from .base import (
     DEFAULT_SETTINGS,
@@ -441,15 +444,36 @@ def inspection_start(
     notice: InspectionNotice | None,
     started_on: date,
     settings: RuleSettings = DEFAULT_SETTINGS,
+    *,
+    targets_in_team: Collection[str] = (),
+    administrators_in_team: Collection[str] = (),
 ) -> list[Finding]:
-    """R-INS-3 (team of ≥ 2, none related to the target) and R-INS-4 (notice published before), at the start."""
-    return [*inspection_team(team, relatives_of_target, settings), _inspection_notice(notice, started_on)]
+    """R-INS-3 (team of ≥ 2, none related to the target, not the target) and R-INS-4 (notice published
+    before), at the start."""
+    team_findings = inspection_team(
+        team,
+        relatives_of_target,
+        settings,
+        targets_in_team=targets_in_team,
+        administrators_in_team=administrators_in_team,
+    )
+    return [*team_findings, _inspection_notice(notice, started_on)]
 
 
 def inspection_team(
-    team: Sequence[str], relatives_of_target: Collection[str], settings: RuleSettings = DEFAULT_SETTINGS
+    team: Sequence[str],
+    relatives_of_target: Collection[str],
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    *,
+    targets_in_team: Collection[str] = (),
+    administrators_in_team: Collection[str] = (),
 ) -> list[Finding]:
-    """R-INS-3; a related member must step aside (R-KIN-3)."""
+    """R-INS-3; the target never inspects themselves, the system administrator never acts in a case, and
+    a related member must step aside (R-KIN-3)."""
+    if own := [m for m in team if m in targets_in_team]:
+        return [_finding("R-INS-3", Level.BLOCK, "R-INS-3/self", names="、".join(own))]
+    if admins := [m for m in team if m in administrators_in_team]:
+        return [_finding("R-INS-3", Level.BLOCK, "R-INS-3/admin", names="、".join(admins))]
     related = [m for m in team if m in relatives_of_target]
     if related:
         return [_finding("R-INS-3", Level.BLOCK, "R-INS-3/related", names="、".join(related))]
@@ -496,6 +520,7 @@ class Appraisal:
     actual: int
     counts: Mapping[str, int]  # rating → ballots
     opinions_recorded: bool
+    promotion: Mapping[str, int] = MappingProxyType({})  # 同意/不同意提拔 → ballots
 
 
 @dataclass(frozen=True)
@@ -519,10 +544,10 @@ class InspectionFacts:
     unresolved_complaints: int
 
 
-def inspection_complete(facts: InspectionFacts) -> list[Finding]:
+def inspection_complete(facts: InspectionFacts, settings: RuleSettings = DEFAULT_SETTINGS) -> list[Finding]:
     """R-INS-5..8 and R-INS-10: what must be on file before the candidate goes to the decision."""
     return [
-        _appraisal(facts.appraisal),
+        _appraisal(facts.appraisal, settings),
         _dossier(facts.dossier),
         _discipline_opinion(facts),
         _finding("R-INS-8", Level.OK, "R-INS-8/ok")
@@ -532,7 +557,24 @@ def inspection_complete(facts: InspectionFacts) -> list[Finding]:
     ]
 
 
-def _appraisal(appraisal: Appraisal | None) -> Finding:
+def _share_label(share: Fraction) -> str:
+    return {Fraction(2, 3): "三分之二", Fraction(1, 2): "二分之一", Fraction(3, 4): "四分之三"}.get(
+        share, f"{share.numerator}/{share.denominator}"
+    )
+
+
+def appraisal_attendance(
+    expected: int, actual: int, settings: RuleSettings = DEFAULT_SETTINGS
+) -> list[Finding]:
+    """R-INS-5 *(setting)*: a 民主测评 attended by fewer than the share (default 2/3) warns; [] when enough."""
+    share = Fraction(settings.appraisal_min_attendance)
+    if expected <= 0 or actual >= expected * share:
+        return []
+    values = {"expected": expected, "actual": actual, "needed": math.ceil(expected * share)}
+    return [_finding("R-INS-5", Level.WARN, "R-INS-5/attendance", share=_share_label(share), **values)]
+
+
+def _appraisal(appraisal: Appraisal | None, settings: RuleSettings = DEFAULT_SETTINGS) -> Finding:
     if (
         appraisal is None
         or appraisal.expected <= 0
@@ -544,6 +586,11 @@ def _appraisal(appraisal: Appraisal | None) -> Finding:
     total = sum(appraisal.counts.values())
     if total > appraisal.actual:
         return _finding("R-INS-5", Level.BLOCK, "R-INS-5/count", total=total, actual=appraisal.actual)
+    promotion = sum(appraisal.promotion.values())
+    if promotion > appraisal.actual:
+        return _finding("R-INS-5", Level.BLOCK, "R-INS-5/promotion", total=promotion, actual=appraisal.actual)
+    if low := appraisal_attendance(appraisal.expected, appraisal.actual, settings):
+        return low[0]
     return _finding("R-INS-5", Level.OK, "R-INS-5/ok", expected=appraisal.expected, actual=appraisal.actual)
 
 

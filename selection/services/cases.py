@@ -7,11 +7,13 @@ stages go through `run_case_step`; the other actions lock the case, check state,
 from collections import Counter
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from selection import gates, sealing
 from selection.models import (
+    OPEN_CASE_STATES,
     Appointment,
     Attendance,
     Candidate,
@@ -27,6 +29,7 @@ from selection.models import (
     PublicNotice,
     RecommendationRound,
     Recusal,
+    ResumeEntry,
     RoundResult,
     SelectionCase,
     TargetDecision,
@@ -43,6 +46,7 @@ from selection.models.ballot import (
 from selection.permissions import assign_inspection_duty, assign_meeting_participants
 from selection.workdays import CalendarUnavailable
 
+from . import registry
 from .base import Actor, ServiceError, Step, as_actor, check_findings, lock_case, record_event, run_case_step
 
 
@@ -52,6 +56,23 @@ def _require_state(case: SelectionCase, *states: str, action: str) -> None:
         raise ServiceError(
             f"“{action}”只能在{labels}阶段进行，该批次当前处于“{case.get_status_display()}”阶段。"
         )
+
+
+def _check_dates(dates: dict[str, date | None]) -> None:
+    """R-REG-4 in the services: no date of something done lies after today."""
+    today = timezone.localdate()
+    late = [label for label, value in dates.items() if value is not None and value > today]
+    if late:
+        raise ServiceError(f"R-REG-4：{'、'.join(late)}不能晚于今天（{today:%Y年%-m月%-d日}）。")
+
+
+def _valid(obj, *, exclude: list[str] | None = None) -> None:
+    """The model's own checks (dates in order, counts that add up), as a Chinese ServiceError."""
+
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ServiceError("；".join(dict.fromkeys(error.messages))) from error
 
 
 # ---- 动议 -----------------------------------------------------------------------------------------
@@ -77,7 +98,20 @@ def open_case(
         raise ServiceError("请至少选择一个拟任职位。")
     if any(post.organization_id != organization.pk for post in posts):
         raise ServiceError("拟任职位必须属于本单位。")
+    _check_dates({"动议日期": motion_date})
     with transaction.atomic():
+        # R-REG-1: a post another open case is already filling cannot be moved for again (locked, so two
+        # motions opened at the same moment cannot both pass).
+        list(Post.objects.select_for_update().filter(pk__in=[p.pk for p in posts]).values_list("pk"))
+        taken = Vacancy.objects.filter(post__in=posts, case__status__in=OPEN_CASE_STATES).select_related(
+            "case", "post__department"
+        )
+        if taken := list(taken):
+            raise ServiceError(
+                "R-REG-1："
+                + "；".join(f"职位“{v.post}”已在进行中的“{v.case.title}”中选拔" for v in taken)
+                + "。同一职位不能同时在两个选拔任用工作中动议，请先完成或终止原工作。"
+            )
         case = SelectionCase.objects.create(
             organization=organization,
             title=title,
@@ -103,19 +137,164 @@ def open_case(
     return case
 
 
+def _require_pending_motion(case: SelectionCase, action: str) -> None:
+    _require_state(case, CaseStatus.MOTION, action=action)
+    review = case.motion_review
+    if review == SelectionCase.MotionReview.APPROVED:
+        raise ServiceError("主要领导已同意该动议，无需重复操作。")
+    if review == SelectionCase.MotionReview.RETURNED:
+        raise ServiceError("该动议已退回人事部门修改，修改后再报主要领导审批。")
+    if review == SelectionCase.MotionReview.REJECTED:
+        raise ServiceError("主要领导已不同意该动议。")
+
+
 def approve_motion(case: SelectionCase, *, by) -> SelectionCase:
     """The main leader decides or approves the motion (R-MOT-2). Only the main leader may call this."""
     actor = as_actor(by)
     with transaction.atomic():
         case = lock_case(case)
-        _require_state(case, CaseStatus.MOTION, action="主要领导同意动议")
-        if case.motion_approved_at:
-            raise ServiceError("主要领导已同意该动议，无需重复操作。")
+        _require_pending_motion(case, "主要领导同意动议")
+        case.approve_motion()
         case.motion_approved_by = actor.user
         case.motion_approved_at = timezone.now()
-        case.save(update_fields=["motion_approved_by", "motion_approved_at", "updated_at"])
+        case.save(update_fields=["motion_review", "motion_approved_by", "motion_approved_at", "updated_at"])
         record_event(
             case, by=actor, action="approve_motion", summary=f"主要领导{actor.name}同意启动选拔任用工作"
+        )
+    return case
+
+
+def return_motion(case: SelectionCase, *, by, comment: str) -> SelectionCase:
+    """The main leader returns the motion to HR for correction, saying what to change (R-MOT-2)."""
+    actor = as_actor(by)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError("退回修改请填写修改意见。")
+    with transaction.atomic():
+        case = lock_case(case)
+        _require_pending_motion(case, "退回修改动议")
+        case.return_motion()
+        case.motion_review_comment = comment
+        case.save(update_fields=["motion_review", "motion_review_comment", "updated_at"])
+        record_event(
+            case,
+            by=actor,
+            action="return_motion",
+            summary=f"主要领导{actor.name}退回动议修改：{comment}",
+            payload={"comment": comment},
+        )
+    return case
+
+
+def reject_motion(case: SelectionCase, *, by, comment: str) -> SelectionCase:
+    """The main leader does not agree to start the work: the motion is refused and the case ends."""
+    actor = as_actor(by)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ServiceError("不同意启动请填写理由。")
+    with transaction.atomic():
+        case = lock_case(case)
+        _require_pending_motion(case, "不同意动议")
+        from_state = case.status
+        case.reject_motion()
+        case.terminate()
+        case.motion_review_comment = comment
+        case.termination_reason = f"主要领导不同意启动：{comment}"
+        case.save()
+        record_event(
+            case,
+            by=actor,
+            action="reject_motion",
+            summary=f"主要领导{actor.name}不同意启动选拔任用工作：{comment}",
+            from_state=from_state,
+            to_state=case.status,
+            payload={"comment": comment},
+        )
+    return case
+
+
+MOTION_FIELD_LABELS = {
+    "title": "批次名称",
+    "year": "年度",
+    "mode": "选拔方式",
+    "motion_origin": "动议方式",
+    "motion_form": "启动意见形式",
+    "motion_date": "动议日期",
+    "motion_analysis": "分析研判情况",
+    "method_reason": "选拔方式理由",
+}
+
+
+def correct_motion(
+    case: SelectionCase,
+    *,
+    by,
+    title: str,
+    year: int,
+    posts: list[Post],
+    motion_origin: str,
+    motion_date: date,
+    motion_form: str = SelectionCase.MotionForm.ORAL,
+    analysis: str = "",
+    mode: str = SelectionCase.Mode.DAILY,
+    method_reason: str = "",
+) -> SelectionCase:
+    """HR corrects the motion until the main leader approves it; a returned motion goes back for review.
+
+    A post may be dropped only while nobody has been nominated for it; every change is recorded."""
+    actor = as_actor(by)
+    if not posts:
+        raise ServiceError("请至少选择一个拟任职位。")
+    with transaction.atomic():
+        case = lock_case(case)
+        _require_state(case, CaseStatus.MOTION, action="修改动议")
+        if case.motion_review == SelectionCase.MotionReview.APPROVED:
+            raise ServiceError("主要领导已同意该动议，不能再修改。")
+        if case.motion_review == SelectionCase.MotionReview.REJECTED:
+            raise ServiceError("主要领导已不同意该动议，不能再修改。")
+        if any(post.organization_id != case.organization_id for post in posts):
+            raise ServiceError("拟任职位必须属于本单位。")
+        new = {
+            "title": title,
+            "year": year,
+            "mode": mode,
+            "motion_origin": motion_origin,
+            "motion_form": motion_form,
+            "motion_date": motion_date,
+            "motion_analysis": analysis,
+            "method_reason": method_reason,
+        }
+        changed = {
+            MOTION_FIELD_LABELS[name]: [str(getattr(case, name) or ""), str(value or "")]
+            for name, value in new.items()
+            if getattr(case, name) != value
+        }
+        vacancies = {v.post_id: v for v in case.vacancies.select_related("post")}
+        wanted = {post.pk: post for post in posts}
+        dropped = [v for post_id, v in vacancies.items() if post_id not in wanted]
+        busy = [str(v.post) for v in dropped if v.candidates.exists()]
+        if busy:
+            raise ServiceError(f"“{'、'.join(busy)}”已有人选，请先让人选退出再删除该职位。")
+        added = [post for post_id, post in wanted.items() if post_id not in vacancies]
+        if dropped:
+            Vacancy.objects.filter(pk__in=[v.pk for v in dropped]).delete()
+            changed["删除拟任职位"] = [str(v.post) for v in dropped]
+        if added:
+            Vacancy.objects.bulk_create([Vacancy(case=case, post=post) for post in added])
+            changed["增加拟任职位"] = [str(post) for post in added]
+        if not changed:
+            raise ServiceError("没有修改任何内容。")
+        returned = case.motion_review == SelectionCase.MotionReview.RETURNED
+        for name, value in new.items():
+            setattr(case, name, value)
+        case.correct_motion()
+        case.save()
+        record_event(
+            case,
+            by=actor,
+            action="correct_motion",
+            summary=f"修改动议（{'、'.join(changed)}）" + ("，重新报主要领导审批" if returned else ""),
+            payload={"changed": changed, "resubmitted": returned},
         )
     return case
 
@@ -177,6 +356,7 @@ def record_round(
 ) -> RecommendationRound:
     """Record one recommendation round and the votes each person received (R-REC-5, R-REC-8)."""
     actor = as_actor(by)
+    _check_dates({"推荐日期": held_on})
     if actual > expected:
         raise ServiceError("实参加人数不能多于应参加人数。")
     if valid_ballots is not None and valid_ballots > actual:
@@ -268,6 +448,9 @@ def fix_targets(
 ) -> TargetDecision:
     """The party group's collective decision on the inspection targets (R-INS-1, R-INS-2, R-REC-7)."""
     actor = as_actor(by)
+    _check_dates({"党组会议日期": meeting_date})
+    if present_members > expected_members:
+        raise ServiceError("实到人数不能多于应到人数。")
     with transaction.atomic():
         case = lock_case(case)
         _require_state(case, CaseStatus.RECOMMENDATION, action="确定考察对象")
@@ -383,7 +566,8 @@ def update_candidate_record(candidate: Candidate, *, by, **changes) -> Candidate
             if old != value:
                 diff[name] = {"old": old, "new": value}
                 setattr(target, name, value)
-        inspection.full_clean(exclude=["candidate"])
+        _valid(inspection, exclude=["candidate"])  # R-REG-4 dates, R-INS-5 counts
+        _check_dates({"县委组织部同意日期": candidate.county_consent_date})
         inspection.save()
         candidate.save()
         if diff:
@@ -448,6 +632,7 @@ def convene_meeting(
 ) -> Meeting:
     """Record a party-group meeting: who should attend (N), who is present, and the recusals (R-DEC-1/2/6)."""
     actor = as_actor(by)
+    _check_dates({"会议日期": held_on})
     present_ids = {m.pk for m in present}
     if not {m.pk for m in members} >= present_ids:
         raise ServiceError("出席人员必须是应到的党组成员。")
@@ -690,6 +875,7 @@ def record_complaint(
     case: SelectionCase, *, by, candidate: Candidate, received_on: date, summary: str
 ) -> Complaint:
     actor = as_actor(by)
+    _check_dates({"收到日期": received_on})
     with transaction.atomic():
         case = lock_case(case)
         _require_state(case, CaseStatus.PUBLIC_NOTICE, action="登记信访举报")
@@ -725,6 +911,7 @@ def conclude_complaint(
         complaint.investigation = investigation
         complaint.conclusion = conclusion
         complaint.concluded_on = concluded_on
+        _valid(complaint, exclude=["notice", "candidate"])  # R-REG-4: not before it was received
         complaint.save()
         record_event(
             case,
@@ -753,17 +940,23 @@ def appoint(
     actor = as_actor(by)
     if not notice_number.strip():
         raise ServiceError("R-APP-2：请填写任职通知文号。")
+    _check_dates({"任职通知日期": notice_date, "任职谈话日期": talk_on})
 
     def make_appointments(locked: SelectionCase) -> None:
+        from .probation import probation_end_for
+
         tenure_start = gates.decision_date(locked)
+        planned: list[PostHolding] = []
         for candidate in (
             locked.candidates.select_for_update()
-            .select_related("vacancy__post", "cadre")
+            .select_related("vacancy__post__organization", "vacancy__post__department", "cadre")
             .filter(status=CandidateStatus.APPROVED)
         ):
             promotion = gates.is_promotion(candidate)
-            probation_end = tenure_start.replace(year=tenure_start.year + 1) if promotion else None
-            Appointment.objects.create(
+            probation_end = (
+                probation_end_for(locked.organization, tenure_start) if promotion else None
+            )  # R-PRB-1
+            appointment = Appointment(
                 candidate=candidate,
                 notice_number=notice_number,
                 notice_date=notice_date,
@@ -773,19 +966,28 @@ def appoint(
                 talk_by=talk_by,
                 recorded_by=actor.user,
             )
-            PostHolding.objects.filter(cadre=candidate.cadre, ended_on__isnull=True).update(
-                ended_on=tenure_start
+            _valid(appointment, exclude=["candidate", "recorded_by"])
+            appointment.save()
+            for current in PostHolding.objects.filter(cadre=candidate.cadre, ended_on__isnull=True):
+                current.ended_on = max(current.started_on, tenure_start)
+                planned.append(current)
+            planned.append(
+                PostHolding(
+                    cadre=candidate.cadre,
+                    post=candidate.vacancy.post,
+                    started_on=tenure_start,
+                    how=PostHolding.How.PROMOTION if promotion else PostHolding.How.TRANSFER,
+                    probation_ends_on=probation_end,
+                    probation_result=(
+                        PostHolding.Probation.PENDING if promotion else PostHolding.Probation.NONE
+                    ),
+                )
             )
-            PostHolding.objects.create(
-                cadre=candidate.cadre,
-                post=candidate.vacancy.post,
-                started_on=tenure_start,
-                how=PostHolding.How.PROMOTION if promotion else PostHolding.How.TRANSFER,
-                probation_ends_on=probation_end,
-                probation_result=PostHolding.Probation.PENDING if promotion else PostHolding.Probation.NONE,
-            )
+            _append_resume(candidate.cadre, candidate.vacancy.post, tenure_start)
             candidate.appoint()
             candidate.save()
+        # R-REG-1..3: the batch's moves are checked together (one may take the post another leaves).
+        registry.apply_holdings(planned, by=actor.user, reason=f"任职（{notice_number}）")
 
     return run_case_step(
         case,
@@ -800,6 +1002,26 @@ def appoint(
         justifications=justifications,
         before_save=make_appointments,
         payload={"notice_number": notice_number, "notice_date": notice_date},
+    )
+
+
+def _append_resume(cadre, post, started_on: date) -> None:
+    """The new post becomes the last line of the 简历; the open line before it ends that day."""
+    entries = list(ResumeEntry.objects.filter(cadre=cadre))
+    for entry in entries:
+        if (
+            entry.ended_on is None
+            and entry.started_on
+            and not entry.is_note
+            and entry.started_on <= started_on
+        ):
+            entry.ended_on = started_on
+            entry.save(update_fields=["ended_on"])
+    ResumeEntry.objects.create(
+        cadre=cadre,
+        started_on=started_on,
+        text=f"{post.organization.name}{post}",
+        order=max((e.order for e in entries), default=0) + 1,
     )
 
 

@@ -7,6 +7,7 @@ is really something else.
 """
 
 import hashlib
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -17,6 +18,7 @@ from django.db import transaction
 from PIL import Image
 
 from selection.models import Candidate, Document, SelectionCase
+from selection.photos import MAX_PHOTO_PIXELS
 
 from .base import ServiceError, as_actor, lock_case, record_event
 
@@ -62,6 +64,7 @@ MISMATCH = "文件“{name}”的扩展名是 .{ext}，但内容{actual}，不�
 CLOSED = "该批次已{state}，不能再上传文书。"
 WRONG_CANDIDATE = "所选人选不属于该批次。"
 UNKNOWN_KIND = "请选择文书类别。"
+TOO_MANY_PIXELS = "图片像素过大（超过 {limit} 万像素），请缩小后再上传。"
 NO_TITLE = "请填写文书标题。"
 
 
@@ -86,10 +89,21 @@ def sniff(handle: IO[bytes]) -> FileKind | None:
             if any(n.startswith("xl/") for n in names):
                 return XLSX
         return None
+    # The case file decodes images onto pages: a 100-megapixel PNG would take a worker's memory.
+    too_many_pixels = ServiceError(TOO_MANY_PIXELS.format(limit=MAX_PHOTO_PIXELS // 10_000))
     try:
-        with Image.open(handle) as image:
-            image_format = image.format
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(handle) as image:
+                image_format = image.format
+                width, height = image.size  # from the header, before anything is decoded
+                if width * height > MAX_PHOTO_PIXELS:
+                    raise too_many_pixels
+                image.verify()
+    except ServiceError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise too_many_pixels from None
     except Exception:  # Pillow raises many types for non-images and broken or hostile ones
         return None
     finally:

@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
@@ -29,6 +28,7 @@ from selection.models import (
     Candidate,
     CandidateStatus,
     CaseStatus,
+    Inspection,
     Invitation,
     Meeting,
     MeetingReconsideration,
@@ -44,7 +44,7 @@ from selection.models import (
     meeting_agenda,
 )
 from selection.models.ballot import SECRET_BALLOT_SIZE, box_scope, meeting_scope, result_digest
-from selection.permissions import assign_meeting_participants
+from selection.permissions import assign_meeting_participants, ballot_invitees
 
 from . import cases
 from .base import ServiceError, as_actor, check_findings, lock_case, record_event
@@ -54,6 +54,8 @@ VOTING_NOT_OPEN = "表决尚未开始或已经结束。"
 BOX_NOT_OPEN = "投票尚未开始或已经结束，本次提交未计入。"
 BAD_CODE = "投票码无效或已使用，请核对投票条上的投票码。"
 WRONG_PASSWORD = "密码不正确，签字确认未完成。"
+MAX_COUNT = 100_000  # people or ballots of one category: far above any bureau, far below an overflow
+WRONG_OTP = "动态验证码不正确或已过期，签字确认未完成。"
 
 # Unambiguous characters for codes read off paper: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -276,12 +278,22 @@ def current_digest(meeting: Meeting) -> str:
     return result_digest(meeting, {k: t.as_dict() for k, t in gates.tally(meeting).items()})
 
 
-def sign_off(meeting: Meeting, *, by, password: str) -> SignOff:
-    """签字确认: a present member re-enters their password and confirms the current tally."""
+def sign_off(meeting: Meeting, *, by, password: str, otp_token: str = "") -> SignOff:
+    """签字确认: a present member re-enters their password (and their second factor, when they must use
+    one: accounts.twofactor) and confirms the current tally."""
+    from accounts import twofactor
+
     actor = as_actor(by)
     user = actor.user
-    if authenticate(username=user.get_username(), password=password) is None:
+    # The member is signed in already: check this account's password (not `authenticate`, whose
+    # throttling backend needs the sign-in request).
+    if not (user.is_active and password and user.check_password(password)):
         raise ServiceError(WRONG_PASSWORD)
+    if twofactor.is_required(user):
+        if not twofactor.has_device(user):
+            raise ServiceError(twofactor.NOT_ENROLLED)
+        if twofactor.check(user, otp_token) is None:
+            raise ServiceError(WRONG_OTP)
     with transaction.atomic():
         case, meeting = _lock_meeting(meeting)
         if meeting.phase != Meeting.Phase.CLOSED:
@@ -459,6 +471,13 @@ def invite_accounts(box: BallotBox, *, by, users: list, category: str) -> int:
         box = _lock_box(box)
         lock_case(box.case)
         _require_preparing_or_open(box)
+        allowed = set(ballot_invitees(box).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+        if refused := [u for u in users if u.pk not in allowed]:
+            raise ServiceError(
+                "不能邀请："
+                + "、".join(u.get_full_name() or u.username for u in refused)
+                + "（人选本人、系统管理员和其他单位的人员不参加本次投票）。"
+            )
         known = set(box.invitations.filter(user__isnull=False).values_list("user_id", flat=True))
         new = [Invitation(box=box, user=u, category=category) for u in users if u.pk not in known]
         Invitation.objects.bulk_create(new)
@@ -706,7 +725,16 @@ def _apply_tally(box: BallotBox, counts: dict[str, CategoryCount], actor, source
             results=[(c.vacancy, c.cadre, total.votes.get(str(c.pk), 0)) for c in candidates],
         )
     else:
+        # Figures already on a record (a paper appraisal, another box) are never overwritten by this box.
+        recorded = set(
+            Inspection.objects.filter(candidate__in=candidates, appraisal_actual__isnull=False).values_list(
+                "candidate_id", flat=True
+            )
+        )
+        kept = [c.cadre.name for c in candidates if c.pk in recorded]
         for c in candidates:
+            if c.pk in recorded:
+                continue
             v = total.votes
             cases.update_candidate_record(
                 c,
@@ -724,6 +752,8 @@ def _apply_tally(box: BallotBox, counts: dict[str, CategoryCount], actor, source
         "categories": {k: c.as_dict() for k, c in counts.items()},
         "total": total.as_dict(),
     }
+    if box.kind != BallotBox.Kind.RECOMMENDATION and kept:
+        box.tally["kept_records"] = kept  # whose recorded figures this tally did not replace
     box.source = source
     box.phase = BallotBox.Phase.CLOSED
     box.save(update_fields=["tally", "source", "phase", "round"])
@@ -735,7 +765,9 @@ def _apply_tally(box: BallotBox, counts: dict[str, CategoryCount], actor, source
         f"实参加 {total.actual} 人，有效票 {total.valid} 张",
         findings=rules.recommendation_attendance(total.expected, total.actual)
         if box.kind == BallotBox.Kind.RECOMMENDATION
-        else [],
+        else rules.appraisal_attendance(
+            total.expected, total.actual, gates.settings_for(box.case.organization)
+        ),
         payload={"box": box.pk, "source": source, "tally": box.tally},
     )
 
@@ -767,6 +799,9 @@ def enter_paper_tally(box: BallotBox, *, by, counts: dict[str, CategoryCount]) -
     for category, c in counts.items():
         if category not in ParticipantCategory.values or not set(c.votes) <= keys:
             raise ServiceError("计票表格与选票不符，请重新打开页面。")
+        numbers = [c.expected, c.actual, c.valid, *c.votes.values()]
+        if any(not isinstance(n, int) or not 0 <= n <= MAX_COUNT for n in numbers):
+            raise ServiceError(f"人数和票数须为 0 至 {MAX_COUNT:,} 之间的整数。")
         if c.actual > c.expected or c.valid > c.actual or any(n > c.valid for n in c.votes.values()):
             raise ServiceError(
                 f"{ParticipantCategory(category).label}：实参加人数不能多于应参加人数，有效票和得票数不能多于实参加人数。"

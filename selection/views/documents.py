@@ -1,11 +1,11 @@
 """PDF downloads: the 干部任免审批表 of a cadre or candidate, the case's documents, stored official copies.
+The case file (一批一档) is built in the background instead: views/exports.py.
 
 Each view: authorize → pick the object the user may see (other organizations 404) → call a pure renderer
 → wrap the bytes. Stored official copies are streamed as stored, byte for byte.
 """
 
 import io
-import mimetypes
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -13,13 +13,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from .. import files
 from ..models import Candidate, Document, SelectionCase
 from ..pdf.adapters import render_approval_form
-from ..pdf.case_file import render_case_file
 from ..pdf.common import DocumentUnavailable, sha256_hex
+from ..pdf.limits import RenderTimedOut, time_limit
 from ..pdf.notices import render_appointment_notice, render_inspection_notice, render_public_notice
 from ..pdf.record_form import render_record_form
 from ..permissions import Action, can, can_read_document, get_cadre_for
+from ..services.documents import file_kind_of
 
 
 def _pdf(data: bytes, filename: str) -> FileResponse:
@@ -42,11 +44,20 @@ def _case_for(request: HttpRequest, pk: int, *actions: Action) -> SelectionCase:
     return case
 
 
+def _timed_out(error: RenderTimedOut) -> HttpResponse:
+    response = HttpResponse(error.message, content_type="text/plain; charset=utf-8", status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
 def _render(renderer, obj, filename: str, **options) -> HttpResponse:
     try:
-        data = renderer(obj, **options)
+        with time_limit():
+            data = renderer(obj, **options)
     except DocumentUnavailable as error:
         raise Http404(error.message) from error
+    except RenderTimedOut as error:
+        return _timed_out(error)
     return _pdf(data, filename)
 
 
@@ -57,8 +68,12 @@ ARCHIVE_ACTIONS = (Action.MANAGE_CASES, Action.AUDIT)
 @require_GET
 def cadre_approval_form(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = get_cadre_for(request.user, pk, Action.VIEW_REGISTRY)
-    data = render_approval_form(cadre, filled_by=request.user.get_full_name())
-    return _pdf(data, f"{cadre.name}-干部任免审批表.pdf")
+    return _render(
+        render_approval_form,
+        cadre,
+        f"{cadre.name}-干部任免审批表.pdf",
+        filled_by=request.user.get_full_name(),
+    )
 
 
 def latest_official_copy(candidate: Candidate, kind: str) -> Document | None:
@@ -69,14 +84,11 @@ def latest_official_copy(candidate: Candidate, kind: str) -> Document | None:
     )
 
 
-def _stored(document: Document) -> FileResponse:
-    try:
-        handle = document.file.open("rb")
-    except (OSError, ValueError) as error:
-        raise Http404("该文书的文件已丢失。") from error
-    name = document.file.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+def _stored(document: Document) -> HttpResponse:
+    kind = file_kind_of(document)
+    response = files.serve(
+        document.file, filename=f"{document.title}.{kind.extension}", content_type=kind.content_type
+    )
     response["X-Content-SHA256"] = document.sha256
     return response
 
@@ -91,13 +103,16 @@ def candidate_approval_form(request: HttpRequest, case_pk: int, pk: int) -> Http
     official = latest_official_copy(candidate, Document.Kind.APPROVAL_FORM)
     if official is not None and request.GET.get("fresh") != "1":
         return _stored(official)
-    data = render_approval_form(candidate, filled_by=request.user.get_full_name())
-    return _pdf(data, f"{candidate.cadre.name}-干部任免审批表.pdf")
+    return _render(
+        render_approval_form,
+        candidate,
+        f"{candidate.cadre.name}-干部任免审批表.pdf",
+        filled_by=request.user.get_full_name(),
+    )
 
 
 # kind in the URL → (renderer over the case, file name)
 CASE_DOCUMENTS = {
-    "case-file": (render_case_file, "一批一档"),
     "public-notice": (render_public_notice, "任职前公示"),
     "appointment-notice": (render_appointment_notice, "任职通知"),
 }

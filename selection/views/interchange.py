@@ -1,4 +1,4 @@
-"""Excel and LRMX import/export pages: upload → preview → confirm for Excel, direct (all-or-nothing) for LRMX."""
+"""Excel and LRMX import/export pages: upload → preview → confirm, all or nothing, for both formats."""
 
 import io
 from datetime import date
@@ -20,11 +20,14 @@ from selection.interchange.importing import (
     import_lrmx_files,
     load_stash,
     preview_cadre_sheet,
+    preview_lrmx_files,
     stash_upload,
 )
 from selection.interchange.records import ImportFileError
 from selection.models import Cadre, Organization
 from selection.permissions import Action, can
+
+from ..validators import Bounded
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "cadre_import"
@@ -32,7 +35,7 @@ MAX_LRMX_FILES = 50
 PREVIEW_LIMIT = 300
 
 
-class SheetUploadForm(forms.Form):
+class SheetUploadForm(Bounded, forms.Form):
     file = forms.FileField(
         label="Excel 文件",
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
@@ -66,7 +69,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class LrmxUploadForm(forms.Form):
+class LrmxUploadForm(Bounded, forms.Form):
     files = MultipleFileField(
         label="LRMX 文件", help_text="干部任免审批表编辑器导出的 .lrmx 文件，可一次选择多个。"
     )
@@ -141,6 +144,9 @@ def _preview(request: HttpRequest, plan: ImportPlan, token: str, filename: str) 
             "filename": filename,
             "limit": PREVIEW_LIMIT,
             "form": SheetUploadForm(),
+            "confirm_url": reverse("cadre_import_confirm"),
+            "upload_url": reverse("cadre_import"),
+            "template_url": reverse("cadre_import_template"),
             "breadcrumbs": _registry_crumbs(("导入干部", reverse("cadre_import")), ("预览", None)),
         },
     )
@@ -179,34 +185,91 @@ def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("cadre_import")
 
 
+LRMX_SESSION_KEY = "lrmx_import"
+
+
+def _forget_lrmx(request: HttpRequest) -> None:
+    stash = request.session.pop(LRMX_SESSION_KEY, None)
+    for _name, token in (stash or {}).get("files", []):
+        discard_stash(token)
+
+
 @require_http_methods(["GET", "POST"])
 def lrmx_import(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (every problem, R-REG-1..3 included, with its file) → confirm; nothing is written
+    before the confirmation, nor at all while a problem remains."""
     organization = _importing_organization(request.user)
     form = LrmxUploadForm(request.POST, request.FILES) if request.method == "POST" else LrmxUploadForm()
-    plan = None
     if request.method == "POST" and form.is_valid():
         files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
         try:
-            plan = import_lrmx_files(files, organization, by=request.user)
+            plan = preview_lrmx_files(files, organization)
         except ImportFileError as error:
             form.add_error("files", error.message)
-        except ImportRefused as refused:
-            plan = refused.plan
         else:
-            messages.success(request, f"LRMX 导入完成：{plan.summary()}。")
-            for warning in plan.warnings:
-                messages.warning(request, str(warning))
-            return redirect("lrmx_import")
+            _forget_lrmx(request)
+            token = ""
+            if plan.ok and (plan.created or plan.updated):
+                stashed = [[name, stash_upload(data)] for name, data in files]
+                token = stashed[0][1]
+                request.session[LRMX_SESSION_KEY] = {
+                    "files": stashed,
+                    "token": token,
+                    "organization": organization.pk,
+                }
+            return _lrmx_preview(request, plan, token)
     return render(
         request,
         "selection/interchange/lrmx_import.html",
+        {"form": form, "organization": organization, "breadcrumbs": _registry_crumbs(("导入LRMX", None))},
+    )
+
+
+def _lrmx_preview(request: HttpRequest, plan: ImportPlan, token: str) -> HttpResponse:
+    return render(
+        request,
+        "selection/interchange/cadre_import_preview.html",
         {
-            "form": form,
             "plan": plan,
-            "organization": organization,
-            "breadcrumbs": _registry_crumbs(("导入LRMX", None)),
+            "token": token,
+            "filename": "",
+            "limit": PREVIEW_LIMIT,
+            "form": LrmxUploadForm(),
+            "confirm_url": reverse("lrmx_import_confirm"),
+            "upload_url": reverse("lrmx_import"),
+            "breadcrumbs": _registry_crumbs(("导入LRMX", reverse("lrmx_import")), ("预览", None)),
         },
     )
+
+
+@require_POST
+def lrmx_import_confirm(request: HttpRequest) -> HttpResponse:
+    organization = _importing_organization(request.user)
+    stash = request.session.get(LRMX_SESSION_KEY) or {}
+    files = None
+    if stash.get("token") == request.POST.get("token") and stash.get("organization") == organization.pk:
+        loaded = [(name, load_stash(token)) for name, token in stash.get("files", [])]
+        files = loaded if loaded and all(data is not None for _name, data in loaded) else None
+    if files is None:
+        messages.error(request, "预览已过期或已导入，请重新选择文件。")
+        return redirect("lrmx_import")
+    try:
+        plan = import_lrmx_files(files, organization, by=request.user)
+    except ImportRefused as refused:  # the registry changed since the preview
+        _forget_lrmx(request)
+        messages.error(
+            request, "数据在预览后发生了变化，本次没有导入任何数据。请根据下列问题修改后重新上传。"
+        )
+        return _lrmx_preview(request, refused.plan, "")
+    except ImportFileError as error:
+        _forget_lrmx(request)
+        messages.error(request, error.message)
+        return redirect("lrmx_import")
+    _forget_lrmx(request)
+    messages.success(request, f"LRMX 导入完成：{plan.summary()}。")
+    for warning in plan.warnings:
+        messages.warning(request, str(warning))
+    return redirect("lrmx_import")
 
 
 @require_GET
@@ -242,5 +305,6 @@ urlpatterns: list = [
     path("cadres/import/confirm", cadre_import_confirm, name="cadre_import_confirm"),
     path("cadres/import/template.xlsx", cadre_import_template, name="cadre_import_template"),
     path("cadres/import-lrmx", lrmx_import, name="lrmx_import"),
+    path("cadres/import-lrmx/confirm", lrmx_import_confirm, name="lrmx_import_confirm"),
     path("cadres/<int:pk>/lrmx", cadre_lrmx, name="cadre_lrmx"),
 ]

@@ -15,13 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import integrity, signing
+from .. import files, integrity, signing
 from ..models import (
     Candidate,
     CandidateStatus,
@@ -34,6 +34,7 @@ from ..models import (
 from ..permissions import Action, can_read_document, get_case_for, require
 from ..services.base import Actor, ServiceError
 from ..services.documents import file_kind_of, upload_document
+from ..validators import Bounded
 
 
 def request_actor(request: HttpRequest) -> Actor:
@@ -44,7 +45,7 @@ def request_actor(request: HttpRequest) -> Actor:
 # ---- attachments ---------------------------------------------------------------------------------------
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(Bounded, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Document.Kind.choices)
     title = forms.CharField(label="标题", max_length=200)
     file = forms.FileField(label="文件")
@@ -99,15 +100,8 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_read_document(request.user, document):
         raise PermissionDenied
     kind = file_kind_of(document)
-    try:
-        handle = document.file.open("rb")
-    except (OSError, ValueError) as error:
-        raise Http404("该文书的文件已丢失。") from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{document.title}.{kind.extension}",
-        content_type=kind.content_type,
+    response = files.serve(
+        document.file, filename=f"{document.title}.{kind.extension}", content_type=kind.content_type
     )
     response["X-Content-SHA256"] = document.sha256
     return response

@@ -9,15 +9,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .. import files
 from ..forms import CadreFilterForm, CadreForm, KinshipForm, PhotoForm, section_formsets
 from ..models import (
     AnnualAssessment,
@@ -32,9 +34,11 @@ from ..models import (
     ResumeEntry,
     Sanction,
 )
-from ..permissions import Action, can, get_cadre_for, require
+from ..permissions import Action, can, can_read_cadre_photo, get_cadre_for, require
 from ..rules import age_in_full_years
 from ..selectors import filter_cadres
+from ..services.registry import HoldingRefused, apply_holdings
+from ..supervision import settings_for_user
 
 PAGE_SIZE = 25
 FIX_ERRORS = "保存失败：请按提示更正标红的内容，本次填写的内容尚未保存。"
@@ -80,7 +84,12 @@ def _url_if_exists(name: str, *args: Any) -> str | None:
 
 def _filtered(request: HttpRequest) -> tuple[CadreFilterForm, Any]:
     form = CadreFilterForm(request.GET or None, user=request.user)
-    cadres = filter_cadres(Cadre.objects.visible_to(request.user).for_list(), form.filters(), date.today())
+    cadres = filter_cadres(
+        Cadre.objects.visible_to(request.user).for_list(),
+        form.filters(),
+        date.today(),
+        settings_for_user(request.user),
+    )
     return form, cadres
 
 
@@ -92,11 +101,15 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     today = date.today()
     query = request.GET.copy()
     query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
     return render(
         request,
         "selection/registry/cadre_list.html",
         {
             "form": form,
+            "sort_query": sort_query.urlencode(),
+            "active_filters": form.active_labels(),
             "page": page,
             "rows": [_row(cadre, today) for cadre in page.object_list],
             "query": query.urlencode(),
@@ -169,12 +182,22 @@ def _edit_page(request: HttpRequest, cadre: Cadre | None) -> HttpResponse:
     formsets = section_formsets(user, data, instance=form.instance)
     if data is not None:
         if form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
+            was_new = form.instance.pk is None
             try:
                 with transaction.atomic():
                     saved = form.save()
-                    for formset in formsets.values():
+                    for prefix, formset in formsets.items():
                         formset.instance = saved
-                        formset.save()
+                        if prefix == "holdings":  # only the registry service writes holdings
+                            formset.save(commit=False)
+                            apply_holdings(*formset.planned(), by=user, validate=False)
+                        else:
+                            formset.save()
+            except HoldingRefused as refused:  # someone changed the registry since the form was checked
+                if was_new:
+                    form.instance.pk = None
+                    form.instance._state.adding = True
+                messages.error(request, f"保存失败：{refused.message}")
             except IntegrityError:
                 # Another user saved a conflicting row (same ID number, same year) in the meantime.
                 messages.error(
@@ -225,6 +248,19 @@ def cadre_photo(request: HttpRequest, pk: int) -> HttpResponse:
         cadre.save(update_fields=["photo", "updated_at"])
     messages.success(request, "照片已更新（已裁切为4:5证件照）。")
     return redirect(cadre)
+
+
+@require_GET
+def cadre_photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo, after the permission check (there is no public media URL)."""
+    cadre = get_cadre_for(request.user, pk, Action.VIEW_REGISTRY)
+    if not can_read_cadre_photo(request.user, cadre):
+        raise PermissionDenied
+    if not cadre.photo:
+        raise Http404("该干部没有照片。")
+    return files.serve(
+        cadre.photo, filename=f"{cadre.name}.jpg", content_type="image/jpeg", as_attachment=False
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -426,6 +462,7 @@ urlpatterns = [
     path("cadres/<int:pk>/", cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/edit/", cadre_edit, name="cadre_edit"),
     path("cadres/<int:pk>/photo/", cadre_photo, name="cadre_photo"),
+    path("cadres/<int:pk>/photo.jpg", cadre_photo_file, name="cadre_photo_file"),
     path("cadres/<int:pk>/history/", cadre_history, name="cadre_history"),
     path("cadres/<int:pk>/kinship/", kinship_add, name="kinship_add"),
     path("cadres/<int:pk>/kinship/<int:kinship_pk>/delete/", kinship_delete, name="kinship_delete"),

@@ -19,9 +19,12 @@ from django.urls import NoReverseMatch, path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import twofactor
 from accounts.roles import Role
 
 from .. import gates, rules
+from ..awaiting import nothing_to_vote
+from ..forms_voting import AttendanceForm, PaperTallyForm, SignOffForm, first_error
 from ..models import (
     AppraisalRating,
     BallotBox,
@@ -35,9 +38,10 @@ from ..models import (
     VoteChoice,
     meeting_agenda,
 )
-from ..permissions import Action, can, can_vote_in, get_case_for
+from ..permissions import Action, can, can_vote_in, get_box_for_voter, get_case_for
 from ..services import voting
 from ..services.base import Actor, ServiceError
+from ..validators import Bounded
 
 User = get_user_model()
 
@@ -76,7 +80,7 @@ def party_group(organization):
 # ---- 党组会议 ---------------------------------------------------------------------------------------
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Bounded, forms.Form):
     held_on = forms.DateField(label="会议日期", widget=forms.DateInput(attrs={"type": "date"}))
     chair = forms.ModelChoiceField(label="主持人（主要领导）", queryset=User.objects.none())
     members = forms.ModelMultipleChoiceField(
@@ -169,6 +173,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
         "reconsiderations": list(meeting.reconsiderations.select_related("candidate__cadre")),
     }
     if meeting.phase == Meeting.Phase.VOTING:
+        context["nothing_to_vote"] = nothing_to_vote(meeting, user)
         if can_vote_in(user, meeting):
             context["vote_rows"] = [VoteRow(c, why) for c, why in voting.ballot_items(meeting, user)]
             context["my_recusals"] = [
@@ -200,6 +205,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
         names = {a.member_id: a.member.get_full_name() for a in attendance}
         context["signatures"] = [SignRow(names[m], s) for m, s in status.items()]
         context["must_sign"] = status.get(user.pk) in ("missing", "stale")
+        context["sign_needs_otp"] = twofactor.is_required(user)
         deferred = set(
             Candidate.objects.filter(pk__in=tallies, status=CandidateStatus.DEFERRED).values_list(
                 "pk", flat=True
@@ -231,10 +237,11 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair checks in who is present."""
     meeting = _meeting_for(request, pk)
     _chair_only(request, meeting)
-    ids = {int(v) for v in request.POST.getlist("present") if v.isascii() and v.isdigit()}
-    rows = meeting.attendance.select_related("member")
-    present = [a.member for a in rows if a.member_id in ids]
-    reasons = {a.member_id: request.POST.get(f"reason_{a.member_id}", "") for a in rows}
+    form = AttendanceForm(request.POST, rows=meeting.attendance.select_related("member"))
+    if not form.is_valid():
+        messages.error(request, f"出席情况未登记：{first_error(form)}")
+        return redirect("meeting_detail", meeting.pk)
+    present, reasons = form.present_members(), form.reasons()
     try:
         voting.record_attendance(meeting, by=_actor(request), present=present, absence_reasons=reasons)
     except ServiceError as error:
@@ -294,8 +301,17 @@ def meeting_sign(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request, pk)
     if not can(request.user, Action.VOTE):
         raise PermissionDenied
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"签字确认未完成：{first_error(form)}")
+        return redirect("meeting_detail", meeting.pk)
     try:
-        voting.sign_off(meeting, by=_actor(request), password=request.POST.get("password", ""))
+        voting.sign_off(
+            meeting,
+            by=_actor(request),
+            password=form.cleaned_data["password"],
+            otp_token=form.cleaned_data["otp_token"],
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -303,7 +319,7 @@ def meeting_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meeting_detail", meeting.pk)
 
 
-class ReconsiderForm(forms.Form):
+class ReconsiderForm(Bounded, forms.Form):
     agree_to_reopen = forms.IntegerField(label="同意复议人数", min_value=0)
     held_on = forms.DateField(label="复议会议日期", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="复议理由", max_length=200, required=False)
@@ -335,7 +351,7 @@ def meeting_reconsider(request: HttpRequest, pk: int, candidate_pk: int) -> Http
 # ---- 会议推荐、民主测评 ------------------------------------------------------------------------------
 
 
-class BoxForm(forms.Form):
+class BoxForm(Bounded, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=BallotBox.Kind.choices)
     title = forms.CharField(label="名称", max_length=100, required=False)
     held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
@@ -414,7 +430,6 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accounts": invitations.filter(user__isnull=False).count(),
             "slips": invitations.filter(user__isnull=True).count(),
             "categories": ParticipantCategory.choices,
-            "staff": User.objects.filter(organization=box.case.organization, is_active=True).order_by("pk"),
             "heads": heads,
             "rows": rows,
             "attendance": rules.recommendation_attendance(expected, actual) if expected else [],
@@ -432,7 +447,7 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def box_invite(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box_for(request, pk)
     ids = [int(v) for v in request.POST.getlist("users") if v.isascii() and v.isdigit()]
-    users = list(User.objects.filter(pk__in=ids, organization=box.case.organization))
+    users = list(User.objects.filter(pk__in=ids))  # the service refuses anyone not invitable
     try:
         count = voting.invite_accounts(
             box, by=_actor(request), users=users, category=request.POST.get("category", "")
@@ -483,6 +498,19 @@ def box_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def box_close(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box_for(request, pk)
+    if request.POST.get("confirmed") != "1":  # the page's dialog sets it; without JavaScript, ask here
+        return render(
+            request,
+            "selection/shared/confirm.html",
+            {
+                "title": f"结束“{box.title}”的投票？",
+                "text": "结束后不能再投票，系统将立即计票。",
+                "button": "确认结束投票并计票",
+                "back": reverse("box_detail", args=[box.pk]),
+                "action": request.path,
+                "resend": [],
+            },
+        )
     try:
         voting.close_box(box, by=_actor(request))
     except ServiceError as error:
@@ -496,20 +524,11 @@ def box_close(request: HttpRequest, pk: int) -> HttpResponse:
 def box_paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Paper fallback: the counted paper ballots by category feed the same tally."""
     box = _box_for(request, pk)
-    counts = {}
-    try:
-        for category in ParticipantCategory.values:
-            counts[category] = voting.CategoryCount(
-                expected=int(request.POST.get(f"{category}_expected") or 0),
-                actual=int(request.POST.get(f"{category}_actual") or 0),
-                valid=int(request.POST.get(f"{category}_valid") or 0),
-                votes={
-                    key: int(request.POST.get(f"{category}_{key}") or 0) for key, _ in voting.vote_keys(box)
-                },
-            )
-    except ValueError:
-        messages.error(request, "请填写整数。")
+    form = PaperTallyForm(request.POST, vote_keys=voting.vote_keys(box))
+    if not form.is_valid():
+        messages.error(request, f"纸质计票结果未录入：{first_error(form)}")
         return redirect("box_detail", box.pk)
+    counts = {category: voting.CategoryCount(**values) for category, values in form.counts().items()}
     try:
         voting.enter_paper_tally(box, by=_actor(request), counts=counts)
     except ServiceError as error:
@@ -549,10 +568,8 @@ def _receipt_page(request: HttpRequest, box: BallotBox, receipt: str) -> HttpRes
 @never_cache
 @require_http_methods(["GET", "POST"])
 def box_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """An invited account's ballot (another organization's box is 404, like a missing one)."""
-    box = get_object_or_404(BallotBox, pk=pk, case__organization_id=request.user.organization_id)
-    if not box.invitations.filter(user=request.user).exists():
-        raise PermissionDenied
+    """An invited account's ballot, wherever the box belongs; 404 for anyone not invited."""
+    box = get_box_for_voter(request.user, pk)
     if request.method == "POST":
         try:
             receipt = voting.cast_staff_ballot(box, user=request.user, choices=_posted_choices(request, box))
@@ -573,8 +590,11 @@ def box_vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def slip_vote(request: HttpRequest) -> HttpResponse:
     """A slip holder enters their code, then casts their ballot; no account, no name."""
-    code = voting.normalise_code(request.POST.get("code", ""))
-    if request.method == "GET" or not code:
+    code = voting.normalise_code(request.POST.get("code", "")[:100])
+    if request.method == "GET":
+        return render(request, "selection/voting/code.html", {})
+    if not code:
+        messages.error(request, "请输入投票条上的投票码。")
         return render(request, "selection/voting/code.html", {})
     box = voting.box_for_code(code)
     if box is None:
@@ -659,6 +679,22 @@ def pending_items(user) -> list[PendingItem]:
                 PendingItem(
                     f"{meeting}表决（{meeting.get_method_display()}）",
                     f"{meeting.case.title}：{len(left)} 名人选待表决",
+                    reverse("meeting_detail", args=[meeting.pk]),
+                )
+            )
+    # Absent or wholly recused members learn why they have nothing to vote on (R-DEC-5, R-DEC-6).
+    for meeting in (
+        Meeting.objects.filter(
+            attendance__member=user, phase=Meeting.Phase.VOTING, case__status=CaseStatus.DECISION
+        )
+        .select_related("case")
+        .prefetch_related("attendance", "recusals")
+    ):
+        if why := nothing_to_vote(meeting, user):
+            items.append(
+                PendingItem(
+                    f"{meeting}：您无需表决",
+                    f"{meeting.case.title}：{why}",
                     reverse("meeting_detail", args=[meeting.pk]),
                 )
             )
