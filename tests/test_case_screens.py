@@ -13,7 +13,7 @@ from selection.models import CaseStatus, Kinship, Meeting, SelectionCase
 from selection.services import cases as svc
 from selection.services.base import ServiceError
 
-from .factories import CadreFactory
+from .factories import CadreFactory, PostFactory
 from .workflow import (
     TODAY,
     build_world,
@@ -285,9 +285,15 @@ def test_the_case_list_with_waits_issues_a_constant_number_of_queries(
     client, world, django_assert_max_num_queries
 ):
     for index in range(6):
-        world.case = None
-        case = open_motion(world)
-        SelectionCase.objects.filter(pk=case.pk).update(title=f"第{index}批")
+        svc.open_case(
+            world.org,
+            by=world.hr,
+            title=f"第{index}批",
+            year=2026,
+            posts=[PostFactory(organization=world.org, department=world.department, title=f"副科长{index}")],
+            motion_origin="main_leader",
+            motion_date=TODAY,
+        )
     client.force_login(world.hr)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("case_list"))
