@@ -375,6 +375,11 @@ NO_FORM = {
     "probation_appraisal": "not yet described: follow-up",
     "probation_assessment": "not yet described: follow-up",
     "probation_decide": "not yet described: follow-up",
+    "annual_list": "not yet described (merged last): follow-up",
+    "annual_code": "not yet described (merged last): follow-up",
+    "annual_evaluation": "not yet described (merged last): follow-up",
+    "annual_follow_up": "not yet described (merged last): follow-up",
+    "annual_sections": "not yet described (merged last): follow-up",
 }
 
 
