@@ -230,7 +230,7 @@ def test_staff_sees_no_dashboard(client, staff):
     assert client.get(reverse("home")).context["board"].alerts == []
 
 
-HOME_QUERIES = 26
+HOME_QUERIES = 35
 
 
 @pytest.mark.parametrize("count", [1, 60])
