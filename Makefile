@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 SYS_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils
 E2E_PACKAGES := chromium
 PYTEST_ARGS ?=
+PORT ?= 8000
 
 .PHONY: run test e2e lint format check sysdeps e2e-sysdeps deps clean bench
 
@@ -42,8 +43,11 @@ deps: sysdeps $(VENV)/.installed node_modules/.installed .env
 run: deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "选拔通 running on http://127.0.0.1:8000 — log in with a demo account listed above."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "选拔通 running on http://127.0.0.1:$(PORT) — log in with a demo account listed above."
+	@# The task worker (exports, daily checkpoints) runs beside the web server; Ctrl-C stops both.
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' INT TERM EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite (browser tests excluded; they run in `make e2e`). Exit code 5 (no tests) fails too.
 test: deps

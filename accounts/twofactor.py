@@ -50,10 +50,10 @@ def check(user, token: str):
     return match_token(user, token)
 
 
-def pending_totp(user) -> TOTPDevice:
+def pending_totp(user, *, create: bool = True) -> TOTPDevice | None:
     """The user's unconfirmed authenticator (created once, so reloading the page keeps the QR code)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
+    if device is None and create:
         device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
     return device
 

@@ -25,7 +25,7 @@ class TokenForm(Bounded, forms.Form):
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return "/"
 
@@ -40,7 +40,13 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             messages.info(request, "您已启用两步验证。")
             return redirect(_next(request))
         return redirect("two_factor_verify")
-    device = twofactor.pending_totp(user)
+    if request.method == "POST":
+        device = twofactor.pending_totp(user, create=False)
+        if device is None:  # the QR code was never shown: show it first
+            messages.warning(request, "请先扫描页面上的二维码，再输入动态验证码。")
+            return redirect("two_factor_setup")
+    else:
+        device = twofactor.pending_totp(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = twofactor.confirm_totp(device, form.cleaned_data["token"])
@@ -65,7 +71,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """Enter the authenticator's current code (or a recovery code) after the password."""
     user = request.user
     if not twofactor.has_device(user):
-        messages.info(request, twofactor.NOT_ENROLLED)
+        messages.warning(request, twofactor.NOT_ENROLLED)
         return redirect("two_factor_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -325,12 +325,23 @@ class Builder:
             self.fix_targets()
         with self.at("inspection_start", hour=9):
             self.case = svc.start_inspection(self.case, by=self.hr)
-        steps = ("appraisal", "dossier", "discipline") if final != CaseStatus.INSPECTION else ("appraisal",)
+        steps = (
+            ("appraisal", "dossier", "discipline", "pre_review")
+            if final != CaseStatus.INSPECTION
+            else ("appraisal",)
+        )
         with self.at("inspection_start", *steps, hour=17):
             self.inspect(complete=final != CaseStatus.INSPECTION)
         if final == CaseStatus.INSPECTION:
             return self.case
         with self.at("pre_review"):
+            # R-DEC-8 is on file before 提交讨论, recorded the day the county department replied (R-REG-4).
+            svc.update_candidate_record(
+                self.target(),
+                by=self.hr,
+                pre_review_on=self.on("pre_review"),
+                pre_review_reply="同意按程序提交党组讨论",
+            )
             self.case = svc.submit_for_decision(self.case, by=self.hr)
             self.upload_approval_form(self.target())
         if final == CaseStatus.DECISION:
@@ -481,8 +492,6 @@ class Builder:
             personal_matters_checked_on=self.on("discipline"),
             personal_matters_result="如实报告，查核一致",
             complaints_resolved=True,
-            pre_review_on=self.on("pre_review"),
-            pre_review_reply="同意按程序提交党组讨论",
         )
         self.upload(
             Document.Kind.DOSSIER_AUDIT,

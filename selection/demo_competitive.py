@@ -1,42 +1,39 @@
 """Demo 竞争上岗: a competitive case standing at 笔试面试, built only through the services.
 
-Dated relative to the real today (`timezone.localdate()`): the plan was published two weeks ago, staff
+Dated relative to the day it is seeded (`demo.demo_today()`, today by default): the plan was published two weeks ago, staff
 registered online (one by a signed paper form entered by HR), the screening refused one applicant whose
 review was answered, the written test is marked and the interview is to come. Each step runs with the
 clock set to its day (`_on`), so the record's timestamps read as the work was done. Idempotent: a case
 with the title is left alone.
 """
 
-from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from unittest import mock
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
 
 from . import gates, rules
-from .demo import BUREAU, EDGE_CASES
+from .demo import BUREAU, EDGE_CASES, seeding_today
+from .demo_cases import day
 from .models import Cadre, Department, Organization, Post, Rank, SelectionCase
 from .services import cases as svc
 from .services import competitive as cmp
 from .services.base import Actor
 
-TITLE = "2026年中层副职竞争上岗（信息化副科长）"
+TITLE = "{year}年中层副职竞争上岗（信息化副科长）"
 POST_DEPARTMENT, POST_TITLE = "规划财务和法规科", "信息化副科长"
 EXAMINERS = ["fenguan", "dangzu3", "dangzu4", "dangzu5", "dangzu6"]
 QUALIFIED = 3  # applicants who pass the screening; one more is refused (R-ELIG-6)
 
 
-@contextmanager
 def _on(days_before: int):
-    """Run the services as on a past day (09:30 local time)."""
-    day = timezone.localdate() - timedelta(days=days_before)
-    moment = timezone.make_aware(datetime.combine(day, time(9, 30)))
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield day
+    """Run the services as on a past day (09:30 local time), like demo_cases' steps."""
+    moment = timezone.make_aware(datetime.combine(day(days_before), time(9, 30)))
+    return time_machine.travel(min(moment, timezone.now()), tick=True)
 
 
 def _passes(cadre: Cadre, on) -> bool:
@@ -80,8 +77,14 @@ def _applicants(org: Organization, on) -> tuple[list[Cadre], Cadre]:
 
 
 def seed_competitive() -> SelectionCase:
+    with seeding_today():
+        return _seed()
+
+
+def _seed() -> SelectionCase:
     org = Organization.objects.get(name=BUREAU)
-    existing = SelectionCase.objects.filter(organization=org, title=TITLE).first()
+    title = TITLE.format(year=day(16).year)
+    existing = SelectionCase.objects.filter(organization=org, title=title).first()
     if existing:
         return existing
     users = {u.username: u for u in User.objects.filter(username__in=["renshi", "shuji", *EXAMINERS])}
@@ -90,30 +93,32 @@ def seed_competitive() -> SelectionCase:
     post, _ = Post.objects.get_or_create(
         organization=org, department=department, title=POST_TITLE, defaults={"rank": Rank.DEPUTY, "order": 99}
     )
-    with _on(16) as day:
+    with _on(16):
+        opened = day(16)
         case = svc.open_case(
             org,
             by=hr,
-            title=TITLE,
-            year=day.year,
+            title=title,
+            year=opened.year,
             posts=[post],
             motion_origin=SelectionCase.MotionOrigin.MAIN_LEADER,
-            motion_date=day,
+            motion_date=opened,
             analysis="医保信息化工作量增加，新设信息化副科长职位；局机关符合条件的年轻干部较多，能形成有效竞争。",
             mode=SelectionCase.Mode.COMPETITIVE,
         )
         svc.approve_motion(case, by=secretary)
-    with _on(15) as day:
+    with _on(15):
+        decided = day(15)
         cmp.save_plan(
             case,
             by=hr,
-            decided_on=day,
+            decided_on=decided,
             decision_note="党组会议研究通过（局党组会议纪要〔2026〕15号）",
             publish_scope="局机关全体干部职工",
-            registration_opens=day + timedelta(days=1),
-            registration_closes=day + timedelta(days=7),
-            written_on=day + timedelta(days=13),
-            interview_on=day + timedelta(days=17),
+            registration_opens=decided + timedelta(days=1),
+            registration_closes=decided + timedelta(days=7),
+            written_on=decided + timedelta(days=13),
+            interview_on=decided + timedelta(days=17),
             written_weight=40,
             interview_weight=60,
             advance_ratio=2,
@@ -123,7 +128,7 @@ def seed_competitive() -> SelectionCase:
         )
         case = cmp.publish_plan(case, by=hr)
     vacancy = case.vacancies.get()
-    passing, refused = _applicants(org, timezone.localdate() - timedelta(days=8))
+    passing, refused = _applicants(org, day(8))
     for offset, cadre in enumerate([*passing, refused]):
         with _on(13 - offset):
             if offset == 1:  # a signed paper form, entered by HR

@@ -24,7 +24,9 @@ from .models import (
 )
 from .models.cadre import KINSHIP_DUPLICATE_MESSAGE
 from .photos import MAX_PHOTO_BYTES, crop_to_portrait
+from .structure import DIMENSIONS
 from .validators import Bounded, bound_field
+from .widgets import SearchSelect
 
 
 def organizations_of(user) -> QuerySet[Organization]:
@@ -88,45 +90,70 @@ def _style(field: forms.Field) -> None:
 # ---- list filters ------------------------------------------------------------------------------------
 
 RANK_NONE = "none"
-RANK_CHOICES = [("", "全部职级"), ("chief", "正职"), ("deputy", "副职"), (RANK_NONE, "一般干部")]
-AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
-    # band: (minimum age, maximum age), in full years, both inclusive
-    "lt35": (None, 34),
-    "35-39": (35, 39),
-    "40-44": (40, 44),
-    "45-49": (45, 49),
-    "ge50": (50, None),
-}
-AGE_CHOICES = [
-    ("", "全部年龄"),
-    ("lt35", "35岁以下"),
-    ("35-39", "35–39岁"),
-    ("40-44", "40–44岁"),
-    ("45-49", "45–49岁"),
-    ("ge50", "50岁及以上"),
-]
 ROTATION_CHOICES = [
     ("", "全部"),
     ("due_or_overdue", "应交流（同一职位满5年）"),
     ("due", "满5年不满10年"),
     ("overdue", "超期（满10年）"),
 ]
+PROBATION_CHOICES = [("", "全部"), ("this_month", "试用期本月到期"), ("next_month", "试用期下月到期")]
+RETIREMENT_CHOICES = [("", "全部"), ("this_year", "今年到龄退休"), ("next_year", "明年到龄退休")]
+SANCTION_CHOICES = [("", "全部"), ("ending", "处分（处理）影响期即将届满")]
+ACTIVE_CHOICES = [("", "全部"), ("1", "在职"), ("0", "不在职")]
+SORT_CHOICES = [
+    ("", "默认（按单位、科室）"),
+    ("name", "姓名拼音"),
+    ("age", "年龄从小到大"),
+    ("-age", "年龄从大到小"),
+    ("in_post", "任现职时间从早到晚"),
+]
 
 
 class CadreFilterForm(Bounded, forms.Form):
+    """The cadre list's search, filters and sort; the 干部结构 dimensions come from `selection.structure`
+    (so a statistics bar links to exactly the cadres it counts), the 预警提醒 ones from `supervision`."""
+
     q = forms.CharField(label="姓名", required=False, max_length=30)
     department = DepartmentChoiceField(label="科室", queryset=Department.objects.none(), required=False)
-    rank = forms.ChoiceField(label="职级", choices=RANK_CHOICES, required=False)
-    age = forms.ChoiceField(label="年龄", choices=AGE_CHOICES, required=False)
     rotation = forms.ChoiceField(label="交流轮岗", choices=ROTATION_CHOICES, required=False)
+    probation = forms.ChoiceField(label="试用期", choices=PROBATION_CHOICES, required=False)
+    retirement = forms.ChoiceField(label="退休", choices=RETIREMENT_CHOICES, required=False)
+    sanction = forms.ChoiceField(label="处分", choices=SANCTION_CHOICES, required=False)
+    active = forms.ChoiceField(label="在职状态", choices=ACTIVE_CHOICES, required=False)
+    sort = forms.ChoiceField(label="排序", choices=SORT_CHOICES, required=False)
+
+    # Shown in the filter bar; the other dimensions are applied from links (statistics, dashboard).
+    MAIN_DIMENSIONS = ("rank", "age", "sex", "education", "political")
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for dimension in DIMENSIONS:
+            self.fields[dimension.key] = forms.ChoiceField(
+                label=dimension.label, choices=dimension.choices("全部"), required=False
+            )
         self.fields["department"].queryset = departments_of(user)
         self.fields["department"].empty_label = "全部科室"
-        self.fields["q"].widget.attrs["placeholder"] = "按姓名查找"
+        self.fields["q"].widget.attrs["placeholder"] = "姓名、拼音或首字母、身份证号、曾任职务"
         for field in self.fields.values():
             _style(field)
+
+    def main_fields(self) -> list:
+        return [self[name] for name in ("department", *self.MAIN_DIMENSIONS)]
+
+    def active_labels(self) -> list[str]:
+        """ "试用期：试用期本月到期" for each filter applied from a link (not visible in the filter bar)."""
+        labels = []
+        for bound in self.extra_fields():
+            value = self.filters().get(bound.name)
+            if value:
+                choice = dict(bound.field.choices).get(value, value)
+                labels.append(f"{bound.label}：{choice}")
+        return labels
+
+    def extra_fields(self) -> list:
+        """Filters applied from links: kept as hidden inputs so a new search does not drop them."""
+        shown = {"q", "department", "sort", *self.MAIN_DIMENSIONS}
+        return [self[name] for name in self.fields if name not in shown]
 
     def filters(self) -> dict:
         """The valid filters only: a tampered value is dropped rather than answered with an error."""
@@ -205,6 +232,7 @@ class KinshipForm(Bounded, forms.ModelForm):
         model = Kinship
         fields = ["other", "category", "adoptive_or_step", "description"]
         labels = {"other": "亲属（本单位干部）"}
+        widgets = {"other": SearchSelect("cadres")}
         formfield_callback = _formfield
 
     def __init__(self, *args, cadre: Cadre, **kwargs) -> None:

@@ -31,6 +31,7 @@ from .models import (
 from .rules import DossierItem, NegativeItem
 from .services.cases import INSPECTION_FIELDS
 from .validators import TEXT_LIMIT, Bounded, strip_control_characters
+from .widgets import SearchSelect, SearchSelectMultiple
 
 JUSTIFY_PREFIX = "justify_"
 # The negative-list items a person answers (③ and ⑥ are computed from the registry, R-INS-2).
@@ -234,7 +235,7 @@ class CadreChoice(forms.ModelChoiceField):
 
 
 class NominateForm(StyledForm):
-    cadre = CadreChoice(label="干部", queryset=Cadre.objects.none())
+    cadre = CadreChoice(label="干部", queryset=Cadre.objects.none(), widget=SearchSelect("cadres"))
     vacancy = forms.ModelChoiceField(label="拟任职位", queryset=Vacancy.objects.none())
 
     def __init__(self, *args, case: SelectionCase, **kwargs) -> None:
@@ -438,7 +439,10 @@ class InspectionForm(Bounded, forms.ModelForm):
     """A target's inspection record (R-INS-3..10, R-DEC-8); the team only HR may change."""
 
     team = UsersChoice(
-        label="考察组成员", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+        label="考察组成员",
+        queryset=User.objects.none(),
+        widget=SearchSelectMultiple("users", placeholder="输入姓名搜索"),
+        required=False,
     )
     discipline_clear = forms.NullBooleanField(
         label="廉政意见",

@@ -121,6 +121,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
     NavItem("竞争上岗", "competitive_home", "bi-trophy", None),
     NavItem("试用期", "probation_list", "bi-hourglass-split", Action.VIEW_CASES),
+    NavItem("一报告两评议", "annual_list", "bi-clipboard-data", Action.VIEW_CASES),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("节假日安排", "holiday_list", "bi-calendar3", Action.ADMINISTER),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
@@ -334,3 +335,49 @@ def get_holding_for(user, pk: int, action: Action = Action.VIEW_CASES):
         raise Http404("没有找到该任职记录。") from None
     require(user, action)
     return holding
+
+
+def can_export(user, kind) -> bool:
+    """May the user request (and download) an export of this kind (selection/exports.py)?"""
+    return any(can(user, action) for action in kind.actions)
+
+
+def get_export_for(user, pk: int):
+    """The export job if the user may download it: 403 for an account without office duties, 404 outside the
+    user's organization (or an unknown kind), 403 without one of the kind's actions. Anyone allowed shares a file (it is the same file)."""
+    from .exports import export_kind
+    from .models import ExportJob
+
+    if not allowed_actions(user):
+        raise PermissionDenied  # an account without office duties (staff) is refused before any lookup
+    jobs = ExportJob.objects.select_related("case", "requested_by")
+    if not user.is_superuser:
+        jobs = jobs.filter(organization_id=user.organization_id) if user.organization_id else jobs.none()
+    try:
+        job = jobs.get(pk=pk)
+    except ExportJob.DoesNotExist:
+        raise Http404("没有找到该导出任务。") from None
+    kind = export_kind(job.kind)
+    if kind is None:
+        raise Http404("没有这种导出。")
+    if not can_export(user, kind):
+        raise PermissionDenied
+    return job
+
+
+# ---- 一报告两评议 (R-ANR) -----------------------------------------------------------------------------
+
+
+def get_report_for(user, pk: int, action: Action = Action.VIEW_CASES):
+    """A yearly report of the user's own organization: 404 outside it, 403 for a forbidden action."""
+    from .models import AnnualReport
+
+    require(user, Action.VIEW_CASES)
+    try:
+        report = AnnualReport.objects.select_related("organization").get(
+            pk=pk, organization_id=user.organization_id
+        )
+    except AnnualReport.DoesNotExist:
+        raise Http404("没有找到该年度报告。") from None
+    require(user, action)
+    return report

@@ -82,6 +82,14 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 FIELD_LABELS: dict[str, str] = {
+    # 竞争上岗
+    "channel": "报名方式",
+    "scores": "成绩",
+    "ranking": "综合成绩排名",
+    "examiners": "面试考官",
+    "decided_on": "党组会议研究日期",
+    "answer": "复核答复",
+    "overturned": "复核后符合条件",
     "absent": "缺席",
     "actual": "实参加",
     "agree": "同意",

@@ -1,60 +1,65 @@
-"""Read-side queries for the registry screens (HackSoft "selectors"): filters as indexed date ranges."""
+"""Read-side queries for the registry screens (HackSoft "selectors"): search, filters and sort.
 
-import calendar
+Filters are the `selection.structure` dimensions and the `selection.supervision` alerts, so a statistics
+bar or a dashboard count links to a list with exactly the cadres it counted.
+"""
+
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from .forms import AGE_BANDS, RANK_NONE
-from .models import Cadre, PostHolding
-from .models.cadre import ROTATION_DUE_YEARS, ROTATION_OVERDUE_YEARS
+from .models import Cadre, PostHolding, ResumeEntry
+from .rules import DEFAULT_SETTINGS, RuleSettings
+from .structure import DIMENSIONS, annotate_facts, dimension_filter, years_before  # noqa: F401
+from .supervision import cadre_condition
+
+ALERT_FILTERS = ("probation", "retirement", "rotation", "sanction")
+SORTS = {
+    "name": ("name_pinyin", "pk"),
+    "age": ("-birth_date", "pk"),
+    "-age": ("birth_date", "pk"),
+    "in_post": (F("current_since").asc(nulls_last=True), "pk"),
+}
 
 
-def years_before(on: date, years: int) -> date:
-    """The same day `years` earlier; 29 February falls back to the 28th."""
-    year = on.year - years
-    return on.replace(year=year, day=min(on.day, calendar.monthrange(year, on.month)[1]))
-
-
-def _current_holdings(on: date) -> QuerySet[PostHolding]:
-    """Holdings running on the date, newest first — the same choice as `Cadre.current_holding`."""
-    return (
-        PostHolding.objects.filter(cadre=OuterRef("pk"), started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .order_by("-started_on", "-pk")
+def search(queryset: QuerySet[Cadre], text: str) -> QuerySet[Cadre]:
+    """姓名 (or part of it), full pinyin or initials (prefix), ID number (prefix), or a former post."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if text[:17].isdigit() and len(text) >= 6:
+        return queryset.filter(id_number__startswith=text.upper())
+    if text.isascii():
+        key = "".join(ch for ch in text.lower() if ch.isalnum())
+        if not key:
+            return queryset.none()
+        return queryset.filter(Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key))
+    former = Q(Exists(PostHolding.objects.filter(cadre=OuterRef("pk"), post__title__contains=text))) | Q(
+        Exists(ResumeEntry.objects.filter(cadre=OuterRef("pk"), text__contains=text))
     )
+    return queryset.filter(Q(name__contains=text) | former)
 
 
-def filter_cadres(queryset: QuerySet[Cadre], filters: dict, on: date) -> QuerySet[Cadre]:
-    """Apply the list filters (see `CadreFilterForm`) as of a date.
-
-    Age: full years ≥ N exactly when born on or before the date N years earlier, so each band is a
-    birth-date range. Rotation (R-REQ-2): the current post started 5 (10) years ago or earlier.
-    """
-    if name := filters.get("q"):
-        queryset = queryset.filter(name__icontains=name.strip())
+def filter_cadres(
+    queryset: QuerySet[Cadre], filters: dict, on: date, settings: RuleSettings = DEFAULT_SETTINGS
+) -> QuerySet[Cadre]:
+    """Apply the list's search, filters (see `CadreFilterForm`) and sort as of a date."""
+    base = queryset
+    queryset = annotate_facts(search(queryset, filters.get("q", "")), on)
+    if active := filters.get("active"):
+        queryset = queryset.filter(is_active=active == "1")
     if department := filters.get("department"):
         queryset = queryset.filter(department=department)
-    if rank := filters.get("rank"):
-        if rank == RANK_NONE:
-            queryset = queryset.exclude(Exists(_current_holdings(on)))
-        else:
-            current_rank = Subquery(_current_holdings(on).values("post__rank")[:1])
-            queryset = queryset.alias(current_rank=current_rank).filter(current_rank=rank)
-    if band := AGE_BANDS.get(filters.get("age", "")):
-        youngest, oldest = band
-        if youngest is not None:
-            queryset = queryset.filter(birth_date__lte=years_before(on, youngest))
-        if oldest is not None:
-            queryset = queryset.filter(birth_date__gt=years_before(on, oldest + 1))
-    if rotation := filters.get("rotation"):
-        started = Subquery(_current_holdings(on).values("started_on")[:1])
-        queryset = queryset.alias(current_since=started)
-        due, overdue = years_before(on, ROTATION_DUE_YEARS), years_before(on, ROTATION_OVERDUE_YEARS)
-        if rotation == "overdue":
-            queryset = queryset.filter(current_since__lte=overdue)
-        elif rotation == "due":
-            queryset = queryset.filter(current_since__lte=due, current_since__gt=overdue)
-        else:
-            queryset = queryset.filter(current_since__lte=due)
+    for dimension in DIMENSIONS:
+        if value := filters.get(dimension.key):
+            condition = dimension_filter(dimension.key, value, on)
+            if condition is not None:
+                queryset = queryset.filter(condition)
+    for name in ALERT_FILTERS:
+        if value := filters.get(name):
+            condition = cadre_condition(name, value, base, on, settings)
+            if condition is not None:
+                queryset = queryset.filter(condition)
+    if order := SORTS.get(filters.get("sort", "")):
+        queryset = queryset.order_by(*order)
     return queryset

@@ -1,17 +1,23 @@
 from django.urls import path
 
 from .views import (
+    annual,
     calendar,
     cases,
     competitive,
     documents,
+    exports,
     home,
     institution,
     interchange,
+    pickers,
     probation,
     record,
     registry,
+    roster,
     rules,
+    statistics,
+    supervision,
     voting,
 )
 
@@ -21,12 +27,18 @@ urlpatterns = [
     *registry.urlpatterns,
     *interchange.urlpatterns,
     *documents.urlpatterns,
+    *exports.urlpatterns,
+    *pickers.urlpatterns,
     *cases.urlpatterns,
     *competitive.urlpatterns,
     *record.urlpatterns,
     *voting.urlpatterns,
     *calendar.urlpatterns,
+    *supervision.urlpatterns,
+    *statistics.urlpatterns,
+    *roster.urlpatterns,
     *rules.urlpatterns,
     *probation.urlpatterns,
     *institution.urlpatterns,
+    *annual.urlpatterns,
 ]

@@ -5,11 +5,22 @@ import pytest
 from accounts.roles import Role
 
 from .factories import OrganizationFactory, UserFactory
+from .tamper import allow_test_flush
+
+allow_test_flush()
 
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    """Background tasks run at once, inside the request that enqueues them (no worker in tests)."""
+    import selection.tasks  # noqa: F401  (its receiver resets Django's cached task backends)
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +35,10 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _no_required_second_factor(settings):
-    """Tests sign in with a password only; tests/test_two_factor.py turns XUANBA_REQUIRE_2FA on."""
+    """Tests sign in with a password only (tests/test_accounts_security.py turns XUANBA_REQUIRE_2FA on),
+    over the test client's plain HTTP even when the settings were loaded with DEBUG off."""
     settings.XUANBA_REQUIRE_2FA = False
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

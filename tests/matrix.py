@@ -14,6 +14,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -26,14 +27,16 @@ from selection.models import (
     Candidate,
     Complaint,
     Document,
+    EvaluatedCadre,
+    ExportJob,
     Kinship,
     Meeting,
     ParticipantCategory,
     SelectionCase,
 )
 from selection.models.post import Rank
+from selection.services import annual, voting
 from selection.services import cases as svc
-from selection.services import voting
 
 from .factories import (
     AnnualAssessmentFactory,
@@ -79,7 +82,12 @@ class Site:
     document: Document  # an attachment (干部档案审核), not an official copy
     box: BallotBox  # 民主测评 set up during the inspection, the staff persona invited
     motion_case: SelectionCase  # 动议, not yet approved by the main leader
+    competition: SelectionCase | None = None  # 竞争上岗 at 报名, one registration entered by HR
+    registration: object = None
     holding: object = None  # a post holding (试用期 pages)
+    report: object = None  # a yearly report (一报告两评议), its evaluations preparing
+    evaluated: object = None  # a cadre on the report's cadre evaluation
+    export: ExportJob | None = None  # the case file, built (by HR)
 
 
 @dataclass
@@ -144,7 +152,9 @@ def _build_site(org, hr, staff) -> Site:
         motion_date=TODAY,
         analysis="待遇保障科副科长空缺。",
     )
+    report = annual.open_report(org, 2026, by=hr, today=TODAY)
     world.cadres[0].photo.save("photo.jpg", _portrait(), save=True)  # served by the photo view
+    competition, registration = _build_competition(org, hr, world)
     # Added last: a kinship between two candidates would bring recusals and R-KIN findings into the flow.
     kinship = KinshipFactory(cadre=world.cadres[0], other=world.cadres[1], category=Kinship.Category.SPOUSE)
     return Site(
@@ -158,8 +168,64 @@ def _build_site(org, hr, staff) -> Site:
         document=world.case.documents.get(kind=Document.Kind.DOSSIER_AUDIT),
         box=box,
         motion_case=motion_case,
+        competition=competition,
+        registration=registration,
         holding=world.cadres[0].holdings.first(),
+        report=report,
+        evaluated=EvaluatedCadre.objects.create(
+            evaluation=report.evaluations.get(kind="cadre"),
+            cadre=world.cadres[1],
+            post="副科长",
+            appointed_on=TODAY,
+        ),
+        export=_built_export(world.case, hr),
     )
+
+
+def _build_competition(org, hr, world):
+    """A 竞争上岗 of the site's organization, its plan published and one paper registration in."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from selection.services import competitive as cmp
+
+    from .competitive_workflow import plan_values
+
+    post = PostFactory(organization=org, department=world.department, title="信息化副科长", rank=Rank.DEPUTY)
+    case = svc.open_case(
+        org,
+        by=hr,
+        title="2026年中层副职竞争上岗",
+        year=2026,
+        posts=[post],
+        motion_origin=SelectionCase.MotionOrigin.MAIN_LEADER,
+        motion_date=TODAY,
+        analysis="新设职位，竞争上岗。",
+        mode=SelectionCase.Mode.COMPETITIVE,
+    )
+    svc.approve_motion(case, by=world.secretary)
+    cmp.save_plan(case, by=hr, **plan_values())
+    case = cmp.publish_plan(case, by=hr)
+    form = SimpleUploadedFile("form.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    registration = cmp.register(
+        case, by=hr, cadre=world.cadres[2], vacancies=[case.vacancies.get()], signed_form=form
+    )
+    return case, registration
+
+
+def _built_export(case, hr) -> ExportJob:
+    job = ExportJob(
+        kind="case-file",
+        case=case,
+        organization=case.organization,
+        requested_by=hr,
+        status=ExportJob.Status.DONE,
+        progress=100,
+        filename="一批一档.pdf",
+        content_type="application/pdf",
+    )
+    job.file.save("case-file-matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    job.save()
+    return job
 
 
 def _portrait():

@@ -193,6 +193,7 @@ def test_applicant_registers_online_and_sees_the_result_once_published(client, c
     cmp.publish_screening(contest.case, by=contest.hr)
     cmp.start_exam(contest.case, by=contest.hr)
     score_all(contest)
+    login(client, me.account)  # days later: a new session (sessions end after 30 idle minutes)
     page = client.get(reverse("competitive_home")).content.decode()
     assert "考试成绩尚未公布" in page and "综合 <b>" not in page
     cmp.fix_advancing(
@@ -311,3 +312,21 @@ def test_r_cmp_7_record_form_and_case_file_hold_the_competition(contest, clock):
     titles = [part.title for part in competitive_parts(case)]
     assert titles[0] == "竞争上岗实施方案" and titles[-2:] == ["资格审查结果", "成绩汇总表"]
     assert sum(1 for t in titles if t.startswith("竞争上岗报名表")) == 6
+
+
+def test_my_tasks_list_the_interview_to_score_and_the_open_registration(client, contest, clock):
+    to_registration(contest)
+    login(client, contest.applicants[0].account)
+    assert "竞争上岗报名：" in client.get(reverse("home")).content.decode()
+    register_all(contest)
+    assert "竞争上岗报名：" not in client.get(reverse("home")).content.decode()  # done: no longer a task
+    clock.move_to(at(TODAY + timedelta(days=5)))
+    cmp.close_registration(contest.case, by=contest.hr)
+    cmp.run_screening(contest.case, by=contest.hr)
+    cmp.publish_screening(contest.case, by=contest.hr)
+    cmp.start_exam(contest.case, by=contest.hr)
+    cmp.set_examiners(contest.case, by=contest.hr, users=contest.examiners)
+    login(client, contest.examiners[0])
+    page = client.get(reverse("home")).content.decode()
+    assert f"面试评分：{contest.case.title}" in page
+    assert reverse("competitive_examine", args=[contest.case.pk]) in page

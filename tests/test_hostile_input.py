@@ -30,6 +30,7 @@ from PIL import Image
 
 from selection.forms import SECTION_FORMSETS
 from selection.interchange import lrmx, xlsx
+from selection.models import Post, Rank
 
 from .factories import id_number_for
 from .matrix import Sites, shared_sites
@@ -170,11 +171,18 @@ def our_cadre(s: Sites) -> dict[str, str]:
 
 
 def new_case(s: Sites) -> dict[str, object]:
+    # A post no open case is filling (R-REG-1 refuses a second motion for the same post).
+    free, _ = Post.objects.get_or_create(
+        organization=s.ours.world.org,
+        department=s.ours.world.department,
+        title="综合副科长",
+        defaults={"rank": Rank.DEPUTY},
+    )
     return {
         "title": "2026年第9批中层干部选拔任用",
         "year": "2026",
         "mode": "daily",
-        "posts": [str(s.ours.world.deputy_post.pk)],
+        "posts": [str(free.pk)],
         "motion_origin": "personnel_lead",
         "motion_form": "oral",
         "motion_date": TODAY.isoformat(),

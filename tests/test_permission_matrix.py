@@ -14,13 +14,14 @@ A named pattern missing from the table fails `test_every_url_pattern_has_a_matri
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from django.contrib.messages import get_messages
 from django.forms import BaseForm, BaseFormSet
 from django.urls import reverse
 
+from selection.exports import EXPORT_KINDS, ExportFile
 from selection.views import documents
 
 from .matrix import PERSONAS, Site, shared_sites, url_pattern_names
@@ -76,7 +77,14 @@ OBJECTS: dict[str, Callable[[Site], dict]] = {
     "meeting": lambda s: {"pk": s.meeting.pk},
     "meeting_candidate": lambda s: {"pk": s.meeting.pk, "candidate_pk": s.candidate.pk},
     "box": lambda s: {"pk": s.box.pk},
+    "competition": lambda s: {"pk": s.competition.pk},
+    "registration": lambda s: {"registration_pk": s.registration.pk},
+    "competition_registration": lambda s: {"pk": s.competition.pk, "registration_pk": s.registration.pk},
+    "export": lambda s: {"pk": s.export.pk},
     "holding": lambda s: {"pk": s.holding.pk},
+    "report": lambda s: {"pk": s.report.pk},
+    "evaluation": lambda s: {"pk": s.report.evaluations.get(kind="work").pk},
+    "evaluated": lambda s: {"pk": s.evaluated.pk},
 }
 
 MATRIX: dict[str, Page] = {
@@ -87,8 +95,13 @@ MATRIX: dict[str, Page] = {
     "logout": Page(get=ALL_405, post="L 302 302 302 302 302 302"),
     "password_change": Page(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Page(get=SIGNED_IN, post=ALL_405),
-    "two_factor_setup": Page(get=SIGNED_IN, post=SIGNED_IN),  # nobody has enrolled: the QR code page
+    # Nobody has enrolled: GET shows the QR code; a POST before any QR code was shown is sent back to it.
+    "two_factor_setup": Page(get=SIGNED_IN, post="L 302 302 302 302 302 302"),
     "two_factor_verify": Page(get="L 302 302 302 302 302 302", post="L 302 302 302 302 302 302"),
+    # ---- 节假日安排 (the administrator only) and 规则说明 (everyone signed in) ----
+    "holiday_list": Page(get="L 403 403 403 403 403 403", post=ALL_405),
+    "holiday_edit": Page(get="L 403 403 403 403 403 403", post="L 403 403 403 403 403 403"),
+    "rule_list": Page(get=SIGNED_IN, post=ALL_405),
     # ---- the registry ----
     "cadre_list": Page(get=REGISTRY_READ, post=ALL_405),
     "cadre_export": Page(get=REGISTRY_READ, post=ALL_405),
@@ -109,6 +122,7 @@ MATRIX: dict[str, Page] = {
     "cadre_import_confirm": Page(get=ALL_405, post=HR_ONLY_REDIRECT),
     "cadre_import_template": Page(get=HR_ONLY, post=ALL_405),
     "lrmx_import": Page(get=HR_ONLY, post=HR_ONLY),
+    "lrmx_import_confirm": Page(get=ALL_405, post=HR_ONLY_REDIRECT),
     "cadre_lrmx": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     # ---- PDFs ----
     "cadre_approval_form": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
@@ -125,6 +139,19 @@ MATRIX: dict[str, Page] = {
     ),
     # An attachment, not the official 任免审批表: the party group may not read it (R-DEC-4).
     "stored_document": Page(obj="case_document", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    # ---- background exports: HR and the auditor request the case file and share the built file ----
+    "case_export": Page(
+        obj="case",
+        extra=(("kind", "case-file"),),
+        get=ALL_405,
+        post="L 403 302 403 403 302 404",
+        theirs_post="L 403 404 404 404 404 302",
+    ),
+    "export_job": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    "export_job_status": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    "export_job_file": Page(obj="export", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    # ---- the pickers' search (cadres: registry readers; users: HR only) ----
+    "picker": Page(get=REGISTRY_READ, post=ALL_405, extra=(("source", "cadres"),)),
     # ---- cases ----
     "case_list": Page(get=REGISTRY_READ, post=ALL_405),
     "case_new": Page(get=HR_ONLY, post=HR_ONLY),
@@ -203,6 +230,29 @@ MATRIX: dict[str, Page] = {
         theirs_get=THEIRS_READ,
         theirs_post=THEIRS_CHAIR,
     ),
+    # ---- 一报告两评议 (R-ANR) ----
+    "annual_list": Page(get=REGISTRY_READ, post=HR_ONLY),
+    "annual_detail": Page(obj="report", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
+    "annual_sections": Page(obj="report", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
+    "annual_pdf": Page(obj="report", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    # Nobody is invited to the site's evaluation (and it is not open): the ballot page is 404 for all.
+    "annual_vote": Page(
+        obj="evaluation",
+        get="L 404 404 404 404 404 404",
+        post="L 404 404 404 404 404 404",
+        theirs_get="L 404 404 404 404 404 404",
+    ),
+    "annual_evaluation": Page(
+        obj="evaluation",
+        extra=(("step", "open"),),  # refused: nobody invited yet (a message, nothing changes)
+        get=ALL_405,
+        post=OURS_HR_REDIRECT,
+        theirs_post=THEIRS_HR_REDIRECT,
+    ),
+    "annual_follow_up": Page(
+        obj="evaluated", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "annual_code": Page(get=PUBLIC, post=PUBLIC),
     # ---- attachments and the record ----
     "document_upload": Page(obj="case", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
     "document_download": Page(obj="document", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
@@ -249,15 +299,79 @@ MATRIX: dict[str, Page] = {
     # Without `confirmed` the page asks first (200); the dialog on the ballot box page sets it.
     "box_close": Page(obj="box", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
     "box_paper": Page(obj="box", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
-    # Only invited accounts (our staff persona is); the outsider is not invited to their own ballot.
+    # Only invited accounts (our staff persona is), wherever the box belongs; anyone else 404, as if the
+    # ballot did not exist (the outsider is not invited to their own organization's ballot either).
     "box_vote": Page(
         obj="box",
-        get="L 200 403 403 403 403 404",
-        post="L 302 403 403 403 403 404",  # the ballot is not open yet: a message
+        get="L 200 404 404 404 404 404",
+        post="L 302 404 404 404 404 404",  # the ballot is not open yet: a message
+        theirs_get="L 404 404 404 404 404 404",
+        theirs_post="L 404 404 404 404 404 404",
+    ),
+    "slip_vote": Page(get=PUBLIC, post=PUBLIC),
+    # ---- 竞争上岗: HR's pages, the applicant's and the examiner's ----
+    "competitive_home": Page(get=SIGNED_IN, post=ALL_405),
+    "competitive_apply": Page(  # any of the unit's staff may try; no post chosen: a message
+        obj="competition",
+        get=ALL_405,
+        post="L 302 302 302 302 302 404",
+        theirs_post="L 404 404 404 404 404 302",
+    ),
+    "competitive_examine": Page(  # examiners only (none of the personas)
+        obj="competition",
+        get="L 403 403 403 403 403 404",
+        post="L 403 403 403 403 403 404",
         theirs_get="L 404 404 404 404 404 403",
         theirs_post="L 404 404 404 404 404 403",
     ),
-    "slip_vote": Page(get=PUBLIC, post=PUBLIC),
+    "competitive_review": Page(  # the applicant only (none of the personas)
+        obj="registration",
+        get=ALL_405,
+        post="L 404 404 404 404 404 404",
+        theirs_post="L 404 404 404 404 404 404",
+    ),
+    "competitive_registration_form": Page(  # the applicant, HR and the auditor
+        obj="registration",
+        get="L 404 200 404 404 200 404",
+        post=ALL_405,
+        theirs_get="L 404 404 404 404 404 200",
+    ),
+    "competitive_case": Page(obj="competition", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
+    "competitive_plan": Page(obj="competition", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
+    "competitive_step": Page(
+        obj="competition",
+        extra=(("step", "close_registration"),),
+        get=ALL_405,
+        post=OURS_HR_REDIRECT,  # refused (R-CMP-2: the window is open): a message, nothing changes
+        theirs_post=THEIRS_HR_REDIRECT,
+    ),
+    "competitive_paper": Page(obj="competition", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
+    "competitive_screening": Page(
+        obj="competition",
+        extra=(("action", "run"),),
+        get=ALL_405,
+        post=OURS_HR_REDIRECT,
+        theirs_post=THEIRS_HR_REDIRECT,
+    ),
+    "competitive_answer": Page(
+        obj="competition_registration", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "competitive_examiners": Page(
+        obj="competition", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "competitive_written": Page(
+        obj="competition", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "competitive_advancing": Page(
+        obj="competition", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "competitive_document": Page(
+        obj="competition",
+        extra=(("kind", "plan-notice"),),
+        get=OURS_READ,
+        post=ALL_405,
+        theirs_get=THEIRS_READ,
+    ),
     "receipt_check": Page(get=PUBLIC, post=PUBLIC),
 }
 
@@ -313,11 +427,17 @@ def _fake_pdf(*args, **kwargs) -> bytes:
     return b"%PDF-1.4 matrix"
 
 
+def fake_export(job, progress) -> ExportFile:
+    return ExportFile(_fake_pdf(), "matrix.pdf")
+
+
 @pytest.fixture(autouse=True)
 def _no_pdf_rendering(monkeypatch):
     """Who may download is the question here; what the PDFs say is tests/test_documents.py's (and a render
     costs about a second)."""
     monkeypatch.setattr(documents, "render_approval_form", _fake_pdf)
+    kind = EXPORT_KINDS["case-file"]
+    monkeypatch.setitem(EXPORT_KINDS, kind.key, replace(kind, builder=f"{__name__}.fake_export"))
     for table in (documents.CASE_DOCUMENTS, documents.CANDIDATE_DOCUMENTS):
         for kind, (_renderer, label) in list(table.items()):
             monkeypatch.setitem(table, kind, (_fake_pdf, label))

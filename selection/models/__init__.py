@@ -1,5 +1,13 @@
 """The domain models, one module per aggregate (STYLE.md)."""
 
+from .annual import (
+    AnnualEvaluation,
+    AnnualReport,
+    CadreFollowUp,
+    EvaluatedCadre,
+    EvaluationBallot,
+    EvaluationInvitation,
+)
 from .ballot import (
     AgendaItem,
     AppraisalRating,
@@ -8,7 +16,9 @@ from .ballot import (
     MeetingReconsideration,
     ParticipantCategory,
     PromotionOpinion,
+    SealingKey,
     SecretBallot,
+    SecretCount,
     SecretParticipation,
     SignOff,
     StaffBallot,
@@ -42,6 +52,7 @@ from .case import (
 )
 from .competitive import Advancement, CompetitionPlan, Examiner, InterviewScore, Registration
 from .decision import Attendance, Meeting, OpenVote, Recusal, VoteChoice
+from .export import ExportJob
 from .inspection import Inspection, TargetDecision
 from .institution import BureauDeliberation
 from .notice import Appointment, Complaint, PublicNotice
@@ -49,7 +60,8 @@ from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
 from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
-from .record import RecordEvent, verify_chain
+from .record import CaseVerification, FileCheck, RecordEvent, SignedHead, verify_chain
+from .statistics import StructureSnapshot
 
 __all__ = [
     "OPEN_CANDIDATE_STATES",
@@ -57,6 +69,8 @@ __all__ = [
     "Advancement",
     "AgendaItem",
     "AnnualAssessment",
+    "AnnualEvaluation",
+    "AnnualReport",
     "Appointment",
     "AppraisalRating",
     "AssessmentResult",
@@ -64,17 +78,24 @@ __all__ = [
     "BallotBox",
     "BureauDeliberation",
     "Cadre",
+    "CadreFollowUp",
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CaseVerification",
     "CompetitionPlan",
     "Complaint",
     "Department",
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "EvaluatedCadre",
+    "EvaluationBallot",
+    "EvaluationInvitation",
     "Examiner",
+    "ExportJob",
     "FamilyMember",
+    "FileCheck",
     "HolidaySchedule",
     "Inspection",
     "InterviewScore",
@@ -103,12 +124,16 @@ __all__ = [
     "ResumeEntry",
     "RoundResult",
     "Sanction",
+    "SealingKey",
     "SecretBallot",
+    "SecretCount",
     "SecretParticipation",
     "SelectionCase",
     "Sex",
     "SignOff",
+    "SignedHead",
     "StaffBallot",
+    "StructureSnapshot",
     "TargetDecision",
     "Vacancy",
     "VoteChoice",

@@ -68,6 +68,17 @@ def future_date_errors(instance: models.Model, *fields: str) -> dict[str, str]:
     }
 
 
+def search_keys(name: str) -> tuple[str, str]:
+    """The full pinyin and the initials of a name, lower case without tones: 张三 → ("zhangsan", "zs")."""
+    from pypinyin import lazy_pinyin
+
+    syllables = [
+        "".join(ch for ch in s.lower() if ch.isascii() and ch.isalnum()) for s in lazy_pinyin(name.strip())
+    ]
+    syllables = [s for s in syllables if s]
+    return "".join(syllables)[:120], "".join(s[0] for s in syllables)[:30]
+
+
 def date_rule_errors(
     instance: models.Model, *fields: str, order: tuple[tuple[str, str], ...] = ()
 ) -> dict[str, str]:
@@ -146,9 +157,9 @@ class CadreQuerySet(models.QuerySet):
             return self
         if not user.organization_id:
             return self.none()
-        return self.filter(
-            Q(organization_id=user.organization_id) | Q(organization__parent_id=user.organization_id)
-        )
+        # IN (a small subquery) rather than an OR through a join: the (organization, …) indexes apply.
+        scope = Organization.objects.filter(Q(pk=user.organization_id) | Q(parent_id=user.organization_id))
+        return self.filter(organization_id__in=scope.values("pk"))
 
     def for_list(self) -> "CadreQuerySet":
         """What a list row shows: department, current post, last assessments — in a fixed number of queries."""
@@ -189,6 +200,9 @@ class Cadre(models.Model):
         related_name="cadres",
     )
     name = models.CharField("姓名", max_length=30, db_index=True)
+    # Search keys, derived from the name on every save and import (see `set_search_keys`).
+    name_pinyin = models.CharField("姓名拼音", max_length=120, blank=True, editable=False)
+    name_initials = models.CharField("姓名首字母", max_length=30, blank=True, editable=False)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
@@ -230,22 +244,36 @@ class Cadre(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
     objects = CadreQuerySet.as_manager()
 
     class Meta:
         verbose_name = "干部"
         verbose_name_plural = "干部"
         ordering = ["organization", "department__order", "pk"]
-        indexes = [models.Index(fields=["organization", "birth_date"])]
+        indexes = [
+            models.Index(fields=["organization", "birth_date"]),
+            models.Index(fields=["name_pinyin", "id"], name="cadre_pinyin_order"),
+            models.Index(fields=["name_initials"], name="cadre_initials"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_search_keys()
+        if (fields := kwargs.get("update_fields")) is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("cadre_detail", args=[self.pk])
+
+    def set_search_keys(self) -> None:
+        """姓名 → "zhangsan" and "zs" (pypinyin), for search and the 姓名 sort."""
+        self.name_pinyin, self.name_initials = search_keys(self.name or "")
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -69,3 +69,10 @@ class RoundResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.votes}票"
+
+    def clean(self) -> None:
+        # A person's votes never exceed the round's valid ballots (or, without that count, its attendance).
+        if self.round_id and self.votes is not None:
+            limit = self.round.valid_ballots if self.round.valid_ballots is not None else self.round.actual
+            if self.votes > limit:
+                raise ValidationError({"votes": f"个人得票数（{self.votes}）不能多于有效票数（{limit}）。"})

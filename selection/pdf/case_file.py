@@ -35,6 +35,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import Fit
 from weasyprint import Document as Layout
 
+from selection import signing
 from selection.models import Candidate, CandidateStatus, Document, Meeting, SelectionCase, verify_chain
 
 from .adapters import approval_form_data
@@ -235,8 +236,15 @@ def competitive_parts(case: SelectionCase) -> list[Part]:
     return parts
 
 
-def case_file_parts(case: SelectionCase) -> list[Part]:
-    """Every included part except the cover/index and the final verification page, in file order."""
+def _no_progress(_fraction: float) -> None:
+    pass
+
+
+def case_file_parts(case: SelectionCase, progress: Callable[[float], None] = _no_progress) -> list[Part]:
+    """Every included part except the cover/index and the final verification page, in file order.
+
+    `progress(fraction)` is told how far the parts are (0.0–1.0), one call per laid-out part.
+    """
     case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
     events = list(case.events.select_related("candidate__cadre").order_by("seq"))
     meetings = meetings_of(case)
@@ -254,9 +262,16 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
             official_forms[document.candidate_id] = document  # the latest wins
 
     images: dict = {}  # one decoded photo per candidate, shared by the 纪实表 and the 审批表
+    # roughly one step per part: 纪实表, 审批表, 考察预告 per candidate; notices, tallies, documents, log
+    expected = max(1, 3 * len(candidates) + 4 + len(documents))
     parts: list[Part] = []
+
+    def added() -> None:
+        progress(min(1.0, len(parts) / expected))
+
     for candidate in candidates:
         data = record_form_data(candidate, events=events, meetings=meetings)
+        added()
         parts.append(
             _generated(
                 f"{candidate.cadre.name}纪实表",
@@ -267,6 +282,7 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
             )
         )
     for candidate in candidates:
+        added()
         if candidate.pk in official_forms:
             parts.append(_stored_part(official_forms[candidate.pk], "干部任免审批表", OFFICIAL))
         elif candidate.status in FORM_STATES:
@@ -277,6 +293,7 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
                 )
             )
     for candidate in candidates:
+        added()
         if context := _try(inspection_notice_context, candidate):
             parts.append(
                 _generated(f"考察预告（{candidate.cadre.name}）", "阶段文书", "pdf/notice.html", context)
@@ -292,6 +309,7 @@ def case_file_parts(case: SelectionCase) -> list[Part]:
     included = {part.document.pk for part in parts if part.document}
     for document in documents:
         if document.pk not in included:
+            added()
             source = OFFICIAL if document.official_copy else ATTACHMENT
             parts.append(_stored_part(document, "附件", source))
     parts.append(_generated("纪实记录", "纪实记录", "pdf/case_log.html", _event_log_context(case, events)))
@@ -309,10 +327,14 @@ def _index(parts: list[Part], first_page: int) -> list[dict[str, Any]]:
     return rows
 
 
-def render_case_file(case: SelectionCase) -> bytes:
-    """The whole case file as PDF bytes. Reads the database and the stored files; writes nothing."""
+def render_case_file(case: SelectionCase, progress: Callable[[float], None] = _no_progress) -> bytes:
+    """The whole case file as PDF bytes. Reads the database and the stored files; writes nothing but,
+    when the chain's head is not signed yet, its signature (selection/signing.py).
+
+    `progress(fraction)`: the parts take the first 80 %, the cover and the final write the rest.
+    """
     case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
-    parts = case_file_parts(case)
+    parts = case_file_parts(case, lambda fraction: progress(0.8 * fraction))
     check = verify_chain(case.events.order_by("seq"))
     now = timezone.now()
     final = _generated(
@@ -323,6 +345,7 @@ def render_case_file(case: SelectionCase) -> bytes:
             "case": case,
             "check": check,
             "head": case.events.order_by("-seq").values_list("hash", flat=True).first() or "",
+            "signed": signing.printed_head(case),
             "generated": cn_datetime(now),
             "parts": [
                 {
@@ -359,7 +382,16 @@ def render_case_file(case: SelectionCase) -> bytes:
         if pages == cover_pages:
             break
         cover_pages = pages
+    progress(0.85)
     return _assemble(case, Part("封面及目录", "", cover), listed)
+
+
+def build_case_file_export(job, progress: Callable[[float], None]):
+    """The export kind "case-file" (selection/exports.py): the job's case file, named after the case."""
+    from selection.exports import ExportFile
+
+    data = render_case_file(job.case, progress)
+    return ExportFile(data, f"{job.case.title}-一批一档.pdf")
 
 
 def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:

@@ -241,6 +241,11 @@ DEFAULT_NO_PROMOTION_PERIODS: Mapping[str, int] = MappingProxyType(
 )
 
 
+DEFAULT_RETIREMENT_AGES: Mapping[str, int] = MappingProxyType(
+    {"男/chief": 60, "男/deputy": 60, "男/": 60, "女/chief": 55, "女/deputy": 55, "女/": 55}
+)
+
+
 class Relation(models.TextChoices):
     """R-KIN-1: the relations that count, plus OTHER for a relation that does not. Adoptive and step
     relations (拟制血亲) count as the natural ones."""
@@ -325,6 +330,13 @@ class RuleSettings:
     probation_task_days: int = 30  # R-PRB-2: the task appears this many days before the end
     rotation_due_years: int = 5  # R-REQ-2
     rotation_overdue_years: int = 10  # R-REQ-2
+    annual_flag_numerator: int = 1  # R-ANR-3: a cadre is flagged when 不认同 share > 1/3
+    annual_flag_denominator: int = 3
+    # 预警提醒 (issue 15): statutory retirement age by "sex/rank" (rank "" = 一般干部), in full years
+    retirement_ages: Mapping[str, int] = DEFAULT_RETIREMENT_AGES
+    stale_case_days: int = 30  # a case waiting longer than this at one step is shown on the dashboard
+    vacant_post_months: int = 3  # a post vacant longer than this is shown on the dashboard
+    young_cadre_age: int = 40  # 年轻干部 in the leadership-team structure: under this age
     competition_min_qualified: int = 2  # R-CMP-4: qualified applicants per post
     interview_panel_min: int = 5  # R-CMP-5: an odd number of examiners, at least this many
     interview_trim_from: int = 7  # R-CMP-5: drop the highest and lowest score from this panel size

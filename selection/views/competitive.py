@@ -397,6 +397,47 @@ def competitive_document(request: HttpRequest, pk: int, kind: str) -> HttpRespon
     return _pdf(data, filename)
 
 
+def pending_items(user) -> list:
+    """我的待办: interviews to score (examiners) and competitions open for registration (their staff)."""
+    from .voting import PendingItem
+
+    if not user.is_authenticated:
+        return []
+    items = [
+        PendingItem(
+            f"面试评分：{d.case.title}",
+            "您是本次竞争上岗的面试考官",
+            reverse("competitive_examine", args=[d.case_id]),
+        )
+        for d in Examiner.objects.filter(
+            user=user, recused=False, case__status=CaseStatus.EXAM
+        ).select_related("case")
+    ]
+    cadre = getattr(user, "cadre", None)
+    if cadre is not None:
+        today = timezone.localdate()
+        open_cases = (
+            SelectionCase.objects.visible_to(user)
+            .filter(
+                mode=SelectionCase.Mode.COMPETITIVE,
+                status=CaseStatus.REGISTRATION,
+                competition_plan__registration_opens__lte=today,
+                competition_plan__registration_closes__gte=today,
+            )
+            .exclude(registrations__cadre=cadre)
+            .select_related("competition_plan")
+        )
+        for case in open_cases:
+            items.append(
+                PendingItem(
+                    f"竞争上岗报名：{case.title}",
+                    f"报名截止 {case.competition_plan.registration_closes:%Y年%-m月%-d日}",
+                    reverse("competitive_home") + f"#open-{case.pk}",
+                )
+            )
+    return items
+
+
 # ---- staff: applicants and examiners ------------------------------------------------------------------
 
 

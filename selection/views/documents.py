@@ -1,4 +1,5 @@
 """PDF downloads: the 干部任免审批表 of a cadre or candidate, the case's documents, stored official copies.
+The case file (一批一档) is built in the background instead: views/exports.py.
 
 Each view: authorize → pick the object the user may see (other organizations 404) → call a pure renderer
 → wrap the bytes. Stored official copies are streamed as stored, byte for byte.
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_GET
 from .. import files
 from ..models import Candidate, Document, SelectionCase
 from ..pdf.adapters import render_approval_form
-from ..pdf.case_file import render_case_file
 from ..pdf.common import DocumentUnavailable, sha256_hex
 from ..pdf.limits import RenderTimedOut, time_limit
 from ..pdf.notices import render_appointment_notice, render_inspection_notice, render_public_notice
@@ -113,7 +113,6 @@ def candidate_approval_form(request: HttpRequest, case_pk: int, pk: int) -> Http
 
 # kind in the URL → (renderer over the case, file name)
 CASE_DOCUMENTS = {
-    "case-file": (render_case_file, "一批一档"),
     "public-notice": (render_public_notice, "任职前公示"),
     "appointment-notice": (render_appointment_notice, "任职通知"),
 }

@@ -38,6 +38,7 @@ from ..permissions import Action, can, can_read_cadre_photo, get_cadre_for, requ
 from ..rules import age_in_full_years
 from ..selectors import filter_cadres
 from ..services.registry import HoldingRefused, apply_holdings
+from ..supervision import settings_for_user
 
 PAGE_SIZE = 25
 FIX_ERRORS = "保存失败：请按提示更正标红的内容，本次填写的内容尚未保存。"
@@ -83,7 +84,12 @@ def _url_if_exists(name: str, *args: Any) -> str | None:
 
 def _filtered(request: HttpRequest) -> tuple[CadreFilterForm, Any]:
     form = CadreFilterForm(request.GET or None, user=request.user)
-    cadres = filter_cadres(Cadre.objects.visible_to(request.user).for_list(), form.filters(), date.today())
+    cadres = filter_cadres(
+        Cadre.objects.visible_to(request.user).for_list(),
+        form.filters(),
+        date.today(),
+        settings_for_user(request.user),
+    )
     return form, cadres
 
 
@@ -95,11 +101,15 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     today = date.today()
     query = request.GET.copy()
     query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
     return render(
         request,
         "selection/registry/cadre_list.html",
         {
             "form": form,
+            "sort_query": sort_query.urlencode(),
+            "active_filters": form.active_labels(),
             "page": page,
             "rows": [_row(cadre, today) for cadre in page.object_list],
             "query": query.urlencode(),

@@ -38,7 +38,7 @@ from ..models import (
     VoteChoice,
     meeting_agenda,
 )
-from ..permissions import Action, ballot_invitees, can, can_vote_in, get_box_for_voter, get_case_for
+from ..permissions import Action, can, can_vote_in, get_box_for_voter, get_case_for
 from ..services import voting
 from ..services.base import Actor, ServiceError
 from ..validators import Bounded
@@ -430,7 +430,6 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "accounts": invitations.filter(user__isnull=False).count(),
             "slips": invitations.filter(user__isnull=True).count(),
             "categories": ParticipantCategory.choices,
-            "staff": ballot_invitees(box),
             "heads": heads,
             "rows": rows,
             "attendance": rules.recommendation_attendance(expected, actual) if expected else [],
@@ -591,8 +590,11 @@ def box_vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def slip_vote(request: HttpRequest) -> HttpResponse:
     """A slip holder enters their code, then casts their ballot; no account, no name."""
-    code = voting.normalise_code(request.POST.get("code", ""))
-    if request.method == "GET" or not code:
+    code = voting.normalise_code(request.POST.get("code", "")[:100])
+    if request.method == "GET":
+        return render(request, "selection/voting/code.html", {})
+    if not code:
+        messages.error(request, "请输入投票条上的投票码。")
         return render(request, "selection/voting/code.html", {})
     box = voting.box_for_code(code)
     if box is None:

@@ -23,11 +23,21 @@ def upload(page: Page, *, kind: str, title: str, form: str = "candidate") -> Non
     ).click()
 
 
+def pick(scope: Locator, label: str, query: str, option: str) -> None:
+    """Choose in a search picker (Tom Select over selection/widgets.py): type, wait for the server's
+    matches, click the one whose text contains `option`."""
+    # Tom Select's text box (the <select> it replaces is a combobox too until the script has run)
+    control = scope.get_by_role("combobox", name=label, exact=True).and_(scope.locator("input"))
+    control.fill(query)
+    scope.locator(".ts-dropdown .option").filter(has_text=option).first.click()
+    control.press("Escape")  # a multiple picker keeps its list open over the form, as for a user
+
+
 def fill_inspection(page: Page, *, team: list[str], on: str) -> None:
     """The candidate page's 考察情况 form, filled as tests/workflow.complete_inspection does."""
     form = page.locator("#inspection")
     for name in team:
-        form.get_by_label(name, exact=True).check()
+        pick(form, "考察组成员", name, name)
     values = {
         "考察开始日期": on,
         "考察预告发布日期": on,

@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from ..workflow import answer_negative_list, to_recommendation
-from .pages import alert, fill_inspection, upload
+from .pages import alert, fill_inspection, pick, upload
 
 TODAY = "2026-11-26"
 
@@ -49,7 +49,7 @@ def test_hr_takes_a_case_from_the_motion_to_the_party_group(page, live_server, l
     expect(page.get_by_role("heading", level=1)).to_contain_text("民主推荐")
     candidates = page.locator("#candidates")
     for name in ("陈晓明", "林静", "赵磊"):
-        candidates.get_by_label("干部").select_option(label=f"{name}（待遇保障科）")
+        pick(candidates, "干部", name[:1], f"{name}（待遇保障科）")  # a surname finds them
         candidates.get_by_label("拟任职位").select_option(label="待遇保障科科长")
         candidates.get_by_role("button", name="提名").click()
         expect(alert(page)).to_contain_text(f"已将{name}列为“待遇保障科科长”的人选。")

@@ -50,7 +50,8 @@ def test_an_applicant_registers_online_and_later_sees_their_score(page, live_ser
     cmp.publish_screening(contest.case, by=contest.hr)
     cmp.start_exam(contest.case, by=contest.hr)
     score_all(contest)
-    page.reload()
+    login(me.account.username)  # days later: a new session (sessions end after 30 idle minutes)
+    page.get_by_role("link", name="竞争上岗").first.click()
     expect(page.get_by_text("符合条件")).to_be_visible()
     expect(page.get_by_text("考试成绩尚未公布")).to_be_visible()
     cmp.fix_advancing(
@@ -72,8 +73,7 @@ def test_an_examiner_enters_scores_on_a_phone(page, live_server, login, contest,
     )
     page.set_viewport_size(PHONE)
     login(contest.examiners[0].username)
-    page.goto(f"{live_server.url}/competitive/")
-    duty = page.get_by_role("link", name=contest.case.title)
+    duty = page.get_by_role("link", name=f"面试评分：{contest.case.title}")  # 我的待办 after logging in
     assert duty.bounding_box()["height"] >= MIN_TOUCH
     duty.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("面试评分")

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ...awaiting import awaiting, main_leaders
 from ...forms_cases import CaseFilterForm, MotionForm
 from ...models import (
-    OPEN_CASE_STATES,
     CaseStatus,
     SelectionCase,
 )
@@ -25,7 +24,7 @@ from .common import FIX_ERRORS, PAGE_SIZE, STATUS_BADGE, _actor, _anchored
 
 
 def pending_items(user) -> list:
-    """Case work waiting for this user: motions for the main leader, open cases' next steps for HR."""
+    """Case work waiting for this user: motions for the main leader (the oldest 10)."""
     from ..voting import PendingItem
 
     if not user.is_authenticated or not can(user, Action.VIEW_CASES):
@@ -33,7 +32,8 @@ def pending_items(user) -> list:
     cases = SelectionCase.objects.visible_to(user)
     items = []
     if can(user, Action.APPROVE_MOTION):
-        for case in cases.filter(status=CaseStatus.MOTION, motion_review=SelectionCase.MotionReview.PENDING):
+        waiting = cases.filter(status=CaseStatus.MOTION, motion_review=SelectionCase.MotionReview.PENDING)
+        for case in waiting.order_by("created_at", "pk")[:10]:
             items.append(
                 PendingItem(
                     f"审批动议：{case.title}",
@@ -50,12 +50,7 @@ def pending_items(user) -> list:
                     reverse("case_edit_motion", args=[case.pk]),
                 )
             )
-        for case in cases.filter(status__in=OPEN_CASE_STATES).order_by("-updated_at"):
-            items.append(
-                PendingItem(
-                    f"推进：{case.title}", f"当前阶段：{case.get_status_display()}", case.get_absolute_url()
-                )
-            )
+    # HR's other open cases are summarised on 我的待办 by stage, with the longest-waiting few (supervision).
     return items
 
 

@@ -1,0 +1,418 @@
+"""预警提醒: what an HR office must act on soon, computed from the registry and the cases (never stored).
+
+Each alert is a count and the link to the list behind it. A cadre alert is a condition on the cadre
+list's queryset (`cadre_condition`), used both to count here and to filter the list there, so the number on
+the dashboard is the number of rows the link shows. All cadre counts come from one aggregate query; the
+whole dashboard takes a fixed number of queries however many cadres and cases there are.
+"""
+
+import calendar as month_calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from . import gates
+from .models import (
+    OPEN_CASE_STATES,
+    Cadre,
+    CaseStatus,
+    Organization,
+    Post,
+    PostHolding,
+    PublicNotice,
+    Quota,
+    RecordEvent,
+    Sanction,
+    SelectionCase,
+)
+from .rules import DEFAULT_SETTINGS, RuleSettings, SanctionType, add_months
+from .structure import annotate_facts, years_before
+
+NOTICE_WARNING_DAYS = 3  # a notice ending within this many days (or already ended) needs closing
+URGENT_ITEMS = 5
+
+
+def month_range(on: date, offset: int = 0) -> tuple[date, date]:
+    first = add_months(on.replace(day=1), offset)
+    return first, first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
+
+
+def settings_for_user(user) -> RuleSettings:
+    organization = getattr(user, "organization", None)
+    return gates.settings_for(organization) if organization is not None else DEFAULT_SETTINGS
+
+
+def organizations_in_scope(user) -> QuerySet[Organization]:
+    """The user's organization and its subordinate institutions (everything for a superuser)."""
+    if user.is_superuser:
+        return Organization.objects.all()
+    if not user.organization_id:
+        return Organization.objects.none()
+    return Organization.objects.filter(Q(pk=user.organization_id) | Q(parent_id=user.organization_id))
+
+
+# ---- cadre conditions (shared with the cadre list filters) -----------------------------------------------
+
+
+def probation_condition(on: date, offset: int) -> Q:
+    """R-PRB-2 / R-APP-3: a running holding on probation (not yet assessed) ending in the month."""
+    first, last = month_range(on, offset)
+    ending = PostHolding.objects.filter(
+        ended_on__isnull=True,
+        probation_result=PostHolding.Probation.PENDING,
+        probation_ends_on__range=(first, last),
+    )
+    return Q(pk__in=ending.values("cadre_id"))
+
+
+def retirement_condition(on: date, year_offset: int, settings: RuleSettings) -> Q:
+    """Active cadres who reach the retirement age for their sex and current rank in the year.
+
+    Reads the `current_rank` fact of `structure.annotate_facts`. A rank missing from the setting falls
+    back to the sex's 一般干部 age.
+    """
+    year = on.year + year_offset
+    q = Q(pk__in=[])
+    for sex in ("男", "女"):
+        general = settings.retirement_ages.get(f"{sex}/")
+        for rank in ("chief", "deputy", ""):
+            age = settings.retirement_ages.get(f"{sex}/{rank}", general)
+            if age is None:
+                continue
+            rank_q = Q(current_rank=rank) if rank else Q(current_rank__isnull=True)
+            born = (date(year - age, 1, 1), date(year - age, 12, 31))
+            q |= Q(sex=sex, birth_date__range=born) & rank_q
+    return Q(is_active=True) & q
+
+
+def rotation_condition(on: date, which: str, settings: RuleSettings) -> Q:
+    """R-REQ-2: in the same post ≥ 5 years ('due': and < 10), ≥ 10 years ('overdue'), or either."""
+    due = years_before(on, settings.rotation_due_years)
+    overdue = years_before(on, settings.rotation_overdue_years)
+    if which == "overdue":
+        return Q(current_since__lte=overdue)
+    if which == "due":
+        return Q(current_since__lte=due, current_since__gt=overdue)
+    return Q(current_since__lte=due)
+
+
+def effect_end(
+    kind: str, effective_on: date, restored_on: date | None, settings: RuleSettings
+) -> date | None:
+    """R-INS-9: the last day of a sanction's effect period (None: open-ended or not started), with the
+    longer no-promotion period where there is one — the day `Sanction.in_effect_on` turns false after."""
+    months = settings.effect_periods.get(kind)
+    if months is None:
+        return None
+    months = max(months, settings.no_promotion_periods.get(kind, 0))
+    if kind == SanctionType.PARTY_PROBATION:
+        if restored_on is None:
+            return None
+        return add_months(restored_on, months)
+    return add_months(effective_on, months)
+
+
+def sanction_window(on: date) -> tuple[date, date]:
+    """Effect periods ending from today to the end of next month."""
+    return on, month_range(on, 1)[1]
+
+
+def sanctions_ending(cadres: QuerySet[Cadre], on: date, settings: RuleSettings) -> set[int]:
+    """Ids of active cadres with a sanction whose effect period ends in `sanction_window` (one query)."""
+    start, end = sanction_window(on)
+    finite = [m for m in settings.effect_periods.values() if m is not None]
+    finite += list(settings.no_promotion_periods.values())
+    earliest = add_months(start, -(max(finite, default=0) + 1))
+    rows = Sanction.objects.filter(cadre__in=cadres.filter(is_active=True).values("pk")).filter(
+        Q(effective_on__gte=earliest) | Q(rights_restored_on__gte=earliest)
+    )
+    ids = set()
+    for cadre_id, kind, effective_on, restored_on in rows.values_list(
+        "cadre_id", "kind", "effective_on", "rights_restored_on"
+    ):
+        last_day = effect_end(kind, effective_on, restored_on, settings)
+        if last_day is not None and start <= last_day <= end:
+            ids.add(cadre_id)
+    return ids
+
+
+def cadre_condition(
+    name: str, value: str, cadres: QuerySet[Cadre], on: date, settings: RuleSettings
+) -> Q | None:
+    """The list filter for an alert (`?probation=this_month`, …); None for an unknown value."""
+    if name == "probation" and value in ("this_month", "next_month"):
+        return probation_condition(on, 0 if value == "this_month" else 1)
+    if name == "retirement" and value in ("this_year", "next_year"):
+        return retirement_condition(on, 0 if value == "this_year" else 1, settings)
+    if name == "rotation" and value in ("due", "overdue", "due_or_overdue"):
+        return rotation_condition(on, value, settings)
+    if name == "sanction" and value == "ending":
+        return Q(pk__in=sanctions_ending(cadres, on, settings))
+    return None
+
+
+# ---- the dashboard ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str
+    label: str
+    count: int
+    url: str
+    rule: str = ""
+    note: str = ""
+
+    @property
+    def level(self) -> str:
+        return "warning" if self.count else "light"
+
+
+@dataclass(frozen=True)
+class StageCount:
+    status: str
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
+class Dashboard:
+    alerts: list[Alert] = field(default_factory=list)
+    stages: list[StageCount] = field(default_factory=list)
+    urgent: list[SelectionCase] = field(default_factory=list)
+    open_cases: int = 0
+
+
+CADRE_ALERTS = (
+    ("probation", "this_month", "试用期本月到期", "R-PRB-2"),
+    ("probation", "next_month", "试用期下月到期", "R-PRB-2"),
+    ("retirement", "this_year", "今年到龄退休", ""),
+    ("retirement", "next_year", "明年到龄退休", ""),
+    ("rotation", "due", "应交流轮岗（满5年）", "R-REQ-2"),
+    ("rotation", "overdue", "交流轮岗超期（满10年）", "R-REQ-2"),
+)
+
+
+def _cadre_url(name: str, value: str) -> str:
+    return f"{reverse('cadre_list')}?{name}={value}"
+
+
+def cadre_alerts(user, on: date, settings: RuleSettings) -> list[Alert]:
+    """The registry alerts: one aggregate query, plus one for the sanctions."""
+    cadres = Cadre.objects.visible_to(user)
+    facts = annotate_facts(cadres.order_by(), on)
+    counts = facts.aggregate(
+        **{
+            f"{name}__{value}": Count("pk", filter=cadre_condition(name, value, cadres, on, settings))
+            for name, value, _label, _rule in CADRE_ALERTS
+        }
+    )
+    alerts = []
+    for name, value, label, rule in CADRE_ALERTS:
+        if name == "rotation":
+            years = settings.rotation_due_years if value == "due" else settings.rotation_overdue_years
+            label = label.replace("5" if value == "due" else "10", str(years))
+        alerts.append(
+            Alert(f"{name}_{value}", label, counts[f"{name}__{value}"], _cadre_url(name, value), rule)
+        )
+    ending = sanctions_ending(cadres, on, settings)
+    alerts.append(
+        Alert(
+            "sanction_ending",
+            "处分影响期即将届满",
+            len(ending),
+            _cadre_url("sanction", "ending"),
+            "R-INS-9",
+            "今日至下月底届满",
+        )
+    )
+    return alerts
+
+
+def vacant_posts(user, on: date, settings: RuleSettings) -> QuerySet[Post]:
+    """Posts nobody holds on the date, vacant for more than N months (or never filled)."""
+    cutoff = add_months(on, -settings.vacant_post_months)
+    running = PostHolding.objects.filter(post=OuterRef("pk"), started_on__lte=on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+    )
+    return (
+        Post.objects.filter(organization__in=organizations_in_scope(user), is_leadership=True)
+        .alias(running=Exists(running))
+        .filter(running=False)
+        .annotate(vacant_since=Max("holdings__ended_on"))
+        .filter(Q(vacant_since__isnull=True) | Q(vacant_since__lt=cutoff))
+    )
+
+
+@dataclass(frozen=True)
+class QuotaLine:
+    organization: str
+    rank: str
+    approved: int
+    filled: int
+
+    @property
+    def difference(self) -> int:
+        return self.filled - self.approved
+
+
+def quota_lines(user, on: date) -> list[QuotaLine]:
+    """R-REG-2: 核定 vs 现配 per organization and rank, the lines over or under only (one query)."""
+    filled = (
+        PostHolding.objects.filter(
+            post__organization=OuterRef("organization"), post__rank=OuterRef("rank"), started_on__lte=on
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .order_by()
+        .values("post__organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Quota.objects.filter(organization__in=organizations_in_scope(user))
+        .annotate(filled=Coalesce(Subquery(filled), 0))
+        .select_related("organization")
+        .order_by("organization", "rank")
+    )
+    return [
+        QuotaLine(q.organization.name, q.get_rank_display(), q.approved, q.filled)
+        for q in rows
+        if q.filled != q.approved
+    ]
+
+
+def _last_step_at() -> Subquery:
+    return Subquery(RecordEvent.objects.filter(case=OuterRef("pk")).order_by("-seq").values("at")[:1])
+
+
+def open_cases(user) -> QuerySet[SelectionCase]:
+    """Open cases with `waiting_since`: the time of their last recorded step (or their creation)."""
+    return (
+        SelectionCase.objects.visible_to(user)
+        .filter(status__in=OPEN_CASE_STATES)
+        .annotate(waiting_since=Coalesce(_last_step_at(), "created_at"))
+    )
+
+
+def stale_cases(user, now: datetime, settings: RuleSettings) -> QuerySet[SelectionCase]:
+    return open_cases(user).filter(waiting_since__lt=now - timedelta(days=settings.stale_case_days))
+
+
+def notices_ending(user, on: date) -> QuerySet[PublicNotice]:
+    """任职前公示 of open cases ending within 3 days or already ended (the case must be moved on)."""
+    return PublicNotice.objects.filter(
+        case__in=SelectionCase.objects.visible_to(user).filter(status=CaseStatus.PUBLIC_NOTICE),
+        ends_on__lte=on + timedelta(days=NOTICE_WARNING_DAYS),
+    ).select_related("case")
+
+
+def holiday_schedule_missing(on: date) -> bool:
+    """R-CAL-3: next year's schedule is neither in chinese_calendar nor entered by an administrator."""
+    return not gates.calendar().covers(on.year + 1)
+
+
+def _first_url(*names: str) -> str:
+    """The first of these pages that exists (the holiday page is added by other work)."""
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _detail_url(kind: str) -> str:
+    return reverse("supervision_detail", args=[kind])
+
+
+def case_alerts(user, on: date, now: datetime, settings: RuleSettings) -> list[Alert]:
+    return [
+        Alert(
+            "stale_cases",
+            f"选拔任用工作在同一环节超过{settings.stale_case_days}天",
+            stale_cases(user, now, settings).count(),
+            _detail_url("stale_cases"),
+        ),
+        Alert(
+            "notices_ending",
+            "任职前公示即将期满",
+            notices_ending(user, on).count(),
+            _detail_url("notices_ending"),
+            "R-NOT-2",
+            f"{NOTICE_WARNING_DAYS}日内期满或已期满",
+        ),
+    ]
+
+
+def post_alerts(user, on: date, settings: RuleSettings) -> list[Alert]:
+    lines = quota_lines(user, on)
+    return [
+        Alert(
+            "vacant_posts",
+            f"职位空缺超过{settings.vacant_post_months}个月",
+            vacant_posts(user, on, settings).count(),
+            _detail_url("vacant_posts"),
+        ),
+        Alert(
+            "quota_over",
+            "超职数配备",
+            sum(1 for x in lines if x.difference > 0),
+            _detail_url("quotas"),
+            "R-REG-2",
+        ),
+        Alert(
+            "quota_under",
+            "职数未配满",
+            sum(1 for x in lines if x.difference < 0),
+            _detail_url("quotas"),
+            "R-REG-2",
+        ),
+    ]
+
+
+def dashboard(
+    user, can_registry: bool, can_cases: bool, on: date | None = None, now: datetime | None = None
+) -> Dashboard:
+    """Everything 我的待办 shows above the personal tasks, in a fixed number of queries."""
+    on = on or timezone.localdate()
+    now = now or timezone.now()
+    settings = settings_for_user(user)
+    board = Dashboard()
+    if can_registry:
+        board.alerts += cadre_alerts(user, on, settings)
+        board.alerts += post_alerts(user, on, settings)
+    if can_cases:
+        board.alerts += case_alerts(user, on, now, settings)
+        per_status = dict(
+            SelectionCase.objects.visible_to(user)
+            .filter(status__in=OPEN_CASE_STATES)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        base = reverse("case_list")
+        board.stages = [
+            StageCount(
+                status, str(CaseStatus(status).label), per_status.get(status, 0), f"{base}?status={status}"
+            )
+            for status in OPEN_CASE_STATES
+        ]
+        board.open_cases = sum(per_status.values())
+        board.urgent = list(open_cases(user).order_by("waiting_since", "pk")[:URGENT_ITEMS])
+    if can_registry and holiday_schedule_missing(on):
+        board.alerts.append(
+            Alert(
+                "holiday_schedule",
+                f"{on.year + 1}年节假日安排未录入",
+                1,
+                _first_url("holiday_list"),
+                "R-CAL-3",
+                "录入后才能计算公示期（工作日）",
+            )
+        )
+    return board

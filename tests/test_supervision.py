@@ -1,0 +1,243 @@
+"""预警提醒 on 我的待办: each count equals a hand count over a varied registry, and its link lists exactly
+those cadres (issue 15 §1; R-PRB-2, R-REQ-2, R-INS-9, R-REG-2, R-CAL-3)."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from selection import supervision
+from selection.models import HolidaySchedule, PostHolding, Rank
+from selection.rules import DEFAULT_SETTINGS, add_months
+
+from .factories import CadreFactory, PostFactory, PostHoldingFactory, QuotaFactory
+from .population import populate
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def registry(org):
+    return populate(org, TODAY)
+
+
+def _alerts(client) -> dict:
+    board = client.get(reverse("home")).context["board"]
+    return {alert.key: alert for alert in board.alerts}
+
+
+def _listed(client, url: str) -> set[str]:
+    """The names the cadre list shows behind a link (every page)."""
+    names, page = set(), 1
+    while True:
+        response = client.get(f"{url}{'&' if '?' in url else '?'}page={page}")
+        assert response.status_code == 200
+        names |= {row.cadre.name for row in response.context["rows"]}
+        if not response.context["page"].has_next():
+            return names
+        page += 1
+
+
+def _check(client, alerts, key, expected) -> None:
+    names = {c.name for c in expected}
+    assert alerts[key].count == len(names), key
+    assert _listed(client, alerts[key].url) == names, key
+
+
+def test_r_prb_2_probation_ending_this_and_next_month_match_a_hand_count(client, hr, registry):
+    client.force_login(hr)
+    alerts = _alerts(client)
+
+    def ending(cadre, month_offset):
+        first, last = supervision.month_range(TODAY, month_offset)
+        return any(
+            h.ended_on is None
+            and h.probation_result == PostHolding.Probation.PENDING
+            and first <= h.probation_ends_on <= last
+            for h in cadre.holdings.all()
+        )
+
+    this_month = [c for c in registry if ending(c, 0)]
+    assert this_month, "the population must exercise the alert"
+    _check(client, alerts, "probation_this_month", this_month)
+    _check(client, alerts, "probation_next_month", [c for c in registry if ending(c, 1)])
+
+
+def test_retirement_this_year_and_next_by_sex_and_rank_match_a_hand_count(client, hr, registry):
+    client.force_login(hr)
+    alerts = _alerts(client)
+
+    def retiring(cadre, year):
+        rank = cadre.rank_on(TODAY)
+        age = DEFAULT_SETTINGS.retirement_ages[f"{cadre.sex}/{rank}"]
+        return cadre.is_active and cadre.birth_date.year + age == year
+
+    this_year = [c for c in registry if retiring(c, 2026)]
+    assert this_year
+    _check(client, alerts, "retirement_this_year", this_year)
+    _check(client, alerts, "retirement_next_year", [c for c in registry if retiring(c, 2027)])
+
+
+def test_retirement_age_is_a_setting_per_sex_and_rank(client, hr, org):
+    chief = CadreFactory(organization=org, sex="女", birth_date=date(1968, 3, 1), name="林正职")
+    PostHoldingFactory(cadre=chief, post=PostFactory(organization=org, rank=Rank.CHIEF))
+    CadreFactory(organization=org, sex="女", birth_date=date(1968, 3, 2), name="林科员")
+    org.rule_overrides = {"retirement_ages": {**DEFAULT_SETTINGS.retirement_ages, "女/chief": 58}}
+    org.save()
+    client.force_login(hr)
+    assert _listed(client, _alerts(client)["retirement_this_year"].url) == {"林正职"}
+
+
+def test_r_req_2_rotation_due_and_overdue_match_a_hand_count(client, hr, registry):
+    client.force_login(hr)
+    alerts = _alerts(client)
+    due = [c for c in registry if c.rotation_status(TODAY) == "due"]
+    overdue = [c for c in registry if c.rotation_status(TODAY) == "overdue"]
+    assert due and overdue
+    _check(client, alerts, "rotation_due", due)
+    _check(client, alerts, "rotation_overdue", overdue)
+
+
+def test_r_ins_9_sanctions_whose_effect_period_ends_by_the_end_of_next_month(client, hr, registry):
+    client.force_login(hr)
+    alerts = _alerts(client)
+    after_window = supervision.month_range(TODAY, 1)[1] + timedelta(days=1)
+    ending = [
+        c
+        for c in registry
+        if c.is_active
+        and any(s.in_effect_on(TODAY) and not s.in_effect_on(after_window) for s in c.sanctions.all())
+    ]
+    assert ending
+    _check(client, alerts, "sanction_ending", ending)
+
+
+def test_alerts_cover_subordinate_institutions_but_not_other_organizations(client, hr, org, other_org):
+    from .factories import OrganizationFactory
+
+    child = OrganizationFactory(name="安吉县医疗保障服务中心", parent=org)
+    for owner, name in ((child, "下属单位干部"), (other_org, "外单位干部")):
+        cadre = CadreFactory(organization=owner, name=name)
+        PostHoldingFactory(
+            cadre=cadre,
+            post=PostFactory(organization=owner),
+            probation_ends_on=date(2026, 11, 30),
+            probation_result=PostHolding.Probation.PENDING,
+        )
+    client.force_login(hr)
+    assert _listed(client, _alerts(client)["probation_this_month"].url) == {"下属单位干部"}
+
+
+def test_r_reg_2_quota_lines_over_and_under_and_vacant_posts(client, hr, org):
+    QuotaFactory(organization=org, rank=Rank.CHIEF, approved=1)
+    QuotaFactory(organization=org, rank=Rank.DEPUTY, approved=3)
+    for _ in range(2):  # two chiefs for one approved post: over
+        PostHoldingFactory(cadre=CadreFactory(organization=org), post=PostFactory(organization=org))
+    # one deputy of three: under
+    PostHoldingFactory(
+        cadre=CadreFactory(organization=org), post=PostFactory(organization=org, rank=Rank.DEPUTY)
+    )
+    left_long_ago = PostFactory(organization=org, rank=Rank.DEPUTY, title="副科长（空缺久）")
+    PostHoldingFactory(cadre=CadreFactory(organization=org), post=left_long_ago, ended_on=date(2026, 5, 1))
+    left_recently = PostFactory(organization=org, rank=Rank.DEPUTY, title="副科长（刚空缺）")
+    PostHoldingFactory(cadre=CadreFactory(organization=org), post=left_recently, ended_on=date(2026, 10, 1))
+    never = PostFactory(organization=org, rank=Rank.DEPUTY, title="副科长（未配备）")
+    client.force_login(hr)
+    alerts = _alerts(client)
+    assert alerts["quota_over"].count == 1
+    assert alerts["quota_under"].count == 1
+    assert alerts["vacant_posts"].count == 2
+    page = client.get(alerts["vacant_posts"].url)
+    assert {p.pk for p in page.context["posts"]} == {left_long_ago.pk, never.pk}
+    quotas = client.get(alerts["quota_over"].url)
+    assert "超配 1 名（R-REG-2）" in quotas.text and "空缺 2 名" in quotas.text
+
+
+def _open_case(org, hr, title):
+    from selection.models import SelectionCase
+    from selection.services import cases as svc
+
+    return svc.open_case(
+        org,
+        by=hr,
+        title=title,
+        year=2026,
+        posts=[PostFactory(organization=org)],
+        motion_origin=SelectionCase.MotionOrigin.PERSONNEL_LEAD,
+        motion_date=date.today(),
+        analysis="科长空缺，需尽快配备。",
+    )
+
+
+def test_cases_waiting_longer_than_the_setting_at_one_step(client, hr, org):
+    fresh = _open_case(org, hr, "新批次")
+    with time_machine.travel(TODAY - timedelta(days=45), tick=False):
+        old = _open_case(org, hr, "老批次")
+    client.force_login(hr)
+    alerts = _alerts(client)
+    assert alerts["stale_cases"].count == 1
+    listed = client.get(alerts["stale_cases"].url).context["cases"]
+    assert [c.pk for c in listed] == [old.pk]
+    assert fresh.pk not in [c.pk for c in listed]
+
+
+def test_r_cal_3_missing_holiday_schedule_for_next_year_is_flagged(client, hr, monkeypatch):
+    client.force_login(hr)
+    monkeypatch.setattr("selection.workdays.PACKAGE_YEARS", frozenset({2026}))
+    assert "holiday_schedule" in _alerts(client)
+    HolidaySchedule.objects.create(year=2027, holidays="2027-01-01")
+    assert "holiday_schedule" not in _alerts(client)
+
+
+def test_home_shows_counts_per_stage_and_only_the_longest_waiting_cases(client, hr, org):
+    cases = []
+    for days in range(8):
+        with time_machine.travel(TODAY - timedelta(days=days * 3), tick=False):
+            cases.append(_open_case(org, hr, f"第{days}批"))
+    client.force_login(hr)
+    response = client.get(reverse("home"))
+    board = response.context["board"]
+    assert {s.status: s.count for s in board.stages}["motion"] == 8
+    assert [c.pk for c in board.urgent] == [c.pk for c in reversed(cases)][: supervision.URGENT_ITEMS]
+    assert "查看全部 8 项" in response.text
+    motion = next(s for s in board.stages if s.status == "motion")
+    listed = client.get(motion.url).context["page"].object_list
+    assert {c.pk for c in listed} == {c.pk for c in cases}
+
+
+def test_dashboard_counts_link_to_the_list_from_the_page(client, hr, registry):
+    client.force_login(hr)
+    text = client.get(reverse("home")).text
+    link = re.search(r'href="([^"]+)" data-alert="probation_this_month"', text)
+    assert link and link.group(1).endswith("?probation=this_month")
+    assert "试用期本月到期" in text
+
+
+def test_staff_sees_no_dashboard(client, staff):
+    client.force_login(staff)
+    assert client.get(reverse("home")).context["board"].alerts == []
+
+
+HOME_QUERIES = 26
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_home_issues_a_constant_number_of_queries(client, hr, org, count, django_assert_max_num_queries):
+    populate(org, TODAY, count=count)
+    client.force_login(hr)
+    with django_assert_max_num_queries(HOME_QUERIES):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+
+
+def test_month_range_handles_december():
+    assert supervision.month_range(date(2026, 12, 5), 1) == (date(2027, 1, 1), date(2027, 1, 31))
+    assert add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
