@@ -82,6 +82,9 @@ OBJECTS: dict[str, Callable[[Site], dict]] = {
     "competition_registration": lambda s: {"pk": s.competition.pk, "registration_pk": s.registration.pk},
     "export": lambda s: {"pk": s.export.pk},
     "holding": lambda s: {"pk": s.holding.pk},
+    "report": lambda s: {"pk": s.report.pk},
+    "evaluation": lambda s: {"pk": s.report.evaluations.get(kind="work").pk},
+    "evaluated": lambda s: {"pk": s.evaluated.pk},
 }
 
 MATRIX: dict[str, Page] = {
@@ -95,6 +98,10 @@ MATRIX: dict[str, Page] = {
     # Nobody has enrolled: GET shows the QR code; a POST before any QR code was shown is sent back to it.
     "two_factor_setup": Page(get=SIGNED_IN, post="L 302 302 302 302 302 302"),
     "two_factor_verify": Page(get="L 302 302 302 302 302 302", post="L 302 302 302 302 302 302"),
+    # ---- 节假日安排 (the administrator only) and 规则说明 (everyone signed in) ----
+    "holiday_list": Page(get="L 403 403 403 403 403 403", post=ALL_405),
+    "holiday_edit": Page(get="L 403 403 403 403 403 403", post="L 403 403 403 403 403 403"),
+    "rule_list": Page(get=SIGNED_IN, post=ALL_405),
     # ---- the registry ----
     "cadre_list": Page(get=REGISTRY_READ, post=ALL_405),
     "cadre_export": Page(get=REGISTRY_READ, post=ALL_405),
@@ -223,6 +230,29 @@ MATRIX: dict[str, Page] = {
         theirs_get=THEIRS_READ,
         theirs_post=THEIRS_CHAIR,
     ),
+    # ---- 一报告两评议 (R-ANR) ----
+    "annual_list": Page(get=REGISTRY_READ, post=HR_ONLY),
+    "annual_detail": Page(obj="report", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
+    "annual_sections": Page(obj="report", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
+    "annual_pdf": Page(obj="report", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    # Nobody is invited to the site's evaluation (and it is not open): the ballot page is 404 for all.
+    "annual_vote": Page(
+        obj="evaluation",
+        get="L 404 404 404 404 404 404",
+        post="L 404 404 404 404 404 404",
+        theirs_get="L 404 404 404 404 404 404",
+    ),
+    "annual_evaluation": Page(
+        obj="evaluation",
+        extra=(("step", "open"),),  # refused: nobody invited yet (a message, nothing changes)
+        get=ALL_405,
+        post=OURS_HR_REDIRECT,
+        theirs_post=THEIRS_HR_REDIRECT,
+    ),
+    "annual_follow_up": Page(
+        obj="evaluated", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "annual_code": Page(get=PUBLIC, post=PUBLIC),
     # ---- attachments and the record ----
     "document_upload": Page(obj="case", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
     "document_download": Page(obj="document", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
