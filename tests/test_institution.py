@@ -134,10 +134,14 @@ def test_r_req_4_bureau_hr_and_auditors_see_the_case_but_cannot_run_it(
     assert client.get(case.get_absolute_url()).status_code == 404
 
 
-def test_r_req_4_the_institutions_hr_runs_its_case_and_reads_the_deliberation(client, inst_world, hr):
+def test_r_req_4_the_institutions_hr_runs_its_case_and_reads_the_deliberation(
+    client, inst_world, hr, django_assert_max_num_queries
+):
     deliberate(inst_world, hr)
+    deliberate(inst_world, hr, opinion="disagree")
     client.force_login(inst_world.hr)
-    page = client.get(reverse("case_deliberation", args=[inst_world.case.pk]))
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("case_deliberation", args=[inst_world.case.pk]))
     assert page.status_code == 200 and "局党组会议" in page.content.decode()
     assert "记录集体商议" not in page.content.decode()
     assert client.post(reverse("case_deliberation", args=[inst_world.case.pk]), {}).status_code == 403
