@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from selection.models import BureauDeliberation, CaseStatus, Organization, RecordEvent
+from selection.pdf.record_form import record_form_data
 from selection.services import cases as case_svc
 from selection.services import institution as svc
 from selection.services.base import ServiceError, TransitionRefused
@@ -83,6 +84,8 @@ def test_r_req_4_institution_appointment_refused_before_the_bureau_deliberates(i
     assert case.status == CaseStatus.APPOINTED
     actions = list(RecordEvent.objects.filter(case=case).values_list("action", flat=True))
     assert "bureau_deliberation" in actions and actions[-1] == "appoint"
+    rows = {r.key: r for r in record_form_data(inst_world.candidates[0]).rows}
+    assert "局党组会议集体商议（应到7人，实到6人）：同意" in rows["appointment.bureau_deliberation"].value
 
 
 def test_r_req_4_a_disagreeing_deliberation_blocks_the_appointment(inst_world, hr):
