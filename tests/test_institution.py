@@ -122,6 +122,9 @@ def test_r_req_4_bureau_hr_and_auditors_see_the_case_but_cannot_run_it(
     assert "局党组集体商议" in home
     refused = client.post(reverse("case_terminate", args=[case.pk]), {"reason": "局机关不应终止"})
     assert refused.status_code == 403
+    meeting = case.meetings.get()
+    assert client.get(reverse("meeting_detail", args=[meeting.pk])).status_code == 200
+    assert client.post(reverse("meeting_close", args=[meeting.pk])).status_code == 403
     page = client.get(reverse("case_deliberation", args=[case.pk]))
     assert page.status_code == 200 and "记录集体商议" in page.content.decode()
     done = client.post(
