@@ -41,6 +41,7 @@ FORMS: dict[str, Form] = {
     "complaints": Form("登记、办结信访举报", anchor="complaint-form", panel="complaint"),
     "appoint": Form("办理任职", anchor="next-step"),
     "holidays": Form("节假日安排"),
+    "competition": Form("竞争上岗页面"),  # its plan, registrations, screening, panel and scores
 }
 
 
@@ -70,6 +71,7 @@ GUIDES: dict[str, Guide] = {
     # …then the rule's area
     "R-MOT": Guide(HR, "motion_edit"),
     "R-MET": Guide(HR, "motion_edit"),
+    "R-CMP": Guide(HR, "competition"),
     "R-REC": Guide(HR, "round"),
     "R-INS": Guide(TEAM, "inspection"),
     "R-ELIG": Guide(HR, "exceptional"),

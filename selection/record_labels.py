@@ -61,9 +61,35 @@ ACTION_LABELS: dict[str, str] = {
     "appoint": "办理任职",
     "withdraw_candidate": "人选退出",
     "terminate": "终止选拔任用工作",
+    # 竞争上岗 (R-CMP)
+    "save_plan": "修改竞争上岗实施方案",
+    "publish_plan": "公布竞争上岗实施方案",
+    "register": "竞争上岗报名",
+    "close_registration": "报名结束，进行资格审查",
+    "run_screening": "资格审查",
+    "publish_screening": "公布资格审查结果",
+    "request_review": "申请资格审查复核",
+    "answer_review": "答复复核申请",
+    "start_exam": "进入笔试面试",
+    "set_examiners": "确定面试考官",
+    "record_written_scores": "录入笔试成绩",
+    "record_interview_scores": "录入面试评分",
+    "fix_advancing": "确定进入考察人选",
+    "publish_results": "公布考试成绩和考察人选",
+    "advance_to_inspection": "进入民主测评和考察",
+    # 下属单位 (R-REQ-4)
+    "bureau_deliberation": "局党组集体商议",
 }
 
 FIELD_LABELS: dict[str, str] = {
+    # 竞争上岗
+    "channel": "报名方式",
+    "scores": "成绩",
+    "ranking": "综合成绩排名",
+    "examiners": "面试考官",
+    "decided_on": "党组会议研究日期",
+    "answer": "复核答复",
+    "overturned": "复核后符合条件",
     "absent": "缺席",
     "actual": "实参加",
     "agree": "同意",

@@ -193,6 +193,7 @@ def test_applicant_registers_online_and_sees_the_result_once_published(client, c
     cmp.publish_screening(contest.case, by=contest.hr)
     cmp.start_exam(contest.case, by=contest.hr)
     score_all(contest)
+    login(client, me.account)  # days later: a new session (sessions end after 30 idle minutes)
     page = client.get(reverse("competitive_home")).content.decode()
     assert "考试成绩尚未公布" in page and "综合 <b>" not in page
     cmp.fix_advancing(

@@ -16,7 +16,9 @@ from .ballot import (
     MeetingReconsideration,
     ParticipantCategory,
     PromotionOpinion,
+    SealingKey,
     SecretBallot,
+    SecretCount,
     SecretParticipation,
     SignOff,
     StaffBallot,
@@ -58,7 +60,7 @@ from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
 from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
-from .record import RecordEvent, verify_chain
+from .record import CaseVerification, FileCheck, RecordEvent, SignedHead, verify_chain
 from .statistics import StructureSnapshot
 
 __all__ = [
@@ -80,6 +82,7 @@ __all__ = [
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CaseVerification",
     "CompetitionPlan",
     "Complaint",
     "Department",
@@ -92,6 +95,7 @@ __all__ = [
     "Examiner",
     "ExportJob",
     "FamilyMember",
+    "FileCheck",
     "HolidaySchedule",
     "Inspection",
     "InterviewScore",
@@ -120,11 +124,14 @@ __all__ = [
     "ResumeEntry",
     "RoundResult",
     "Sanction",
+    "SealingKey",
     "SecretBallot",
+    "SecretCount",
     "SecretParticipation",
     "SelectionCase",
     "Sex",
     "SignOff",
+    "SignedHead",
     "StaffBallot",
     "StructureSnapshot",
     "TargetDecision",

@@ -33,7 +33,6 @@ from selection.models.annual import (
     EvaluationBallot,
     EvaluationInvitation,
 )
-from selection.models.ballot import touch_participation
 from selection.models.post import Rank
 
 from .base import ServiceError, as_actor
@@ -101,6 +100,16 @@ INSPECTED = {
     CandidateStatus.DEFERRED,
     CandidateStatus.APPOINTED,
 }
+
+
+def touch_participation(queryset) -> int:
+    """Rewrite invitation rows in one statement so their system columns no longer match the ballots'.
+
+    Kept here when the ballot boxes moved to sealed ballots (selection/sealing.py); the evaluations are to
+    move there too."""
+    from django.db.models import F
+
+    return queryset.update(used=F("used"))
 
 
 def closed_cases(organization, year: int):

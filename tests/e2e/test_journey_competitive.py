@@ -50,7 +50,8 @@ def test_an_applicant_registers_online_and_later_sees_their_score(page, live_ser
     cmp.publish_screening(contest.case, by=contest.hr)
     cmp.start_exam(contest.case, by=contest.hr)
     score_all(contest)
-    page.reload()
+    login(me.account.username)  # days later: a new session (sessions end after 30 idle minutes)
+    page.get_by_role("link", name="竞争上岗").first.click()
     expect(page.get_by_text("符合条件")).to_be_visible()
     expect(page.get_by_text("考试成绩尚未公布")).to_be_visible()
     cmp.fix_advancing(

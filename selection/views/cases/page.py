@@ -150,6 +150,8 @@ def _form_url(case: SelectionCase, key: str, candidate: Candidate | None, on_can
         return f"{case.get_absolute_url()}#stage-motion"
     if key == "holidays":
         return _url_if_exists("holiday_list") or f"{case.get_absolute_url()}#next-step"
+    if key == "competition":
+        return reverse("competitive_case", args=[case.pk]) + "#next-step"
     if form.on_candidate:
         if on_candidate_page:
             return f"#{form.anchor}"
@@ -176,6 +178,12 @@ def _checklist(
         guide = guide_for(finding.rule)
         named = candidate or next((c for name, c in by_name.items() if name in finding.message), None)
         key = guide.form
+        if (
+            case.is_competitive
+            and case.status in COMPETITIVE_OWN_STATES
+            and not finding.rule.startswith("R-MOT")
+        ):
+            key = "competition"  # 竞争上岗's own steps are fixed on its page (R-KIN-3: the panel)
         if named is not None and finding.rule in CANDIDATE_OVERRIDES and finding.level == Level.WARN:
             key = CANDIDATE_OVERRIDES[finding.rule]
         link = _form_url(case, key, named, candidate is not None)
