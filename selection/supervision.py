@@ -263,11 +263,14 @@ class QuotaLine:
 
 def quota_lines(user, on: date) -> list[QuotaLine]:
     """R-REG-2: 核定 vs 现配 per organization and rank, the lines over or under only (one query)."""
+    # Counted as services.registry.quota_rows counts for the quota page: open, non-concurrent holdings.
     filled = (
         PostHolding.objects.filter(
-            post__organization=OuterRef("organization"), post__rank=OuterRef("rank"), started_on__lte=on
+            post__organization=OuterRef("organization"),
+            post__rank=OuterRef("rank"),
+            ended_on__isnull=True,
+            is_concurrent=False,
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
         .order_by()
         .values("post__organization")
         .annotate(n=Count("pk"))

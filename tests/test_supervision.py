@@ -141,6 +141,10 @@ def test_r_reg_2_quota_lines_over_and_under_and_vacant_posts(client, hr, org):
     QuotaFactory(organization=org, rank=Rank.DEPUTY, approved=3)
     for _ in range(2):  # two chiefs for one approved post: over
         PostHoldingFactory(cadre=CadreFactory(organization=org), post=PostFactory(organization=org))
+    # a concurrent (兼任) chief post does not count against the quota, as on the quota page
+    PostHoldingFactory(
+        cadre=CadreFactory(organization=org), post=PostFactory(organization=org), is_concurrent=True
+    )
     # one deputy of three: under
     PostHoldingFactory(
         cadre=CadreFactory(organization=org), post=PostFactory(organization=org, rank=Rank.DEPUTY)
