@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "simple_history",
+    "pgtrigger",
     "django_tasks_db",
     "axes",
     "django_otp",
@@ -146,6 +147,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 XUANBA_FONTS_DIR = BASE_DIR / env.str("XUANBA_FONTS_DIR", default="fonts")
+
+# Keys kept outside the database (docs/SECURITY.md). Unset: derived from DJANGO_SECRET_KEY (development
+# only; `check --deploy` warns). Ballot key-encryption keys: Fernet keys, newest first (rotation).
+XUANBA_BALLOT_KEKS = env.list("XUANBA_BALLOT_KEK", default=[])
+# Record signing key (Ed25519): a PEM file path, or the base64 of the 32-byte private key.
+XUANBA_SIGNING_KEY_FILE = env.str("XUANBA_SIGNING_KEY_FILE", default="")
+XUANBA_SIGNING_KEY = env.str("XUANBA_SIGNING_KEY", default="")
+# Public keys (base64, 32 bytes) of retired signing keys, so heads they signed still verify.
+XUANBA_SIGNING_OLD_PUBLIC_KEYS = env.list("XUANBA_SIGNING_OLD_PUBLIC_KEYS", default=[])
 
 # Content Security Policy: everything is served locally.
 SECURE_CSP = {

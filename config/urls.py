@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "选拔通 系统管理"
-admin.site.site_title = "选拔通"
+admin.site.site_header = "选拔通管理"
+admin.site.site_title = "选拔通管理"
 admin.site.index_title = "系统管理"
 
 urlpatterns = [

@@ -172,6 +172,9 @@ def seed_demo() -> list[DemoAccount]:
         from .demo_competitive import seed_competitive  # 竞争上岗 standing at 笔试面试
 
         seed_competitive()
+        from .demo_bureau import seed_bureau  # 试用期, 医保中心 case, 一报告两评议 (issue 14)
+
+        seed_bureau()
     return accounts
 
 

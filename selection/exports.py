@@ -54,6 +54,12 @@ EXPORT_KINDS: dict[str, ExportKind] = {
             actions=(Action.MANAGE_CASES, Action.AUDIT),
             case_scoped=True,
         ),
+        ExportKind(
+            key="roster",
+            label="花名册",
+            builder="selection.roster.build_roster_export",
+            actions=(Action.VIEW_REGISTRY,),
+        ),
     )
 }
 

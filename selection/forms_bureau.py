@@ -121,3 +121,55 @@ class DeliberationForm(StyledForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
+
+
+# ---- 一报告两评议 ------------------------------------------------------------------------------------
+
+
+class OpenReportForm(StyledForm):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+
+class SectionsForm(StyledForm):
+    """HR's text sections; the numbers are never a form field (R-ANR-1)."""
+
+    overall = forms.CharField(
+        label="选人用人工作总体情况",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10000,
+    )
+    rules_applied = forms.CharField(
+        label="执行政策法规和制度情况",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=10000,
+    )
+    problems = forms.CharField(
+        label="存在问题及整改措施", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
+    )
+
+
+class SlipsForm(StyledForm):
+    count = forms.IntegerField(label="评议码数量", min_value=1, max_value=500)
+
+
+class FollowUpForm(StyledForm):
+    investigated_on = forms.DateField(label="核实日期")
+    findings = forms.CharField(label="调查核实情况", widget=forms.Textarea, max_length=5000)
+    conclusion = forms.CharField(label="处理意见", widget=forms.Textarea, max_length=2000)
+
+
+class CodeForm(StyledForm):
+    code = forms.CharField(label="评议码", max_length=40)
+
+
+def evaluation_choices_from(evaluation, data) -> dict:
+    """The POST of a ballot page → the choices the service validates (it refuses anything incomplete)."""
+    if evaluation.kind == "work":
+        return {
+            "answers": {str(i): data.get(f"q{i}", "") for i in range(len(evaluation.questions))},
+            "problems": data.getlist("problems"),
+            "suggestion": data.get("suggestion", ""),
+        }
+    return {"cadres": {str(c.pk): data.get(f"c{c.pk}", "") for c in evaluation.cadres.all()}}

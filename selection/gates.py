@@ -533,11 +533,25 @@ class Tally:
         return {**asdict(self), "outcome_label": self.outcome_label}
 
 
-def decision_facts(meeting: Meeting, candidates: list[Candidate]) -> rules.DecisionFacts:
+def secret_counts(meeting: Meeting) -> Counter:
+    """(candidate id, choice) → count of a closed secret meeting (stored when its ballots were opened)."""
+    return Counter(
+        {
+            (c, choice): n
+            for c, choice, n in meeting.secret_counts.values_list("candidate_id", "choice", "count")
+        }
+    )
+
+
+def decision_facts(
+    meeting: Meeting, candidates: list[Candidate], secret: Counter | None = None
+) -> rules.DecisionFacts:
+    """`secret`: the counts of the sealed ballots just opened in memory (at close); else the stored ones."""
     members, present, names = _meeting_people(meeting)
     votes = list(meeting.open_votes.order_by("cast_at", "pk"))
     # A secret ballot counts alongside the open votes; it never says who cast it.
-    secret = Counter(meeting.secret_ballots.values_list("candidate_id", "choice"))
+    if secret is None:
+        secret = secret_counts(meeting)
     recusals = list(meeting.recusals.all())
     tallies = []
     for candidate in candidates:
@@ -630,11 +644,11 @@ def pre_review(candidate: Candidate) -> Finding:
     )
 
 
-def votes_complete(meeting: Meeting) -> list[Finding]:
+def votes_complete(meeting: Meeting, secret: Counter | None = None) -> list[Finding]:
     """R-DEC-3 and R-DEC-6 when voting closes: every present, non-recused member voted; the chair last;
     a secret meeting holds exactly one ballot per recorded participation."""
     candidates = meeting_agenda(meeting)
-    facts = decision_facts(meeting, candidates)
+    facts = decision_facts(meeting, candidates, secret)
     found = []
     participations = Counter(meeting.secret_participations.values_list("candidate_id", flat=True))
     ballots = Counter(meeting.secret_ballots.values_list("candidate_id", flat=True))
@@ -657,11 +671,11 @@ def votes_complete(meeting: Meeting) -> list[Finding]:
     return [*rules.meeting_quorum(len(facts.members), len(facts.present)), *found]
 
 
-def tally(meeting: Meeting) -> dict[int, Tally]:
+def tally(meeting: Meeting, secret: Counter | None = None) -> dict[int, Tally]:
     """R-DEC-5: approved only when agree > N/2 of all members who should attend. Open votes and secret
     ballots alike; recused members are listed as 回避 and stay in N unless the settings say otherwise."""
     candidates = meeting_agenda(meeting)
-    facts = decision_facts(meeting, candidates)
+    facts = decision_facts(meeting, candidates, secret)
     settings = settings_for(meeting.case.organization)
     out = {}
     for candidate, t in zip(candidates, facts.candidates, strict=True):

@@ -121,6 +121,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("选拔任用", "case_list", "bi-diagram-3", Action.VIEW_CASES),
     NavItem("竞争上岗", "competitive_home", "bi-trophy", None),
     NavItem("试用期", "probation_list", "bi-hourglass-split", Action.VIEW_CASES),
+    NavItem("一报告两评议", "annual_list", "bi-clipboard-data", Action.VIEW_CASES),
     NavItem("纪实核验", "record_audit", "bi-shield-check", Action.AUDIT),
     NavItem("节假日安排", "holiday_list", "bi-calendar3", Action.ADMINISTER),
     NavItem("系统管理", "admin:index", "bi-gear", Action.ADMINISTER),
@@ -362,3 +363,21 @@ def get_export_for(user, pk: int):
     if not can_export(user, kind):
         raise PermissionDenied
     return job
+
+
+# ---- 一报告两评议 (R-ANR) -----------------------------------------------------------------------------
+
+
+def get_report_for(user, pk: int, action: Action = Action.VIEW_CASES):
+    """A yearly report of the user's own organization: 404 outside it, 403 for a forbidden action."""
+    from .models import AnnualReport
+
+    require(user, Action.VIEW_CASES)
+    try:
+        report = AnnualReport.objects.select_related("organization").get(
+            pk=pk, organization_id=user.organization_id
+        )
+    except AnnualReport.DoesNotExist:
+        raise Http404("没有找到该年度报告。") from None
+    require(user, action)
+    return report

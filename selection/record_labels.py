@@ -61,11 +61,11 @@ ACTION_LABELS: dict[str, str] = {
     "appoint": "办理任职",
     "withdraw_candidate": "人选退出",
     "terminate": "终止选拔任用工作",
-    # 竞争上岗
+    # 竞争上岗 (R-CMP)
     "save_plan": "修改竞争上岗实施方案",
     "publish_plan": "公布竞争上岗实施方案",
     "register": "竞争上岗报名",
-    "close_registration": "报名结束",
+    "close_registration": "报名结束，进行资格审查",
     "run_screening": "资格审查",
     "publish_screening": "公布资格审查结果",
     "request_review": "申请资格审查复核",
@@ -74,9 +74,11 @@ ACTION_LABELS: dict[str, str] = {
     "set_examiners": "确定面试考官",
     "record_written_scores": "录入笔试成绩",
     "record_interview_scores": "录入面试评分",
-    "fix_advancing": "党组确定考察人选",
-    "publish_results": "公布成绩和考察人选",
+    "fix_advancing": "确定进入考察人选",
+    "publish_results": "公布考试成绩和考察人选",
     "advance_to_inspection": "进入民主测评和考察",
+    # 下属单位 (R-REQ-4)
+    "bureau_deliberation": "局党组集体商议",
 }
 
 FIELD_LABELS: dict[str, str] = {

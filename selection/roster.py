@@ -88,7 +88,7 @@ COLUMNS: tuple[RosterColumn, ...] = (
     RosterColumn("native_place", "籍贯", 16, lambda c, on: c.native_place, True),
     RosterColumn("birthplace", "出生地", 16, lambda c, on: c.birthplace),
     RosterColumn("party", "入党时间", 16, lambda c, on: party_joining(c), True),
-    RosterColumn("work_started", "参加工作时间", 16, lambda c, on: _ym(c.work_started_on), True),
+    RosterColumn("work_started", "参加工作时间", 19, lambda c, on: _ym(c.work_started_on), True),
     RosterColumn("health", "健康状况", 12, lambda c, on: c.health),
     RosterColumn("professional_title", "专业技术职务", 20, lambda c, on: c.professional_title),
     RosterColumn("expertise", "熟悉专业有何专长", 24, lambda c, on: c.expertise),
@@ -254,3 +254,43 @@ def render_roster_xlsx(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def roster_queryset(user, query: dict, on: date) -> QuerySet[Cadre]:
+    """The cadres the list shows `user` with these query parameters (the list's own form and filters)."""
+    from django.http import QueryDict
+
+    from .forms import CadreFilterForm
+    from .selectors import filter_cadres
+    from .supervision import settings_for_user
+
+    data = QueryDict(mutable=True)
+    for name, values in query.items():
+        data.setlist(name, values if isinstance(values, list) else [values])
+    form = CadreFilterForm(data, user=user)
+    return filter_cadres(Cadre.objects.visible_to(user), form.filters(), on, settings_for_user(user))
+
+
+def build_roster_export(job, progress: Callable[[float], None]):
+    """The export kind "roster" (selection/exports.py): the requester's filtered list as PDF or Excel."""
+    from .exports import ExportFile
+
+    params = job.params
+    user = job.requested_by
+    on = date.fromisoformat(params["on"])
+    cadres = roster_queryset(user, params.get("query", {}), on)
+    total = max(1, cadres.count())
+    columns = pick_columns(params.get("columns", []))
+    org = user.organization.name if user.organization_id else "全部单位"
+    title = roster_title(org)
+
+    def rows_done(count: int) -> None:  # laying out the PDF comes after the rows: rows are the first 60%
+        progress(0.6 * count / total)
+
+    if params.get("format") == "xlsx":
+        data = render_roster_xlsx(cadres, columns, title=title, on=on, progress=rows_done)
+        return ExportFile(
+            data, f"{title}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    data = render_roster_pdf(cadres, columns, title=title, on=on, progress=rows_done)
+    return ExportFile(data, f"{title}.pdf")

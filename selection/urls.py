@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    annual,
     calendar,
     cases,
     competitive,
@@ -39,4 +40,5 @@ urlpatterns = [
     *rules.urlpatterns,
     *probation.urlpatterns,
     *institution.urlpatterns,
+    *annual.urlpatterns,
 ]

@@ -5,6 +5,9 @@ import pytest
 from accounts.roles import Role
 
 from .factories import OrganizationFactory, UserFactory
+from .tamper import allow_test_flush
+
+allow_test_flush()
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ from selection.models import (
     Candidate,
     Complaint,
     Document,
+    EvaluatedCadre,
     ExportJob,
     Kinship,
     Meeting,
@@ -34,8 +35,8 @@ from selection.models import (
     SelectionCase,
 )
 from selection.models.post import Rank
+from selection.services import annual, voting
 from selection.services import cases as svc
-from selection.services import voting
 
 from .factories import (
     AnnualAssessmentFactory,
@@ -84,6 +85,8 @@ class Site:
     competition: SelectionCase | None = None  # 竞争上岗 at 报名, one registration entered by HR
     registration: object = None
     holding: object = None  # a post holding (试用期 pages)
+    report: object = None  # a yearly report (一报告两评议), its evaluations preparing
+    evaluated: object = None  # a cadre on the report's cadre evaluation
     export: ExportJob | None = None  # the case file, built (by HR)
 
 
@@ -149,6 +152,7 @@ def _build_site(org, hr, staff) -> Site:
         motion_date=TODAY,
         analysis="待遇保障科副科长空缺。",
     )
+    report = annual.open_report(org, 2026, by=hr, today=TODAY)
     world.cadres[0].photo.save("photo.jpg", _portrait(), save=True)  # served by the photo view
     competition, registration = _build_competition(org, hr, world)
     # Added last: a kinship between two candidates would bring recusals and R-KIN findings into the flow.
@@ -167,6 +171,13 @@ def _build_site(org, hr, staff) -> Site:
         competition=competition,
         registration=registration,
         holding=world.cadres[0].holdings.first(),
+        report=report,
+        evaluated=EvaluatedCadre.objects.create(
+            evaluation=report.evaluations.get(kind="cadre"),
+            cadre=world.cadres[1],
+            post="副科长",
+            appointed_on=TODAY,
+        ),
         export=_built_export(world.case, hr),
     )
 

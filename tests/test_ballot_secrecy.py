@@ -1,6 +1,7 @@
 """无记名: nothing joins a voter to a choice — not the tables, the admin, history, the record or the logs
 (DESIGN.md "Votes and ballots", R-DEC-3, R-REC-8)."""
 
+import base64
 import json
 import logging
 from datetime import datetime
@@ -8,21 +9,26 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from cryptography.fernet import Fernet
 from django.apps import apps
 from django.contrib import admin
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
 from accounts.roles import Role
+from selection import sealing
 from selection.models import (
     BallotBox,
     Invitation,
     ParticipantCategory,
     RecordEvent,
+    SealingKey,
     SecretBallot,
+    SecretCount,
     SecretParticipation,
     StaffBallot,
 )
+from selection.models.ballot import box_scope, meeting_scope
 from selection.services import voting
 
 from .factories import UserFactory
@@ -55,8 +61,8 @@ def _columns(model) -> dict[str, str]:
 def test_a_ballot_table_has_no_voter_no_time_and_no_ordered_key_R_REC_8(model):
     names = set(_columns(model))
     expected = {
-        SecretBallot: {"id", "meeting_id", "candidate_id", "choice"},
-        StaffBallot: {"id", "box_id", "category", "choices", "receipt_hash"},
+        SecretBallot: {"id", "meeting_id", "candidate_id", "sealed"},
+        StaffBallot: {"id", "box_id", "sealed", "receipt_hash"},
     }[model]
     assert names == expected
     assert isinstance(model._meta.pk, models.UUIDField)
@@ -134,36 +140,119 @@ def test_the_record_and_the_logs_hold_counts_only_never_a_voter_with_a_choice(wo
     }
 
 
-def test_closing_rewrites_the_ballot_box_so_storage_order_says_nothing_about_casting_order(
-    world, monkeypatch
-):
-    """Rows written while voting keep their insertion order in SQLite's rowid and share a transaction id
-    (xmin) with their participation row in PostgreSQL; closing rewrites both tables in shuffled order."""
+CHOICE_MARKERS = (b'"c":"', b'"category":', b"agree", b"disagree", b"postpone")
 
-    class Reverse:  # a deterministic stand-in for the shuffle, to see the rows follow it
-        def shuffle(self, rows: list) -> None:
-            rows.reverse()
 
-    monkeypatch.setattr("selection.models.ballot.random.SystemRandom", Reverse)
+def _rows_by_rowid(model) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {model._meta.db_table} ORDER BY rowid")
+        return cursor.fetchall()
+
+
+def _pairing_attack(ballot_model, participation_model) -> list[bytes]:
+    """The k-th participation row with the k-th ballot row (SQLite rowid order): what it recovers for each
+    voter is the ballot row's stored content."""
+    ballots = _rows_by_rowid(ballot_model)
+    assert len(_rows_by_rowid(participation_model)) >= len(ballots)
+    sealed_at = [
+        c.name
+        for c in connection.introspection.get_table_description(
+            connection.cursor(), ballot_model._meta.db_table
+        )
+    ].index("sealed")
+    return [bytes(row[sealed_at]) for row in ballots]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="rowid is SQLite's; PostgreSQL: test_ballot_attacks_pg"
+)
+def test_r_rec_8_pairing_by_rowid_recovers_sealed_blobs_that_say_nothing_and_open_never_after_close(world):
+    """SQLite: the k-th ballot row was cast with the k-th participation row. What that pairing yields is a
+    fixed-length sealed blob: no choice in it, all the same length, and after close no key can open it."""
     meeting = _secret_meeting(world)
     target = world.candidates[0]
-    for member in world.members[1:] + world.members[:1]:
-        voting.cast_votes(meeting, by=member, choices={target.pk: "agree"})
-    ballots, parts = SecretBallot._meta.db_table, SecretParticipation._meta.db_table
+    voters = world.members[1:] + world.members[:1]
+    for member, choice in zip(
+        voters, ["agree", "disagree", "postpone", "agree", "agree", "disagree", "agree"], strict=True
+    ):
+        voting.cast_votes(meeting, by=member, choices={target.pk: choice})
+    recovered = _pairing_attack(SecretBallot, SecretParticipation)
+    assert len(recovered) == 7
+    assert len({len(blob) for blob in recovered}) == 1  # the length does not tell agree from postpone
+    for blob in recovered:
+        assert not any(marker in blob for marker in CHOICE_MARKERS)
+    key = sealing.key_for(meeting_scope(meeting))
+    assert len(sealing.open_all(key, recovered)) == 7  # only the key (wrapped by the KEK) opens them
     voting.close_voting(meeting, by=world.secretary)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"SELECT id FROM {ballots} ORDER BY rowid")
-            stored = [row[0] for row in cursor.fetchall()]
-            expected = sorted(stored, reverse=True)
-            assert stored == expected  # storage order is the shuffle's, whatever the casting order was
-        else:
-            # One transaction rewrote every ballot and every participation row: xmin joins nothing.
-            cursor.execute(f"SELECT DISTINCT xmin::text FROM {ballots}")
-            ballot_xmin = {row[0] for row in cursor.fetchall()}
-            cursor.execute(f"SELECT DISTINCT xmin::text FROM {parts}")
-            assert len(ballot_xmin) == 1 and {row[0] for row in cursor.fetchall()} == ballot_xmin
-    assert SecretBallot.objects.filter(meeting=meeting).count() == 7
+    key.refresh_from_db()
+    assert key.wrapped_private is None and key.destroyed_at is not None
+    for stored in SealingKey.objects.all():
+        with pytest.raises(sealing.SealError):
+            sealing.open_all(stored, recovered[:1])
+    # The tally is intact: counts only.
+    counts = {(c.choice, c.count) for c in SecretCount.objects.filter(meeting=meeting)}
+    assert counts == {("agree", 4), ("disagree", 2), ("postpone", 1)}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="rowid is SQLite's; PostgreSQL: test_ballot_attacks_pg"
+)
+def test_r_rec_8_a_staff_ballot_paired_with_its_invitation_reveals_nothing_and_cannot_be_opened_after_close(
+    world,
+):
+    to_recommendation(world)
+    box = voting.create_ballot_box(
+        world.case, by=world.hr, kind=BallotBox.Kind.RECOMMENDATION, title="会议推荐", held_on=TODAY
+    )
+    people = [
+        UserFactory(username=f"s{i}", full_name=f"职工{i}", organization=world.org, roles=[Role.STAFF])
+        for i in range(4)
+    ]
+    voting.invite_accounts(box, by=world.hr, users=people, category=ParticipantCategory.OTHER)
+    voting.open_box(box, by=world.hr)
+    picks = [
+        [world.candidates[0].pk],
+        [],
+        [world.candidates[1].pk],
+        [world.candidates[2].pk],
+    ]
+    for person, chosen in zip(people, picks, strict=True):
+        voting.cast_staff_ballot(box, user=person, choices={"candidates": chosen})
+    recovered = _pairing_attack(StaffBallot, Invitation)
+    assert len({len(blob) for blob in recovered}) == 1  # ticking more names makes no longer a blob
+    for blob in recovered:
+        assert not any(marker in blob for marker in CHOICE_MARKERS)
+    voting.close_box(box, by=world.hr)
+    box.refresh_from_db()
+    assert box.tally["total"]["valid"] == 4
+    key = sealing.key_for(box_scope(box))
+    with pytest.raises(sealing.SealError):
+        sealing.open_all(key, recovered[:1])
+
+
+def test_r_rec_8_a_database_reader_without_the_key_encryption_key_cannot_open_ballots_during_the_vote(
+    world, settings
+):
+    meeting = _secret_meeting(world)
+    voting.cast_votes(meeting, by=world.members[1], choices={world.candidates[0].pk: "agree"})
+    blobs = [bytes(b) for b in SecretBallot.objects.values_list("sealed", flat=True)]
+    key = sealing.key_for(meeting_scope(meeting))
+    settings.XUANBA_BALLOT_KEKS = [Fernet.generate_key().decode()]  # anyone else's KEK
+    with pytest.raises(sealing.SealError, match="XUANBA_BALLOT_KEK"):
+        sealing.open_all(key, blobs)
+
+
+def test_rotating_the_key_encryption_key_rewraps_open_votes_so_the_old_one_can_go(world, settings):
+    meeting = _secret_meeting(world)
+    voting.cast_votes(meeting, by=world.members[1], choices={world.candidates[0].pk: "disagree"})
+    blobs = [bytes(b) for b in SecretBallot.objects.values_list("sealed", flat=True)]
+    old = base64.urlsafe_b64encode(sealing.derived_key(b"xuanba ballot kek")).decode()  # the default
+    new = Fernet.generate_key().decode()
+    settings.XUANBA_BALLOT_KEKS = [new, old]  # the new key first, the old one still listed
+    assert sealing.rewrap_all() == 1
+    settings.XUANBA_BALLOT_KEKS = [new]  # the old one removed
+    key = sealing.key_for(meeting_scope(meeting))
+    assert sealing.open_all(key, blobs) == [{"c": "disagree", "k": world.candidates[0].pk}]
 
 
 def test_a_slip_code_is_stored_only_as_a_keyed_hash_and_a_receipt_reveals_no_choice(world):

@@ -9,11 +9,12 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from accounts.roles import Role
 from selection.models import CaseStatus, Kinship, Meeting, SelectionCase
 from selection.services import cases as svc
 from selection.services.base import ServiceError
 
-from .factories import CadreFactory
+from .factories import CadreFactory, PostFactory, UserFactory
 from .workflow import (
     TODAY,
     build_world,
@@ -285,9 +286,15 @@ def test_the_case_list_with_waits_issues_a_constant_number_of_queries(
     client, world, django_assert_max_num_queries
 ):
     for index in range(6):
-        world.case = None
-        case = open_motion(world)
-        SelectionCase.objects.filter(pk=case.pk).update(title=f"第{index}批")
+        svc.open_case(
+            world.org,
+            by=world.hr,
+            title=f"第{index}批",
+            year=2026,
+            posts=[PostFactory(organization=world.org, department=world.department, title=f"副科长{index}")],
+            motion_origin="main_leader",
+            motion_date=TODAY,
+        )
     client.force_login(world.hr)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("case_list"))
@@ -525,3 +532,41 @@ def test_closing_a_ballot_box_asks_for_confirmation_first(client, world):
     client.post(reverse("box_close", args=[box.pk]), {"confirmed": "1"})
     box.refresh_from_db()
     assert box.phase == BallotBox.Phase.CLOSED
+
+
+# ---- 6. lists on a phone; 7. the Django admin in Chinese ----------------------------------------------
+
+
+def test_the_case_and_cadre_lists_have_phone_cards_beside_the_desktop_table(client, world):
+    open_motion(world)
+    client.force_login(world.hr)
+    cases = client.get(reverse("case_list")).text
+    assert 'class="table-responsive d-none d-md-block"' in cases
+    assert 'class="list-unstyled d-md-none case-cards"' in cases
+    assert cases.count(world.case.title) >= 2  # once in the table, once as a card
+    cadres = client.get(reverse("cadre_list")).text
+    assert 'class="list-unstyled d-md-none cadre-cards"' in cadres
+    assert cadres.count(world.cadres[0].name) >= 2
+
+
+def test_the_admin_is_chinese_with_a_role_column_on_users(admin_client, world):
+    index = admin_client.get(reverse("admin:index")).text
+    assert "选拔通管理" in index
+    assert "登录尝试" in index  # django-axes' models, translated by accounts/locale
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(reverse("admin:accounts_user_changelist"))
+    for index in range(10):
+        UserFactory(username=f"extra{index}", organization=world.org, roles=[Role.PARTY_MEMBER])
+    with CaptureQueriesContext(connection) as many:
+        users = admin_client.get(reverse("admin:accounts_user_changelist")).text
+    assert len(many) == len(few)  # the role column is one prefetch, whatever the number of users
+    assert ">角色<" in users or "角色</a>" in users or "column-role_list" in users
+    assert "党组书记、党组成员" in users  # the secretary's two roles
+    assert "人事干部" in users
+    holdings = admin_client.get(reverse("admin:selection_postholding_changelist") + "?q=").text
+    assert holdings  # renders
+    form = admin_client.get(reverse("admin:selection_kinship_add")).text
+    assert "亲属" in form and ">Other<" not in form

@@ -159,3 +159,43 @@ def test_without_the_case_lock_the_unique_seq_refuses_a_fork(world):
     events = list(RecordEvent.objects.filter(case=case).order_by("seq"))
     assert len({e.seq for e in events}) == len(events)
     assert verify_chain(events).ok
+
+
+def test_r_reg_1_two_hr_users_assigning_the_same_post_at_once_leave_one_holder(org, hr):
+    """The registry service locks the organization: the second assignment sees the first and is refused."""
+    from datetime import date
+
+    from selection.models import PostHolding
+    from selection.services.registry import HoldingRefused, assign_holding
+
+    from .factories import CadreFactory, PostFactory
+
+    post = PostFactory(organization=org)
+    first, second = CadreFactory(organization=org), CadreFactory(organization=org)
+    results = race(
+        lambda: assign_holding(first, post, date(2024, 1, 1)),
+        lambda: assign_holding(second, post, date(2024, 1, 1)),
+    )
+    assert sum(isinstance(r, HoldingRefused) for r in results) == 1
+    assert PostHolding.objects.filter(post=post, ended_on__isnull=True).count() == 1
+
+
+def test_r_reg_1_two_motions_for_the_same_post_at_once_open_one_case(org, hr):
+    from selection.models import SelectionCase
+
+    world = build_world(org, hr)
+
+    def motion(title: str):
+        return svc.open_case(
+            world.org,
+            by=world.hr,
+            title=title,
+            year=2026,
+            posts=[world.post],
+            motion_origin=SelectionCase.MotionOrigin.PERSONNEL_LEAD,
+            motion_date=datetime(2026, 11, 26).date(),
+        )
+
+    results = race(lambda: motion("甲"), lambda: motion("乙"))
+    assert sum(isinstance(r, ServiceError) for r in results) == 1
+    assert SelectionCase.objects.filter(vacancies__post=world.post).count() == 1

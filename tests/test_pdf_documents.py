@@ -23,6 +23,7 @@ from selection.pdf.record_form import completeness_rows, record_form_data, rende
 from selection.services.base import Actor, record_event
 
 from . import test_pdf_builders as build
+from .tamper import force_update
 
 
 @pytest.fixture(autouse=True)
@@ -403,7 +404,7 @@ def test_generated_parts_are_digested_from_their_html_and_stay_the_same_across_e
 
 def test_case_file_reports_a_broken_record_chain(org, hr):
     case = build.build_case(org, hr, stage=CaseStatus.INSPECTION, photo=False)
-    RecordEvent.objects.filter(case=case, seq=2).update(summary="被改动")
+    force_update(RecordEvent.objects.filter(case=case, seq=2), summary="被改动")
     last = _pages(render_case_file(case))[-1]
     assert "核验未通过" in last and "第2条记录的内容已被改动" in last
 

@@ -82,6 +82,9 @@ OBJECTS: dict[str, Callable[[Site], dict]] = {
     "competition_registration": lambda s: {"pk": s.competition.pk, "registration_pk": s.registration.pk},
     "export": lambda s: {"pk": s.export.pk},
     "holding": lambda s: {"pk": s.holding.pk},
+    "report": lambda s: {"pk": s.report.pk},
+    "evaluation": lambda s: {"pk": s.report.evaluations.get(kind="work").pk},
+    "evaluated": lambda s: {"pk": s.evaluated.pk},
 }
 
 MATRIX: dict[str, Page] = {
@@ -227,6 +230,29 @@ MATRIX: dict[str, Page] = {
         theirs_get=THEIRS_READ,
         theirs_post=THEIRS_CHAIR,
     ),
+    # ---- 一报告两评议 (R-ANR) ----
+    "annual_list": Page(get=REGISTRY_READ, post=HR_ONLY),
+    "annual_detail": Page(obj="report", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
+    "annual_sections": Page(obj="report", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
+    "annual_pdf": Page(obj="report", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),
+    # Nobody is invited to the site's evaluation (and it is not open): the ballot page is 404 for all.
+    "annual_vote": Page(
+        obj="evaluation",
+        get="L 404 404 404 404 404 404",
+        post="L 404 404 404 404 404 404",
+        theirs_get="L 404 404 404 404 404 404",
+    ),
+    "annual_evaluation": Page(
+        obj="evaluation",
+        extra=(("step", "open"),),  # refused: nobody invited yet (a message, nothing changes)
+        get=ALL_405,
+        post=OURS_HR_REDIRECT,
+        theirs_post=THEIRS_HR_REDIRECT,
+    ),
+    "annual_follow_up": Page(
+        obj="evaluated", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT
+    ),
+    "annual_code": Page(get=PUBLIC, post=PUBLIC),
     # ---- attachments and the record ----
     "document_upload": Page(obj="case", get=ALL_405, post=OURS_HR_REDIRECT, theirs_post=THEIRS_HR_REDIRECT),
     "document_download": Page(obj="document", get=OURS_ARCHIVE, post=ALL_405, theirs_get=THEIRS_READ),

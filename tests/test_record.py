@@ -16,6 +16,7 @@ from selection.models import Document, RecordEvent, verify_chain
 from selection.services import cases as svc
 
 from .factories import UserFactory
+from .tamper import force_delete, force_update
 from .workflow import TODAY, build_world, to_recommendation
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,10 @@ def event(case, seq: int):
 def test_an_untouched_record_verifies_and_the_command_exits_zero(world):
     out, error = verify()
     assert error is None
-    assert f"✓ 批次 #{world.case.pk}《{world.case.title}》：共 6 条记录，链条完整，未发现篡改。" in out
+    assert (
+        f"✓ 批次 #{world.case.pk}《{world.case.title}》：共 6 条记录，链条完整，未发现篡改；2 个链头签名有效。"
+        in out
+    )
     assert "共核验 1 个批次，均未发现篡改。" in out
 
 
@@ -72,7 +76,7 @@ def test_an_untouched_record_verifies_and_the_command_exits_zero(world):
     ],
 )
 def test_changing_any_field_of_a_stored_event_makes_verify_record_fail_and_name_it(world, field, value):
-    event(world.case, 3).update(**{field: value})
+    force_update(event(world.case, 3), **{field: value})
     out, error = verify()
     assert error is not None
     assert error.returncode == 1
@@ -81,7 +85,7 @@ def test_changing_any_field_of_a_stored_event_makes_verify_record_fail_and_name_
 
 def test_moving_the_time_of_an_event_by_one_second_is_caught(world):
     stored = event(world.case, 2).get()
-    event(world.case, 2).update(at=stored.at + timedelta(seconds=1))
+    force_update(event(world.case, 2), at=stored.at + timedelta(seconds=1))
     out, error = verify()
     assert error is not None
     assert "第 2 条记录的内容已被改动。" in out
@@ -90,22 +94,22 @@ def test_moving_the_time_of_an_event_by_one_second_is_caught(world):
 def test_changing_one_character_of_a_payload_value_is_caught(world):
     stored = event(world.case, 1).get()
     payload = {**stored.payload, "origin": stored.payload["origin"] + "x"}
-    event(world.case, 1).update(payload=payload)
+    force_update(event(world.case, 1), payload=payload)
     out, error = verify()
     assert error is not None
     assert "第 1 条记录的内容已被改动。" in out
 
 
 def test_attributing_an_event_to_another_user_or_candidate_is_caught(world):
-    event(world.case, 2).update(actor=world.hr)
-    event(world.case, 5).update(candidate=world.candidates[2])
+    force_update(event(world.case, 2), actor=world.hr)
+    force_update(event(world.case, 5), candidate=world.candidates[2])
     out, error = verify()
     assert error is not None
     assert "第 2 条记录的内容已被改动。" in out  # the first broken link is named
 
 
 def test_deleting_a_middle_event_makes_verify_record_fail_and_name_it(world):
-    event(world.case, 3).delete()
+    force_delete(event(world.case, 3))
     out, error = verify()
     assert error is not None
     assert "第 3 条记录缺失或顺序被改动。" in out
@@ -113,7 +117,7 @@ def test_deleting_a_middle_event_makes_verify_record_fail_and_name_it(world):
 
 def test_deleting_the_last_event_is_not_visible_in_the_chain_but_rewriting_a_hash_is(world):
     # A chain cannot know about events after its end; the count is printed so it can be compared.
-    event(world.case, 6).update(hash="f" * 64)
+    force_update(event(world.case, 6), hash="f" * 64)
     out, error = verify()
     assert error is not None
     assert "第 6 条记录的内容已被改动。" in out
@@ -123,7 +127,7 @@ def test_recomputing_the_hash_of_a_changed_event_breaks_the_link_to_the_next_one
     changed = event(world.case, 3).get()
     changed.summary = "改写的摘要"
     new_hash = changed.compute_hash()
-    event(world.case, 3).update(summary="改写的摘要", hash=new_hash)
+    force_update(event(world.case, 3), summary="改写的摘要", hash=new_hash)
     out, error = verify()
     assert error is not None
     assert "第 4 条记录与前一条的链接不符（前序记录被删除或改动）。" in out
@@ -139,7 +143,7 @@ def test_verify_record_checks_only_the_cases_given(world, org, hr):
         motion_origin="main_leader",
         motion_date=TODAY,
     )
-    event(other, 1).update(summary="改动")
+    force_update(event(other, 1), summary="改动")
     out, error = verify(world.case.pk)
     assert error is None
     assert "另一批次" not in out
@@ -192,8 +196,10 @@ def test_auditor_sees_every_case_with_its_chain_status(client, world, auditor, o
         motion_date=TODAY,
     )
     svc.approve_motion(other, by=world.secretary)
-    event(other, 2).update(summary="改动")
+    force_update(event(other, 2), summary="改动")
     client.force_login(auditor)
+    assert "尚未核验" in client.get(reverse("record_audit")).content.decode()
+    verify()  # the daily run stores each case's result; the page reads it
     response = client.get(reverse("record_audit"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -206,11 +212,14 @@ def test_auditor_sees_every_case_with_its_chain_status(client, world, auditor, o
 def test_auditor_page_shows_a_changed_document(client, world, auditor):
     document = _document(world)
     client.force_login(auditor)
-    assert "✓ 1 份均未改动" in client.get(reverse("record_audit")).content.decode()
+    client.post(reverse("record_verify", args=[world.case.pk]))
+    assert "✓ 未改动" in client.get(reverse("record_audit")).content.decode()
     with open(document.file.path, "wb") as handle:
         handle.write(b"%PDF-1.4 forged")
+    response = client.post(reverse("record_verify", args=[world.case.pk]), follow=True)  # 立即核验
+    assert "《分析研判材料》与归档时的摘要不符" in response.content.decode()
     html = client.get(reverse("record_audit")).content.decode()
-    assert "《分析研判材料》与归档时的摘要不符或文件丢失" in html
+    assert "✗ 有文书与归档时的摘要不符或文件丢失" in html
 
 
 def test_case_record_page_lists_every_event_with_its_hashes(client, world, auditor):
@@ -225,11 +234,11 @@ def test_case_record_page_lists_every_event_with_its_hashes(client, world, audit
         assert stored.summary in html
     assert f'title="{events[0].prev_hash}"' in html
     assert "动议 → 民主推荐" in html
-    assert "核验结果：✓ 共 6 条记录，链条完整，未发现篡改。" in html
+    assert "核验结果：✓ 共 6 条记录，链条完整，未发现篡改；2 个链头签名有效。" in html
 
 
 def test_case_record_page_names_the_first_broken_link(client, world, auditor):
-    event(world.case, 4).update(payload={"forged": True})
+    force_update(event(world.case, 4), payload={"forged": True})
     client.force_login(auditor)
     html = client.get(reverse("record_case", args=[world.case.pk])).content.decode()
     assert "核验结果：✗ 第 4 条记录的内容已被改动。" in html
@@ -321,8 +330,10 @@ def test_audit_page_queries_are_constant(client, org, hr, auditor, django_assert
 
 
 # Queries: session, user, the user's groups (roles), the case, its events (with candidates and cadres),
-# its documents (with candidates, cadres and uploaders), and the user's organization (the navigation bar).
-CASE_QUERIES = 7
+# its documents (with candidates, cadres and uploaders), and the user's organization (the navigation bar);
+# then the signed heads (checked, and the latest listed) and storing the result (the verification row
+# with its savepoints, the documents' checks): 18, whatever the number of events.
+CASE_QUERIES = 18
 
 
 @pytest.mark.parametrize("nominees", [0, 49])

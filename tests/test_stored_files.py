@@ -261,7 +261,7 @@ def test_the_excel_export_never_writes_a_formula_from_a_cadre_field(org):
 
 def test_lrmx_export_drops_characters_xml_cannot_hold(org):
     cadre = CadreFactory(
-        organization=org, rewards_and_punishments="2019年\x00嘉奖\x0b一次\x1f", expertise="医保\ufffe"
+        organization=org, rewards_and_punishments="2019年\x01嘉奖\x0b一次\x1f", expertise="医保\ufffe"
     )
     root = fromstring(lrmx.export_lrmx(cadre, age_on=date(2026, 3, 1)))
     assert root.findtext("JiangChengQingKuang") == "2019年嘉奖一次"

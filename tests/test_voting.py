@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db.models import F
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -19,6 +20,7 @@ from selection.models import (
     ParticipantCategory,
     RoundResult,
     SecretBallot,
+    SecretCount,
     SignOff,
     StaffBallot,
 )
@@ -197,9 +199,8 @@ def test_a_signature_stores_the_sha256_of_the_tally_and_a_changed_tally_voids_it
     digest = voting.current_digest(meeting)
     assert set(SignOff.objects.filter(meeting=meeting).values_list("tally_sha256", flat=True)) == {digest}
     assert world.case.events.get(action="close_meeting").payload["tally_sha256"] == digest
-    # Someone changes a ballot behind the application's back.
-    ballot = SecretBallot.objects.filter(meeting=meeting).first()
-    SecretBallot.objects.filter(pk=ballot.pk).update(choice="disagree")
+    # Someone changes a stored count behind the application's back (the sealed ballots cannot be opened).
+    SecretCount.objects.filter(meeting=meeting, choice="agree").update(count=F("count") - 1)
     assert voting.current_digest(meeting) != digest
     assert set(voting.signature_status(meeting).values()) == {"stale"}
     with pytest.raises(TransitionRefused, match="签字已失效"):

@@ -22,6 +22,7 @@ from selection.services import cases as svc
 from selection.services.base import ServiceError, StaleState, TransitionRefused
 
 from .factories import CadreFactory, PostFactory, PostHoldingFactory
+from .tamper import force_update
 from .workflow import (
     TODAY,
     answer_negative_list,
@@ -442,7 +443,7 @@ def test_the_record_chain_names_the_first_altered_event_R_REQ_1(world):
     case = to_inspection(world)
     events = list(case.events.all())
     assert verify_chain(events).ok
-    RecordEvent.objects.filter(pk=events[2].pk).update(summary="篡改后的摘要")
+    force_update(RecordEvent.objects.filter(pk=events[2].pk), summary="篡改后的摘要")
     check = verify_chain(case.events.all())
     assert not check.ok and check.broken_seq == 3
     assert "第 3 条" in check.message

@@ -1,5 +1,13 @@
 """The domain models, one module per aggregate (STYLE.md)."""
 
+from .annual import (
+    AnnualEvaluation,
+    AnnualReport,
+    CadreFollowUp,
+    EvaluatedCadre,
+    EvaluationBallot,
+    EvaluationInvitation,
+)
 from .ballot import (
     AgendaItem,
     AppraisalRating,
@@ -8,7 +16,9 @@ from .ballot import (
     MeetingReconsideration,
     ParticipantCategory,
     PromotionOpinion,
+    SealingKey,
     SecretBallot,
+    SecretCount,
     SecretParticipation,
     SignOff,
     StaffBallot,
@@ -50,7 +60,7 @@ from .org import Department, Organization
 from .post import Post, PostHolding, Quota, Rank
 from .probation import ProbationMeeting, ProbationMeetingMember, ProbationOutcome, ProbationReview
 from .recommendation import RecommendationRound, RoundResult
-from .record import RecordEvent, verify_chain
+from .record import CaseVerification, FileCheck, RecordEvent, SignedHead, verify_chain
 from .statistics import StructureSnapshot
 
 __all__ = [
@@ -59,6 +69,8 @@ __all__ = [
     "Advancement",
     "AgendaItem",
     "AnnualAssessment",
+    "AnnualEvaluation",
+    "AnnualReport",
     "Appointment",
     "AppraisalRating",
     "AssessmentResult",
@@ -66,18 +78,24 @@ __all__ = [
     "BallotBox",
     "BureauDeliberation",
     "Cadre",
+    "CadreFollowUp",
     "Candidate",
     "CandidateStatus",
     "CaseStatus",
+    "CaseVerification",
     "CompetitionPlan",
     "Complaint",
     "Department",
     "Document",
     "EducationLevel",
     "EducationRecord",
+    "EvaluatedCadre",
+    "EvaluationBallot",
+    "EvaluationInvitation",
     "Examiner",
     "ExportJob",
     "FamilyMember",
+    "FileCheck",
     "HolidaySchedule",
     "Inspection",
     "InterviewScore",
@@ -106,11 +124,14 @@ __all__ = [
     "ResumeEntry",
     "RoundResult",
     "Sanction",
+    "SealingKey",
     "SecretBallot",
+    "SecretCount",
     "SecretParticipation",
     "SelectionCase",
     "Sex",
     "SignOff",
+    "SignedHead",
     "StaffBallot",
     "StructureSnapshot",
     "TargetDecision",

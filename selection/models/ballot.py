@@ -1,22 +1,22 @@
 """Online votes: a meeting's agenda, secret ballots, sign-offs, and staff ballots (DESIGN.md "Votes and ballots").
 
-Secrecy by construction (R-REC-8, R-DEC-3 无记名): who voted (`SecretParticipation`, `Invitation.used`)
-and what was chosen (`SecretBallot`, `StaffBallot`) live in separate tables with nothing that joins them —
-random UUID keys, no voter column, no timestamp, no auto-increment. Ballots are read ordered by their random
-key or aggregated, and a box is rewritten in random order when it closes (`remix`), so neither the insert
-order nor PostgreSQL's system columns (xmin, ctid) or SQLite's rowid keep the casting order. None of these
-models is registered in the admin or with django-simple-history.
+Secrecy by construction (R-REC-8, R-DEC-3 无记名; docs/SECURITY.md): who voted (`SecretParticipation`,
+`Invitation.used`) and what was chosen live apart, and what was chosen is never stored in the clear. Each
+ballot (`SecretBallot`, `StaffBallot`) holds only a fixed-length sealed blob under its box's `SealingKey`
+(selection/sealing.py); at close the blobs are opened in memory, only counts are stored (`SecretCount`,
+`BallotBox.tally`) and the private key is destroyed. Pairing a ballot row with its participation row by
+transaction id (xmin), physical order (ctid, SQLite rowid), dead row versions or the WAL therefore yields
+a blob nobody can open. None of these models is registered in the admin or with django-simple-history.
 """
 
 import hashlib
 import json
-import random
 import uuid
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from .case import Candidate, CandidateStatus, SelectionCase
 from .decision import Meeting, VoteChoice
@@ -71,26 +71,39 @@ class SecretParticipation(models.Model):
         return f"{self.member} 已投票"
 
 
-class BallotQuerySet(models.QuerySet):
-    def remix(self) -> int:
-        """Rewrite these ballots in random order (same keys and contents): the physical order and the
-        system columns then say nothing about when each one was cast."""
-        rows = list(self.order_by("pk"))
-        self.filter(pk__in=[r.pk for r in rows]).delete()
-        random.SystemRandom().shuffle(rows)
-        self.model.objects.bulk_create(rows)
-        return len(rows)
+class SealingKey(models.Model):
+    """One secret vote's key pair (generic: `scope` names the box, e.g. "meeting:12", "box:5",
+    "evaluation:3"). The private key is stored only wrapped by the key-encryption key from the environment
+    and is erased when the vote closes (selection/sealing.py)."""
+
+    scope = models.CharField(max_length=50, unique=True)
+    public_key = models.BinaryField(max_length=32)
+    wrapped_private = models.BinaryField(null=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "投票密钥"
+        verbose_name_plural = "投票密钥"
+
+    def __str__(self) -> str:
+        return f"投票密钥 {self.scope}"
+
+
+def meeting_scope(meeting) -> str:
+    return f"meeting:{meeting.pk}"
+
+
+# Sealed plaintext of one secret meeting ballot: {"c": "postpone", "k": <candidate id>} padded to this size.
+SECRET_BALLOT_SIZE = 64
 
 
 class SecretBallot(models.Model):
-    """What was chosen on one agenda item of a secret meeting. No voter, no time."""
+    """One sealed ballot on one agenda item of a secret meeting. No voter, no time, no choice in the clear."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="secret_ballots")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
-    choice = models.CharField("表决意见", max_length=10, choices=VoteChoice.choices)
-
-    objects = BallotQuerySet.as_manager()
+    sealed = models.BinaryField("密封选票", default=b"")
 
     class Meta:
         verbose_name = "无记名选票"
@@ -99,6 +112,25 @@ class SecretBallot(models.Model):
 
     def __str__(self) -> str:
         return "无记名选票"
+
+
+class SecretCount(models.Model):
+    """The counts of a closed secret meeting, written in one batch when the sealed ballots are opened."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="secret_counts")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField("表决意见", max_length=10, choices=VoteChoice.choices)
+    count = models.PositiveIntegerField("票数")
+
+    class Meta:
+        verbose_name = "无记名投票计票"
+        verbose_name_plural = "无记名投票计票"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "candidate", "choice"], name="secret_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_choice_display()} {self.count} 票"
 
 
 class SignOff(models.Model):
@@ -260,16 +292,13 @@ class Invitation(models.Model):
 
 
 class StaffBallot(models.Model):
-    """One staff ballot: the category of its voter (for the tally by category), what was chosen, and the
-    SHA-256 of the receipt code only the voter holds. No voter, no time, no invitation."""
+    """One staff ballot: sealed content (the voter's category, for the tally by category, and what was
+    chosen) and the SHA-256 of the receipt code only the voter holds. No voter, no time, no invitation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
-    category = models.CharField("人员类别", max_length=20, choices=ParticipantCategory.choices)
-    choices = models.JSONField("选择", default=dict)
+    sealed = models.BinaryField("密封选票", default=b"")
     receipt_hash = models.CharField(max_length=64, unique=True)
-
-    objects = BallotQuerySet.as_manager()
 
     class Meta:
         verbose_name = "推荐（测评）票"
@@ -280,8 +309,5 @@ class StaffBallot(models.Model):
         return "推荐（测评）票"
 
 
-def touch_participation(queryset: models.QuerySet) -> int:
-    """Rewrite participation rows in one statement so their system columns no longer match the ballots'."""
-    if hasattr(queryset.model, "used"):
-        return queryset.update(used=F("used"))
-    return queryset.update(member=F("member"))
+def box_scope(box) -> str:
+    return f"box:{box.pk}"

@@ -157,9 +157,9 @@ class CadreQuerySet(models.QuerySet):
             return self
         if not user.organization_id:
             return self.none()
-        return self.filter(
-            Q(organization_id=user.organization_id) | Q(organization__parent_id=user.organization_id)
-        )
+        # IN (a small subquery) rather than an OR through a join: the (organization, …) indexes apply.
+        scope = Organization.objects.filter(Q(pk=user.organization_id) | Q(parent_id=user.organization_id))
+        return self.filter(organization_id__in=scope.values("pk"))
 
     def for_list(self) -> "CadreQuerySet":
         """What a list row shows: department, current post, last assessments — in a fixed number of queries."""
@@ -241,8 +241,8 @@ class Cadre(models.Model):
         related_name="cadre",
         help_text="本人的系统账号；用于判断党组成员、考察组成员与人选的亲属关系（回避）。",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
     objects = CadreQuerySet.as_manager()
@@ -392,7 +392,7 @@ class EducationRecord(models.Model):
         FULL_TIME = "full_time", "全日制教育"
         IN_SERVICE = "in_service", "在职教育"
 
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="education")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="education")
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     level = models.CharField("学历", max_length=20, choices=EducationLevel.choices)
     degree = models.CharField("学位", max_length=30, blank=True)
@@ -417,7 +417,7 @@ class EducationRecord(models.Model):
 class ResumeEntry(models.Model):
     """One line of the 简历; `is_note` lines are （其间：…） notes printed on their own line."""
 
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="resume")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="resume")
     started_on = models.DateField("起始时间", null=True, blank=True)
     ended_on = models.DateField("截止时间", null=True, blank=True)
     text = models.CharField("经历", max_length=200)
@@ -451,7 +451,9 @@ class ResumeEntry(models.Model):
 
 
 class AnnualAssessment(models.Model):
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="assessments")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments"
+    )
     year = models.PositiveSmallIntegerField("年度")
     result = models.CharField("考核结果", max_length=10, choices=AssessmentResult.choices)
 
@@ -474,7 +476,7 @@ class AnnualAssessment(models.Model):
 class FamilyMember(models.Model):
     """家庭主要成员及重要社会关系 (not necessarily a cadre; kinship between cadres is `Kinship`)."""
 
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="family")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="family")
     relation = models.CharField("称谓", max_length=10)
     name = models.CharField("姓名", max_length=30)
     birth_date = models.DateField("出生年月", null=True, blank=True)
@@ -512,8 +514,12 @@ class Kinship(models.Model):
         COLLATERAL = "collateral", "三代以内旁系血亲关系"
         IN_LAW = "in_law", "近姻亲关系"
 
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="kinships_from")
-    other = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="kinships_to")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="kinships_from"
+    )
+    other = models.ForeignKey(
+        Cadre, verbose_name="亲属", on_delete=models.CASCADE, related_name="kinships_to"
+    )
     category = models.CharField("关系类别", max_length=20, choices=Category.choices)
     adoptive_or_step = models.BooleanField("拟制血亲（收养、继父母子女）", default=False)
     description = models.CharField("具体关系", max_length=50, blank=True, help_text="如：兄妹、岳父与女婿。")
@@ -565,7 +571,7 @@ def are_relatives(first: Cadre, second: Cadre) -> bool:
 class Sanction(models.Model):
     """诫勉、组织处理、党纪政务处分 with its effective date; its effect period comes from R-INS-9."""
 
-    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="sanctions")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="sanctions")
     kind = models.CharField("处分（处理）类型", max_length=30, choices=SanctionType.choices)
     effective_on = models.DateField("生效日期")
     rights_restored_on = models.DateField(

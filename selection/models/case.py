@@ -59,15 +59,28 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(mine)
 
     def for_list(self) -> "CaseQuerySet":
-        """What a list row shows, in a fixed number of queries (the annotation drops Meta.ordering)."""
+        """What a list row shows, in a fixed number of queries, in the order of the list's index.
+
+        The candidate count is a correlated subquery, computed only for the rows of the page (the index
+        scan stops at the LIMIT), not a GROUP BY over every case before it (issue 11); the vacancies are
+        prefetched for the page (len() of them is their count).
+        """
+        candidates = (
+            Candidate.objects.filter(case=models.OuterRef("pk"))
+            .order_by()
+            .values("case")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
         return (
             self.select_related("organization", "created_by")
             .prefetch_related(
                 models.Prefetch("vacancies", queryset=Vacancy.objects.select_related("post__department"))
             )
             .annotate(
-                vacancy_count=models.Count("vacancies", distinct=True),
-                candidate_count=models.Count("candidates", distinct=True),
+                candidate_count=models.functions.Coalesce(
+                    models.Subquery(candidates, output_field=models.IntegerField()), 0
+                )
             )
             .order_by("-created_at", "-pk")
         )
@@ -151,7 +164,12 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
         verbose_name = "选拔任用工作"
         verbose_name_plural = "选拔任用工作"
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organization", "status", "year"])]
+        indexes = [
+            models.Index(fields=["organization", "status", "year"]),
+            # the case list: one organization's cases newest first (issue 11), and the same across all
+            models.Index(fields=["organization", "-created_at", "-id"], name="case_org_recent_idx"),
+            models.Index(fields=["-created_at", "-id"], name="case_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

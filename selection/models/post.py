@@ -100,7 +100,9 @@ class PostHolding(models.Model):
         PASSED = "passed", "胜任"
         FAILED = "failed", "不胜任"
 
-    cadre = models.ForeignKey("selection.Cadre", on_delete=models.CASCADE, related_name="holdings")
+    cadre = models.ForeignKey(
+        "selection.Cadre", verbose_name="干部", on_delete=models.CASCADE, related_name="holdings"
+    )
     post = models.ForeignKey(Post, verbose_name="职位", on_delete=models.PROTECT, related_name="holdings")
     started_on = models.DateField("任职时间")
     ended_on = models.DateField("免职时间", null=True, blank=True)

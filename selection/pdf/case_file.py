@@ -35,6 +35,7 @@ from pypdf.errors import PyPdfError
 from pypdf.generic import Fit
 from weasyprint import Document as Layout
 
+from selection import signing
 from selection.models import Candidate, CandidateStatus, Document, Meeting, SelectionCase, verify_chain
 
 from .adapters import approval_form_data
@@ -327,7 +328,8 @@ def _index(parts: list[Part], first_page: int) -> list[dict[str, Any]]:
 
 
 def render_case_file(case: SelectionCase, progress: Callable[[float], None] = _no_progress) -> bytes:
-    """The whole case file as PDF bytes. Reads the database and the stored files; writes nothing.
+    """The whole case file as PDF bytes. Reads the database and the stored files; writes nothing but,
+    when the chain's head is not signed yet, its signature (selection/signing.py).
 
     `progress(fraction)`: the parts take the first 80 %, the cover and the final write the rest.
     """
@@ -343,6 +345,7 @@ def render_case_file(case: SelectionCase, progress: Callable[[float], None] = _n
             "case": case,
             "check": check,
             "head": case.events.order_by("-seq").values_list("hash", flat=True).first() or "",
+            "signed": signing.printed_head(case),
             "generated": cn_datetime(now),
             "parts": [
                 {

@@ -1,18 +1,24 @@
 """A time limit on a PDF render: past it the render stops and the page says so, the worker goes on.
 
-The limit is a real-time timer (SIGALRM), available in a process's main thread — where gunicorn's sync
-workers and the task worker run requests. In other threads (the development server, gthread workers) the
-limit is not applied; gunicorn's own `--timeout` stays the backstop there (docs/PRODUCTION.md).
+`time_limit()` (around a view's render) sets a deadline; `rendering()` (inside render.layout and
+render.write) arms a real-time timer (SIGALRM) for what is left of it, only while WeasyPrint works — never
+during a database query, which an interrupting signal would leave half-done on the connection. The timer
+exists in a process's main thread, where gunicorn's sync workers and the task worker run; elsewhere (the
+development server, gthread workers) only the check between steps applies and gunicorn's `--timeout` is
+the backstop (docs/PRODUCTION.md).
 """
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 
 TIMED_OUT = "文书生成时间过长（超过 {seconds:g} 秒），已停止生成。请精简过长的内容后重试，或联系系统管理员。"
+
+_state = threading.local()
 
 
 class RenderTimedOut(Exception):
@@ -24,15 +30,39 @@ class RenderTimedOut(Exception):
 
 @contextmanager
 def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Renders inside the block must finish within `seconds` (default: XUANBA_PDF_TIME_LIMIT_SECONDS)."""
     seconds = settings.XUANBA_PDF_TIME_LIMIT_SECONDS if seconds is None else seconds
-    usable = (
-        seconds
-        and seconds > 0
-        and hasattr(signal, "setitimer")
+    if not seconds or seconds <= 0:
+        yield
+        return
+    previous = getattr(_state, "limit", None)
+    _state.limit = (time.monotonic() + seconds, seconds)
+    try:
+        yield
+    finally:
+        _state.limit = previous
+
+
+def _timer_usable() -> bool:
+    return (
+        hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
         and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nobody else's timer is running
     )
-    if not usable:
+
+
+@contextmanager
+def rendering() -> Iterator[None]:
+    """WeasyPrint at work: stop it when the deadline passes."""
+    limit = getattr(_state, "limit", None)
+    if limit is None:
+        yield
+        return
+    deadline, seconds = limit
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise RenderTimedOut(seconds)
+    if not _timer_usable():
         yield
         return
 
@@ -40,7 +70,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
         raise RenderTimedOut(seconds)
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, remaining)
     try:
         yield
     except RenderTimedOut:

@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
-from selection import gates, rules
+from selection import gates, rules, signing
 from selection.models import (
     Candidate,
     Document,
@@ -693,11 +693,13 @@ def record_form_context(data: RecordFormData) -> dict:
         ],
         "chain_message": data.chain_message,
         "chain_ok": data.chain_ok,
+        "signed": signing.printed_head(data.case),
         "reporting_unit": data.reporting_unit,
         "generated": cn_date(date.today()),
     }
 
 
 def render_record_form(candidate: Candidate, **options) -> bytes:
-    """The candidate's 纪实表 as PDF bytes. Pure: reads the database, writes nothing."""
+    """The candidate's 纪实表 as PDF bytes. Reads the database; writes nothing but, when the chain's head is
+    not signed yet, its signature (selection/signing.py)."""
     return render_pdf(TEMPLATE, record_form_context(record_form_data(candidate, **options)))

@@ -25,6 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .fonts import FontStack, folder_signature, font_stack, fonts_dir
+from .limits import rendering
 
 # Passed to every render and write; WeasyPrint's defaults spelled out (compressed, no HTML
 # presentational hints: our templates style everything in CSS).
@@ -99,13 +100,15 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
 def layout(html: str, *, image_cache: dict | None = None) -> Document:
     """Lay out HTML produced by `render_html` (pages, no PDF yet)."""
     kit = _kit()
-    return HTML(string=html, url_fetcher=kit.fetcher).render(
-        stylesheets=list(kit.stylesheets), font_config=kit.font_config, cache=image_cache, **OPTIONS
-    )
+    with rendering():
+        return HTML(string=html, url_fetcher=kit.fetcher).render(
+            stylesheets=list(kit.stylesheets), font_config=kit.font_config, cache=image_cache, **OPTIONS
+        )
 
 
 def write(document: Document, finisher: Any = None) -> bytes:
-    return document.write_pdf(finisher=finisher, **OPTIONS)
+    with rendering():
+        return document.write_pdf(finisher=finisher, **OPTIONS)
 
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:

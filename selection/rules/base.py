@@ -330,6 +330,8 @@ class RuleSettings:
     probation_task_days: int = 30  # R-PRB-2: the task appears this many days before the end
     rotation_due_years: int = 5  # R-REQ-2
     rotation_overdue_years: int = 10  # R-REQ-2
+    annual_flag_numerator: int = 1  # R-ANR-3: a cadre is flagged when 不认同 share > 1/3
+    annual_flag_denominator: int = 3
     # 预警提醒 (issue 15): statutory retirement age by "sex/rank" (rank "" = 一般干部), in full years
     retirement_ages: Mapping[str, int] = DEFAULT_RETIREMENT_AGES
     stale_case_days: int = 30  # a case waiting longer than this at one step is shown on the dashboard

@@ -10,7 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from selection.models import Candidate, RecordEvent, SelectionCase
+from selection import signing
+from selection.models import Candidate, RecordEvent, SelectionCase, SignedHead
 from selection.models.record import GENESIS
 from selection.rules import Finding, Level
 
@@ -126,6 +127,9 @@ def record_event(
     )
     event.hash = event.compute_hash()
     event.save()
+    if from_state != to_state and candidate is None:
+        # A stage change: sign the new head with the key kept outside the database (R-REQ-1).
+        signing.sign_head(case, SignedHead.Reason.STAGE)
     return event
 
 

@@ -4,13 +4,14 @@ Each function is the only code path for its action: views, admin and commands ca
 stages go through `run_case_step`; the other actions lock the case, check state, write, and record.
 """
 
+from collections import Counter
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from selection import gates
+from selection import gates, sealing
 from selection.models import (
     OPEN_CASE_STATES,
     Appointment,
@@ -37,10 +38,10 @@ from selection.models import (
 )
 from selection.models.ballot import (
     AgendaItem,
-    SecretBallot,
+    SecretCount,
     meeting_agenda,
+    meeting_scope,
     result_digest,
-    touch_participation,
 )
 from selection.permissions import assign_inspection_duty, assign_meeting_participants
 from selection.workdays import CalendarUnavailable
@@ -735,6 +736,20 @@ def record_open_votes(meeting: Meeting, entries: list[tuple[Candidate, object, s
     return len(entries)
 
 
+def _secret_counter(meeting: Meeting, opened: list[dict]) -> Counter:
+    """Counts of the opened ballots; each must name a candidate its row was filed under."""
+    counts = Counter((int(content["k"]), content["c"]) for content in opened)
+    rows = Counter(meeting.secret_ballots.values_list("candidate_id", flat=True))
+    per_candidate = Counter()
+    for (candidate_id, choice), n in counts.items():
+        if choice not in VoteChoice.values:
+            raise ServiceError("有一张无记名选票内容无效，计票中止，请联系系统管理员核查。")
+        per_candidate[candidate_id] += n
+    if per_candidate != rows:
+        raise ServiceError("无记名选票与其所列人选不符，计票中止，请联系系统管理员核查。")
+    return counts
+
+
 def close_meeting(meeting: Meeting, *, by) -> Meeting:
     """Close voting and apply the tally: agree > N/2 of all members who should attend (R-DEC-5)."""
     actor = as_actor(by)
@@ -743,13 +758,23 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.phase != Meeting.Phase.VOTING:
             raise ServiceError("表决尚未开始或已经结束。")
-        findings = gates.votes_complete(meeting)
+        # A secret meeting's sealed ballots are opened here, in memory and in random order; only their
+        # counts are stored, and the key is then destroyed (selection/sealing.py, docs/SECURITY.md).
+        key = sealing.key_for(meeting_scope(meeting)) if meeting.method == Meeting.Method.SECRET else None
+        secret = None
+        if key is not None:
+            try:
+                opened = sealing.open_all(key, list(meeting.secret_ballots.values_list("sealed", flat=True)))
+            except sealing.SealError as exc:
+                raise ServiceError(str(exc)) from exc
+            secret = _secret_counter(meeting, opened)
+        findings = gates.votes_complete(meeting, secret)
         check_findings(findings, None)
         # Fix the agenda so the closed meeting's tally can be recomputed (and its signatures checked).
         AgendaItem.objects.bulk_create(
             [AgendaItem(meeting=meeting, candidate=c) for c in meeting_agenda(meeting)], ignore_conflicts=True
         )
-        tallies = gates.tally(meeting)
+        tallies = gates.tally(meeting, secret)
         for candidate_id, tally in tallies.items():
             candidate = Candidate.objects.select_for_update().get(pk=candidate_id)
             if tally.outcome == "defer" and candidate.status == CandidateStatus.DEFERRED:
@@ -758,9 +783,14 @@ def close_meeting(meeting: Meeting, *, by) -> Meeting:
             candidate.save()
         meeting.phase = Meeting.Phase.CLOSED
         meeting.save(update_fields=["phase"])
-        # Secret ballots: rewrite the box in random order so nothing physical keeps the casting order.
-        SecretBallot.objects.filter(meeting=meeting).remix()
-        touch_participation(meeting.secret_participations.all())
+        if key is not None:
+            SecretCount.objects.bulk_create(
+                [
+                    SecretCount(meeting=meeting, candidate_id=c, choice=choice, count=n)
+                    for (c, choice), n in sorted(secret.items())
+                ]
+            )
+            sealing.destroy(key)
         as_dicts = {k: t.as_dict() for k, t in tallies.items()}
         record_event(
             case,

@@ -148,3 +148,28 @@ def run_export_job(job_id: int) -> str:
         finished_at=timezone.now(),
     )
     return job.status
+
+
+def expire_exports(now=None, *, keep_days: int | None = None) -> int:
+    """Daily housekeeping: delete the files of finished jobs older than XUANBA_EXPORT_KEEP_DAYS (the row
+    stays, marked failed with a message, so a new request builds afresh), and fail jobs a lost worker left
+    queued or running. Returns how many jobs it changed."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    keep = keep_days if keep_days is not None else getattr(settings, "XUANBA_EXPORT_KEEP_DAYS", 7)
+    changed = 0
+    for job in ExportJob.objects.filter(
+        status=ExportJob.Status.DONE, finished_at__lt=now - timedelta(days=keep)
+    ):
+        if job.file:
+            job.file.delete(save=False)
+        _update(job, status=ExportJob.Status.FAILED, file="", error="文件已超过保存期限被清理，请重新生成。")
+        changed += 1
+    lost = ExportJob.objects.filter(
+        status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING), updated_at__lt=now - STALE_AFTER
+    )
+    changed += lost.update(
+        status=ExportJob.Status.FAILED, error="生成任务中断（后台进程已停止），请重新生成。", finished_at=now
+    )
+    return changed

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from selection import gates, rules
 from selection.models import (
@@ -22,7 +22,6 @@ from selection.models import (
     ProbationMeetingMember,
     ProbationOutcome,
     ProbationReview,
-    Quota,
     ResumeEntry,
     VoteChoice,
 )
@@ -307,38 +306,25 @@ def return_findings(holding: PostHolding, organization, return_post: Post | None
                 f"R-PRB-3：{return_post}不是原职级（{label}）职位，请选择原职级的职位。",
             )
         ]
-    taken = PostHolding.objects.filter(post=return_post, ended_on__isnull=True).exclude(pk=holding.pk)
-    if taken.exists():
-        return [Finding("R-REG-1", Level.BLOCK, f"R-REG-1：{return_post}已有在任人员，请选择空缺职位。")]
-    holders = (
-        PostHolding.objects.filter(post__organization=organization, post__rank=rank, ended_on__isnull=True)
-        .exclude(pk=holding.pk)
-        .aggregate(n=Count("pk"))["n"]
-    )
-    approved = Quota.objects.filter(organization=organization, rank=rank).values_list("approved", flat=True)
-    limit = approved[0] if approved else 0
-    if holders + 1 > limit:
-        return [
-            Finding(
-                "R-REG-2",
-                Level.BLOCK,
-                f"R-REG-2：安排后{label}将有 {holders + 1} 名，超过核定职数 {limit} 名。",
-            )
-        ]
     return [Finding("R-PRB-3", Level.OK, f"R-PRB-3：免去试用职务后任{return_post}（{label}）。")]
 
 
 def _write_holdings(
-    holding: PostHolding, outcome: str, decided_on: date, return_post: Post | None, organization
+    holding: PostHolding, outcome: str, decided_on: date, return_post: Post | None, organization, user
 ) -> PostHolding | None:
-    """The only place probation writes the registry and the 简历 (one transaction with the decision).
+    """The only place probation changes the registry — through the registry service (R-REG-1..3) — and
+    the 简历, in one transaction with the decision. Returns the new holding after a removal."""
+    from .cases import _append_resume
 
-    Returns the new holding after a removal."""
+    reason = f"试用期满党组会议决定{ProbationOutcome(outcome).label}"
     if outcome == ProbationOutcome.CONFIRM:
-        registry.update_holding(holding, probation_result=PostHolding.Probation.PASSED, reason="试用期满转正")
+        registry.update_holding(
+            holding, by=user, reason=reason, probation_result=PostHolding.Probation.PASSED
+        )
         return None
     holding.probation_result = PostHolding.Probation.FAILED
     holding.ended_on = decided_on
+    planned = [holding]
     new = None
     if return_post is not None:
         new = PostHolding(
@@ -348,26 +334,14 @@ def _write_holdings(
             how=PostHolding.How.OTHER,
             probation_result=PostHolding.Probation.NONE,
         )
-    # The registry service writes both together (R-REG-1..3 over the removal and the return post).
-    registry.apply_holdings([holding, *([new] if new else [])], reason="试用期不胜任")
-    ResumeEntry.objects.filter(
-        cadre_id=holding.cadre_id, started_on=holding.started_on, ended_on__isnull=True, is_note=False
-    ).update(ended_on=decided_on)
-    if new is None:
-        return None
-    order = (
-        ResumeEntry.objects.filter(cadre_id=holding.cadre_id)
-        .order_by("-order")
-        .values_list("order", flat=True)
-        .first()
-        or 0
-    ) + 1
-    ResumeEntry.objects.create(
-        cadre_id=holding.cadre_id,
-        started_on=decided_on,
-        text=f"{organization.name}{return_post}",
-        order=order,
-    )
+        planned.append(new)
+    registry.apply_holdings(planned, by=user, reason=reason)
+    if new is not None:
+        _append_resume(holding.cadre, return_post, decided_on)
+    else:
+        ResumeEntry.objects.filter(
+            cadre_id=holding.cadre_id, started_on=holding.started_on, ended_on__isnull=True, is_note=False
+        ).update(ended_on=decided_on)
     return new
 
 
@@ -467,7 +441,7 @@ def decide(
         )
         label = ProbationOutcome(proposal).label
         if passed:
-            new = _write_holdings(locked, proposal, held_on, return_post, organization)
+            new = _write_holdings(locked, proposal, held_on, return_post, organization, actor.user)
             review.outcome = proposal
             review.decided_on = held_on
             review.basis = basis.strip()

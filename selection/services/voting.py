@@ -1,9 +1,13 @@
 """Online voting: the party group's meeting, secret ballots, sign-offs, reconsideration, and staff ballots
 for 会议推荐 and 民主测评 (DESIGN.md "Votes and ballots"; R-DEC-2..7, R-REC-6, R-REC-8, R-INS-5).
 
-Secrecy: nothing here logs, records or returns anything that joins a voter to a choice. A secret vote
-writes its participation row and its ballot row in one transaction; the record gets counts only, when
-voting closes.
+Secrecy: nothing here logs, records or returns anything that joins a voter to a choice. A secret ballot is
+sealed (selection/sealing.py) before anything is written; its participation row and its sealed row go in
+one short transaction; at close the blobs are opened in memory, only counts are stored and the box's private
+key is destroyed (docs/SECURITY.md). The record gets counts only, when voting closes.
+
+Casting does its checks, validation and sealing before taking the meeting's or box's row lock, so only the
+writes are serialised.
 """
 
 import hashlib
@@ -15,7 +19,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
-from selection import gates, rules
+from selection import gates, rules, sealing
 from selection.models import (
     AgendaItem,
     AppraisalRating,
@@ -39,7 +43,7 @@ from selection.models import (
     VoteChoice,
     meeting_agenda,
 )
-from selection.models.ballot import result_digest, touch_participation
+from selection.models.ballot import SECRET_BALLOT_SIZE, box_scope, meeting_scope, result_digest
 from selection.permissions import assign_meeting_participants, ballot_invitees
 
 from . import cases
@@ -174,6 +178,8 @@ def open_voting(meeting: Meeting, *, by, method: str) -> Meeting:
         meeting.method = method
         meeting.phase = Meeting.Phase.VOTING
         meeting.save(update_fields=["method", "phase"])
+        if method == Meeting.Method.SECRET:
+            sealing.create_key(meeting_scope(meeting))
         assign_meeting_participants(meeting, present)
         record_event(
             case,
@@ -225,26 +231,38 @@ def cast_votes(meeting: Meeting, *, by, choices: dict[int, str]) -> int:
                 candidate = Candidate.objects.get(pk=candidate_id)
                 cases.cast_open_vote(meeting, candidate, by=actor, choice=choice)
         return len(choices)
+    # Checks and sealing first, without a lock: only the writes below are serialised.
+    if meeting.phase != Meeting.Phase.VOTING:
+        raise ServiceError(VOTING_NOT_OPEN)
+    agenda = {c.pk: c for c in meeting_agenda(meeting)}
+    key = sealing.key_for(meeting_scope(meeting))
+    sealed = []
+    for candidate_id, choice in choices.items():
+        candidate = agenda.get(candidate_id)
+        if candidate is None:
+            raise ServiceError("该人选不在本次会议的表决事项中。")
+        check_findings(gates.vote_allowed(meeting, candidate, actor.user), None)
+        try:
+            sealed.append(
+                (candidate, sealing.seal(key, {"c": choice, "k": candidate.pk}, SECRET_BALLOT_SIZE))
+            )
+        except sealing.SealError as exc:
+            raise ServiceError(VOTING_NOT_OPEN) from exc
     with transaction.atomic():
-        _case, meeting = _lock_meeting(meeting)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.phase != Meeting.Phase.VOTING:
             raise ServiceError(VOTING_NOT_OPEN)
-        if meeting.method != Meeting.Method.SECRET:
-            raise ServiceError("本次会议不是无记名投票，请重新打开表决页面。")
-        agenda = {c.pk: c for c in meeting_agenda(meeting)}
-        for candidate_id, choice in choices.items():
-            candidate = agenda.get(candidate_id)
-            if candidate is None:
-                raise ServiceError("该人选不在本次会议的表决事项中。")
-            check_findings(gates.vote_allowed(meeting, candidate, actor.user), None)
-            try:
-                with transaction.atomic():
-                    SecretParticipation.objects.create(
-                        meeting=meeting, candidate=candidate, member=actor.user
-                    )
-            except IntegrityError as exc:
-                raise ServiceError(ALREADY_VOTED) from exc
-            SecretBallot.objects.create(meeting=meeting, candidate=candidate, choice=choice)
+        # No savepoint: participation and ballot rows share one transaction id, which joins nothing
+        # once the ballot is sealed; a duplicate ends the whole transaction.
+        try:
+            SecretParticipation.objects.bulk_create(
+                [SecretParticipation(meeting=meeting, candidate=c, member=actor.user) for c, _ in sealed]
+            )
+        except IntegrityError as exc:
+            raise ServiceError(ALREADY_VOTED) from exc
+        SecretBallot.objects.bulk_create(
+            [SecretBallot(meeting=meeting, candidate=c, sealed=blob) for c, blob in sealed]
+        )
     return len(choices)
 
 
@@ -513,6 +531,7 @@ def open_box(box: BallotBox, *, by) -> BallotBox:
             raise ServiceError("请先邀请参加人员或生成投票条。")
         box.phase = BallotBox.Phase.OPEN
         box.save(update_fields=["phase"])
+        sealing.create_key(box_scope(box))
         record_event(
             box.case,
             by=actor,
@@ -569,32 +588,58 @@ def _validate_choices(box: BallotBox, choices: dict) -> dict:
     return {"appraisal": out}
 
 
+def ballot_size(box: BallotBox) -> int:
+    """The fixed length every sealed ballot of this box is padded to: that of the longest possible
+    content (every name ticked, the longest marks), so a blob's length reveals nothing."""
+    ids = sorted(box.candidates.values_list("pk", flat=True))
+    longest_category = max(ParticipantCategory.values, key=len)
+    if box.kind == BallotBox.Kind.RECOMMENDATION:
+        widest = {"candidates": ids}
+    else:
+        mark = {
+            "rating": max(AppraisalRating.values, key=len),
+            "promotion": max(PromotionOpinion.values, key=len),
+        }
+        widest = {"appraisal": {str(pk): mark for pk in ids}}
+    raw = len(sealing.pad({"category": longest_category, **widest}, 10**9).rstrip())
+    return (raw // 64 + 1) * 64
+
+
 def cast_staff_ballot(box: BallotBox, *, choices: dict, user=None, code: str = "") -> str:
     """One ballot per invitation, all or nothing; returns the receipt code (shown once, stored hashed).
-    The invitation is marked used and the ballot written in one transaction, with nothing linking them."""
+    Validation and sealing happen before the box's lock; under it, the invitation is marked used and the
+    sealed ballot written, with nothing linking them."""
     if (user is None) == (not code):
         raise ServiceError("请登录或输入投票码后投票。")
+    box = BallotBox.objects.select_related("case").get(pk=box.pk)
+    if box.phase != BallotBox.Phase.OPEN:
+        raise ServiceError(BOX_NOT_OPEN)
+    content = _validate_choices(box, choices)
+    invitations = Invitation.objects.filter(box=box)
+    invitations = (
+        invitations.filter(user=user) if user is not None else invitations.filter(code_hash=code_hash(code))
+    )
+    invitation = invitations.values("pk", "category", "used").first()
+    if invitation is None:
+        raise ServiceError(BAD_CODE if code else "您不在本次投票的参加人员之中。")
+    if invitation["used"]:
+        raise ServiceError(BAD_CODE if code else ALREADY_VOTED)
+    try:
+        blob = sealing.seal(
+            sealing.key_for(box_scope(box)), {"category": invitation["category"], **content}, ballot_size(box)
+        )
+    except sealing.SealError as exc:
+        raise ServiceError(BOX_NOT_OPEN) from exc
+    receipt = _code(16)
+    digest = receipt_hash(receipt)
     with transaction.atomic():
         box = _lock_box(box)
         if box.phase != BallotBox.Phase.OPEN:
             raise ServiceError(BOX_NOT_OPEN)
-        content = _validate_choices(box, choices)
-        invitations = Invitation.objects.filter(box=box)
-        invitations = (
-            invitations.filter(user=user)
-            if user is not None
-            else invitations.filter(code_hash=code_hash(code))
-        )
-        invitation = invitations.values("pk", "category", "used").first()
-        if invitation is None:
-            raise ServiceError(BAD_CODE if code else "您不在本次投票的参加人员之中。")
         # Compare-and-set: of simultaneous submissions exactly one flips `used`.
         if not Invitation.objects.filter(pk=invitation["pk"], used=False).update(used=True):
             raise ServiceError(BAD_CODE if code else ALREADY_VOTED)
-        receipt = _code(16)
-        StaffBallot.objects.create(
-            box=box, category=invitation["category"], choices=content, receipt_hash=receipt_hash(receipt)
-        )
+        StaffBallot.objects.create(box=box, sealed=blob, receipt_hash=digest)
     return receipt
 
 
@@ -632,7 +677,8 @@ def vote_keys(box: BallotBox) -> list[tuple[str, str]]:
     return keys
 
 
-def _online_counts(box: BallotBox) -> dict[str, CategoryCount]:
+def _online_counts(box: BallotBox, contents: list[dict]) -> dict[str, CategoryCount]:
+    """Counts by category from the opened ballots (in random order; nothing else is kept of them)."""
     counts = {c.value: CategoryCount() for c in ParticipantCategory}
     for category, used in box.invitations.values_list("category", "used"):
         counts[category].expected += 1
@@ -640,8 +686,8 @@ def _online_counts(box: BallotBox) -> dict[str, CategoryCount]:
     keys = [k for k, _ in vote_keys(box)]
     for c in counts.values():
         c.votes = dict.fromkeys(keys, 0)
-    for category, content in box.ballots.order_by("pk").values_list("category", "choices"):
-        bucket = counts[category]
+    for content in contents:
+        bucket = counts[content["category"]]
         bucket.valid += 1
         for pk in content.get("candidates", []):
             bucket.votes[str(pk)] += 1
@@ -734,10 +780,15 @@ def close_box(box: BallotBox, *, by) -> BallotBox:
         lock_case(box.case)
         if box.phase != BallotBox.Phase.OPEN:
             raise ServiceError("投票尚未开始或已经计票。")
-        counts = _online_counts(box)
+        key = sealing.key_for(box_scope(box))
+        try:
+            contents = sealing.open_all(key, list(box.ballots.values_list("sealed", flat=True)))
+        except sealing.SealError as exc:
+            raise ServiceError(str(exc)) from exc
+        counts = _online_counts(box, contents)
+        del contents
         _apply_tally(box, counts, actor, BallotBox.Source.ONLINE)
-        box.ballots.all().remix()
-        touch_participation(box.invitations.all())
+        sealing.destroy(key)
     return box
 
 
@@ -763,6 +814,9 @@ def enter_paper_tally(box: BallotBox, *, by, counts: dict[str, CategoryCount]) -
         if box.ballots.exists():
             raise ServiceError("已有网上投票，不能再录入纸质计票结果；请结束网上投票后计票。")
         _apply_tally(box, counts, actor, BallotBox.Source.PAPER)
+        key = sealing.key_for(box_scope(box))
+        if key is not None and key.wrapped_private is not None:
+            sealing.destroy(key)
     return box
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from .. import supervision
 from ..context_processors import holiday_reminder
 from ..permissions import Action, can
-from . import cases, competitive, institution, probation, voting
+from . import annual, cases, competitive, institution, probation, voting
 
 
 @require_GET
@@ -23,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         *voting.pending_items(user),
         *probation.pending_items(user),
         *institution.pending_items(user),
+        *annual.pending_items(user),
         *competitive.pending_items(user),
     ]
     board = supervision.dashboard(

@@ -1,7 +1,9 @@
 """Attachments and the record's integrity: upload and download a case's documents; the auditor's pages.
 
-The auditor pages recompute every hash chain (RecordEvent) and every stored document's SHA-256 on each
-request; they read, never write. Queries stay constant: cases, events and documents are each one query.
+The audit list reads each case's stored verification (selection/integrity.py: refreshed by the daily
+task, `manage.py verify_record`, or the 立即核验 button), one page at a time; a case's own page verifies
+that case in full (chain, signed heads, documents) and stores the result. Receipts (selection/signing.py)
+are downloaded from, and checked on, these pages. Queries stay constant.
 """
 
 import json
@@ -10,15 +12,16 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import files
+from .. import files, integrity, signing
 from ..models import (
     Candidate,
     CandidateStatus,
@@ -26,9 +29,8 @@ from ..models import (
     Document,
     RecordEvent,
     SelectionCase,
-    verify_chain,
+    SignedHead,
 )
-from ..models.record import ChainCheck
 from ..permissions import Action, can_read_document, get_case_for, require
 from ..services.base import Actor, ServiceError
 from ..services.documents import file_kind_of, upload_document
@@ -53,7 +55,8 @@ class DocumentUploadForm(Bounded, forms.Form):
 def _back_to(request: HttpRequest, case) -> str:
     """Where the upload came from (the case or a candidate page), if it is one of ours; else the case."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # A path of this site only: `redirect()` would read any other word as a view name (NoReverseMatch).
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return case.get_absolute_url()
 
@@ -108,52 +111,91 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- the auditor's pages -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CaseIntegrity:
-    case: SelectionCase
-    chain: ChainCheck
-    documents: list[tuple[Document, bool]]
-
-    @property
-    def documents_ok(self) -> bool:
-        return all(intact for _, intact in self.documents)
-
-    @property
-    def broken_documents(self) -> list[Document]:
-        return [d for d, intact in self.documents if not intact]
-
-
-def _integrity(case: SelectionCase) -> CaseIntegrity:
-    return CaseIntegrity(
-        case=case,
-        chain=verify_chain(case.events.all()),
-        documents=[(d, d.intact) for d in case.documents.all()],
-    )
+AUDIT_PAGE_SIZE = 50
 
 
 @require_GET
 def record_audit(request: HttpRequest) -> HttpResponse:
-    """Every case of the organization with its chain status and its documents' integrity."""
+    """The organization's cases, a page at a time, each with its last stored verification."""
     require(request.user, Action.AUDIT)
     cases = (
         SelectionCase.objects.visible_to(request.user)
-        .select_related("organization")
-        .prefetch_related(
-            Prefetch("events", queryset=RecordEvent.objects.order_by("seq")),
-            Prefetch("documents", queryset=Document.objects.order_by("uploaded_at", "pk")),
-        )
+        .select_related("organization", "verification")
         .order_by("-year", "-pk")
     )
-    rows = [_integrity(case) for case in cases]
+    page = Paginator(cases, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     return render(
         request,
         "selection/record/audit.html",
         {
             "rows": rows,
-            "broken": sum(1 for r in rows if not r.chain.ok or not r.documents_ok),
+            "page": page,
+            "broken": sum(
+                1
+                for c in rows
+                if hasattr(c, "verification") and not (c.verification.ok and c.verification.documents_ok)
+            ),
+            "unchecked": sum(1 for c in rows if not hasattr(c, "verification")),
+            "fingerprint": signing.current_fingerprint(),
             "breadcrumbs": [("纪实核验", None)],
         },
     )
+
+
+@require_POST
+def record_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """立即核验: verify one case in full now and store the result."""
+    case = get_case_for(request.user, pk, Action.AUDIT)
+    result, _ = integrity.verify_and_store(case)
+    if result.ok and not result.bad_documents:
+        messages.success(request, f"《{case.title}》核验通过：{result.message}")
+    else:
+        files = "".join(f"文书《{d.title}》与归档时的摘要不符或文件丢失。" for d in result.bad_documents)
+        messages.error(request, f"《{case.title}》核验发现异常：{'' if result.ok else result.message}{files}")
+    return redirect("record_case", pk=case.pk)
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.FileField(label="回执文件", required=False)
+    digest = forms.CharField(label="链头摘要", max_length=80, required=False)
+
+
+@require_POST
+def record_check_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Prove the case's chain still extends an uploaded receipt or a digest typed off a printed copy."""
+    case = get_case_for(request.user, pk, Action.AUDIT)
+    form = ReceiptForm(request.POST, request.FILES)
+    if not form.is_valid() or not (form.cleaned_data["receipt"] or form.cleaned_data["digest"].strip()):
+        messages.error(request, "请上传纪实回执文件，或输入文书上打印的链头摘要。")
+        return redirect("record_case", pk=case.pk)
+    upload = form.cleaned_data["receipt"]
+    if upload is not None:
+        if upload.size > 2 * 1024 * 1024:
+            messages.error(request, "回执文件过大，请上传本系统导出的纪实回执。")
+            return redirect("record_case", pk=case.pk)
+        proof = signing.check_receipt(upload.read())
+        if proof.case_id is not None and proof.case_id != case.pk:
+            messages.error(request, "该回执不属于本批次，请在对应批次的纪实记录页面核验。")
+            return redirect("record_case", pk=case.pk)
+    else:
+        proof = signing.check_digest(case, form.cleaned_data["digest"])
+    (messages.success if proof.ok else messages.error)(
+        request, f"回执核验：{'✓' if proof.ok else '✗'} {proof.message}"
+    )
+    target = reverse("record_case", args=[case.pk])
+    return redirect(f"{target}#event-{proof.first_bad_seq}" if proof.first_bad_seq else target)
+
+
+@require_GET
+def record_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's signed head and every event hash up to it, as a small JSON file to keep."""
+    case = get_case_for(request.user, pk, Action.VIEW_CASES)
+    if not case.events.exists():
+        raise Http404("该批次还没有纪实记录。")
+    response = HttpResponse(signing.receipt_bytes(case), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="record-receipt-{case.pk}.json"'
+    return response
 
 
 def _pretty(value) -> str:
@@ -220,8 +262,9 @@ def record_case(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         ),
     )
-    integrity = _integrity(case)
-    broken_seq = integrity.chain.broken_seq
+    result = integrity.verify_case(case, case.events.all(), case.documents.all())
+    integrity.store(case, result)
+    broken_seq = result.broken_seq
     rows = [
         EventRow(
             event=event,
@@ -239,8 +282,10 @@ def record_case(request: HttpRequest, pk: int) -> HttpResponse:
         "selection/record/case.html",
         {
             "case": case,
-            "integrity": integrity,
+            "integrity": result,
             "rows": rows,
+            "heads": SignedHead.objects.filter(case=case).order_by("-seq", "-pk")[:5],
+            "fingerprint": signing.current_fingerprint(),
             "breadcrumbs": [("纪实核验", reverse("record_audit")), (case.title, None)],
         },
     )
@@ -251,4 +296,7 @@ urlpatterns = [
     path("documents/<int:pk>/", document_download, name="document_download"),
     path("audit/", record_audit, name="record_audit"),
     path("audit/cases/<int:pk>/", record_case, name="record_case"),
+    path("audit/cases/<int:pk>/verify/", record_verify, name="record_verify"),
+    path("audit/cases/<int:pk>/receipt/check/", record_check_receipt, name="record_check_receipt"),
+    path("cases/<int:pk>/record-receipt/", record_receipt, name="record_receipt"),
 ]

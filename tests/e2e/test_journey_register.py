@@ -38,6 +38,7 @@ def test_hr_follows_the_dashboard_and_a_chart_to_the_cadres_and_exports_the_rost
     expect(page.get_by_role("heading", name="干部结构分析")).to_be_visible()
     chart = page.locator("#chart-rank")
     expect(chart).to_have_attribute("data-chart-ready", "1")
+    chart.scroll_into_view_if_needed()
     # The 中层副职 bar (林静 and 陈晓明): its pixel position from ECharts, clicked like a person would.
     x, y = page.evaluate(
         """() => {
@@ -47,6 +48,7 @@ def test_hr_follows_the_dashboard_and_a_chart_to_the_cadres_and_exports_the_rost
     )
     box = chart.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/cadres/?*rank=deputy*")
     expect(page.get_by_role("heading", name="干部信息")).to_be_visible()
     expect(page.get_by_text("共 2 人")).to_be_visible()
     rows = page.get_by_role("table").get_by_role("row")
@@ -58,8 +60,11 @@ def test_hr_follows_the_dashboard_and_a_chart_to_the_cadres_and_exports_the_rost
     expect(page.get_by_role("heading", name="导出花名册")).to_be_visible()
     expect(page.locator("#roster-count")).to_have_text("2")
     page.get_by_label("公民身份号码").check()
+    page.get_by_role("button", name="导出花名册").click()
+    # The worker builds it (inline in tests); the job page's progress bar runs to 100% and offers the file.
+    expect(page.get_by_role("progressbar", name="生成进度")).to_have_attribute("aria-valuenow", "100")
     with page.expect_download() as download:
-        page.get_by_role("button", name="导出花名册").click()
+        page.get_by_role("link", name="下载").click()
     path = download.value.path()
     with open(path, "rb") as handle:
         assert handle.read(5) == b"%PDF-"

@@ -1,0 +1,83 @@
+"""Province scale (issue 11): each page's median and p95 at 1,000 and 100,000 cadres (200 and 20,000
+cases, 45 % open), beside a bare view doing one indexed lookup and the admin changelist in the same run,
+with the growth from the small to the large size; and the case file's background export.
+
+Each size runs in its own process (bench/scale_run.py) against PostgreSQL database `xuanba_scale_bench`
+(dropped and recreated; override with BENCH_SCALE_DATABASE_URL), DEBUG off, through Django's test client
+(no network, one process: "RSS" is that process's memory after the page, "peak" its high-water mark).
+Sizes: BENCH_SCALE_SIZES (default "1000,100000"); runs per page: BENCH_SCALE_RUNS (default 5).
+Not part of CI: about 5–10 minutes on two cores.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/xuanba_scale_bench"
+
+
+def _run_size(size: int, runs: int) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "scale-benchmark-only-not-a-secret-0123456789",
+        "XUANBA_REQUIRE_2FA": "false",
+        "XUANBA_LOGIN_THROTTLE": "false",
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.scale_run", str(size), str(runs)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("JSON:"):
+            return json.loads(line[5:])
+    raise RuntimeError(f"size {size} failed: {done.stderr[-2000:]}")
+
+
+def _ms(value) -> str:
+    return "—" if value is None else (f"{value / 1000:.1f} s" if value >= 10000 else f"{value:.0f} ms")
+
+
+def report(results: list[dict]) -> str:
+    small, large = results[0], results[-1]
+    bare = {r["size"]: r["pages"][0]["median_ms"] for r in results}
+    lines = [
+        f"sizes: {', '.join(f'{r['ids']['cadres']:,} cadres / {r['ids']['cases']:,} cases ({r['ids']['open_cases']:,} open), '
+                        f'migrate {r['migrate_s']:.0f} s, load {r['load_s']:.0f} s' for r in results)}",
+        f"{'page':<32} {'median ' + str(small['size']):>12} {'median ' + str(large['size']):>14} {'p95':>9} "
+        f"{'× bare':>7} {'growth':>7} {'KB':>7} {'RSS MB':>7} {'peak':>6}",
+    ]
+    for a, b in zip(small["pages"], large["pages"], strict=True):
+        times = (a["median_ms"], b["median_ms"])
+        ratio = b["median_ms"] / bare[large["size"]] if b["median_ms"] and bare[large["size"]] else None
+        growth = times[1] / times[0] if all(times) else None
+        flag = "" if b["status"] == 200 else f" [{b['status']}]"
+        lines.append(
+            f"{(b['page'] + flag):<32} {_ms(times[0]):>12} {_ms(times[1]):>14} {_ms(b['p95_ms']):>9} "
+            f"{(f'{ratio:.1f}' if ratio else '—'):>7} {(f'{growth:.2f}' if growth else '—'):>7} "
+            f"{b['bytes'] / 1024:>7.0f} {b['rss_mb']:>7.0f} {b['peak_rss_mb']:>6.0f}"
+        )
+    for r in results:
+        e = r["export"]
+        lines.append(
+            f"case file (10 candidates) at {r['size']}: request {e['request_ms']:.0f} ms ({e['request_status']}), "
+            f"built by the task in {e['build_s']:.1f} s → {e['status']} {e['bytes'] / 1024:.0f} KB"
+            f"{' ' + e['error'] if e['error'] else ''}; second request reuses it: {e['reused']}"
+        )
+    return "\n".join(lines)
+
+
+def run() -> str:
+    sizes = [int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "1000,100000").split(",")]
+    runs = int(os.environ.get("BENCH_SCALE_RUNS", "5"))
+    results = [_run_size(size, runs) for size in sizes]
+    return "\n" + report(results)

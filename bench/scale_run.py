@@ -1,0 +1,136 @@
+"""One size of the scale benchmark, in its own process (bench/bench_scale.py starts it): recreate the
+database, migrate, bulk-load, then request each page with the test client (DEBUG off) and print JSON."""
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+PAGE_BUDGET = 40.0  # seconds per page at most (at least 2 runs), so a slow page cannot stall the run
+
+
+def _recreate(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def main(size: int, runs: int) -> dict:
+    url = os.environ["DATABASE_URL"]
+    _recreate(url)
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings, setup_test_environment
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter() - started
+    from bench.scale_load import load
+
+    started = time.perf_counter()
+    ids = load(size)
+    loaded = time.perf_counter() - started
+
+    from accounts.models import User
+    from selection.models import ExportJob
+    from selection.services.exports import request_export, run_export_job
+
+    setup_test_environment()
+    settings = override_settings(
+        ROOT_URLCONF="bench.scale_urls",
+        ALLOWED_HOSTS=["testserver"],
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
+        MEDIA_ROOT=os.environ.get("BENCH_MEDIA", "/tmp/xuanba_scale_media"),
+    )
+    settings.enable()
+    clients = {}
+    for role in ("hr", "auditor", "admin"):
+        clients[role] = Client()
+        clients[role].force_login(User.objects.get(pk=ids[role]))
+    anonymous = Client()
+    pages = [
+        ("bare view (one indexed lookup)", anonymous, f"/bench/bare/{ids['cadre']}"),
+        ("admin changelist: cadres", clients["admin"], "/admin/selection/cadre/"),
+        ("admin changelist: users", clients["admin"], "/admin/accounts/user/"),
+        ("case page at 动议", clients["hr"], f"/cases/{ids['motion_case']}/"),
+        ("case page at 民主推荐", clients["hr"], f"/cases/{ids['recommendation_case']}/"),
+        ("picker search (cadres, 王)", clients["hr"], "/picker/cadres?q=王"),
+        ("我的待办 (HR)", clients["hr"], "/"),
+        ("case list", clients["hr"], "/cases/"),
+        ("case list filtered by post", clients["hr"], "/cases/?post=处长"),
+        ("case list, last page", clients["hr"], "/cases/?page=last"),
+        ("cadre list", clients["hr"], "/cadres/"),
+        ("cadre list, last page", clients["hr"], "/cadres/?page=last"),
+        ("audit, all cases", clients["auditor"], "/audit/"),
+    ]
+    results = []
+    for label, client, path in pages:
+        times, size_bytes, status = [], 0, None
+        budget_start = time.perf_counter()
+        for attempt in range(runs + 1):  # the first run warms up and is not counted
+            t0 = time.perf_counter()
+            response = client.get(path, secure=True)
+            elapsed = time.perf_counter() - t0
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            status, size_bytes = response.status_code, len(body)
+            if attempt:
+                times.append(elapsed)
+            if time.perf_counter() - budget_start > PAGE_BUDGET and len(times) >= 2:
+                break
+        times.sort()
+        results.append(
+            {
+                "page": label,
+                "status": status,
+                "median_ms": statistics.median(times) * 1000 if times else None,
+                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000 if times else None,
+                "runs": len(times),
+                "bytes": size_bytes,
+                "rss_mb": _rss_mb(),
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    # The case file: the request only enqueues (database backend); the worker's job is timed separately.
+    hr = clients["hr"]
+    t0 = time.perf_counter()
+    response = hr.post(f"/cases/{ids['file_case']}/exports/case-file", secure=True)
+    request_ms = (time.perf_counter() - t0) * 1000
+    job = ExportJob.objects.order_by("-pk").first()
+    t0 = time.perf_counter()
+    status = run_export_job(job.pk) if job else "missing"
+    build_s = time.perf_counter() - t0
+    job = ExportJob.objects.get(pk=job.pk) if job else None
+    again = request_export(User.objects.get(pk=ids["hr"]), "case-file", case=job.case) if job else None
+    export = {
+        "request_ms": request_ms,
+        "request_status": response.status_code,
+        "build_s": build_s,
+        "status": status,
+        "error": job.error if job else "",
+        "bytes": job.size if job else 0,
+        "reused": bool(again and again.pk == job.pk),
+    }
+    settings.disable()
+    return {"size": size, "ids": ids, "migrate_s": migrated, "load_s": loaded, "pages": results, "export": export}
+
+
+if __name__ == "__main__":
+    print("JSON:" + json.dumps(main(int(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 5)))

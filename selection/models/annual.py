@@ -1,0 +1,191 @@
+"""一报告两评议 (R-ANR-1..4, R-REQ-3): the yearly report and its two anonymous evaluations.
+
+The report stores only HR's text sections: its numbers are computed from the year's closed cases each
+time (services/annual.py) and never typed. Each evaluation is a staff ballot with the same secrecy by
+construction as `BallotBox` (models/ballot.py): who may vote (`EvaluationInvitation.used`) and what was
+chosen (`EvaluationBallot`) live in separate tables with nothing that joins them — random UUID keys, no
+voter column, no timestamp — and the ballots are rewritten in random order when the evaluation closes.
+"""
+
+import random
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .cadre import Cadre
+from .org import Organization
+
+WORK_OPTIONS = (("good", "好"), ("fair_good", "较好"), ("average", "一般"), ("poor", "差"))
+CADRE_OPTIONS = (("agree", "认同"), ("basic", "基本认同"), ("disagree", "不认同"), ("unknown", "不了解"))
+WORK_QUESTIONS = (
+    "对本单位选人用人工作的总体评价",
+    "对执行《党政领导干部选拔任用工作条例》和本单位制度情况的评价",
+    "对本单位选人用人工作风气的评价",
+    "对防止和整治选人用人不正之风工作的评价",
+    "对本年度新选拔任用中层干部的总体评价",
+)
+WORK_PROBLEMS = (
+    "任人唯亲、拉帮结派",
+    "跑官要官、说情打招呼",
+    "拉票贿选",
+    "超职数配备干部",
+    "突击提拔调整干部",
+    "干部档案造假",
+    "把关不严、带病提拔",
+    "干部能上不能下",
+    "选拔任用程序不规范",
+)
+
+
+class BallotQuerySet(models.QuerySet):
+    # Kept here after the ballot boxes moved to sealed ballots (selection/sealing.py); the evaluations are
+    # to move there too.
+    def remix(self) -> int:
+        """Rewrite these ballots in random order (same keys and contents)."""
+        rows = list(self.order_by("pk"))
+        self.filter(pk__in=[r.pk for r in rows]).delete()
+        random.SystemRandom().shuffle(rows)
+        self.model.objects.bulk_create(rows)
+        return len(rows)
+
+
+class AnnualReport(models.Model):
+    """One organization's 一报告 for a year: HR's text sections; the numbers are computed."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField("年度")
+    overall = models.TextField("选人用人工作总体情况", blank=True)
+    rules_applied = models.TextField("执行政策法规和制度情况", blank=True)
+    problems = models.TextField("存在问题及整改措施", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "选人用人工作报告"
+        verbose_name_plural = "选人用人工作报告"
+        ordering = ["organization", "-year"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="annual_report_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organization}{self.year}年度选人用人工作报告"
+
+
+class AnnualEvaluation(models.Model):
+    """One of the two evaluations (两评议) of a report: its options, questions or cadres, and tally."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", "干部选拔任用工作民主评议"
+        CADRE = "cadre", "新提拔任用干部民主评议"
+
+    class Phase(models.TextChoices):
+        PREPARING = "preparing", "准备中"
+        OPEN = "open", "评议中"
+        CLOSED = "closed", "已统计"
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="evaluations")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    phase = models.CharField("进度", max_length=10, choices=Phase.choices, default=Phase.PREPARING)
+    options = models.JSONField("评价选项", default=list)  # [[value, label], …] (R-REQ-3: configurable)
+    questions = models.JSONField("评议问题", default=list, blank=True)  # work: question texts
+    problems = models.JSONField("问题选项", default=list, blank=True)  # work: problems to tick
+    tally = models.JSONField("统计结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "民主评议"
+        verbose_name_plural = "民主评议"
+        ordering = ["report", "kind"]
+        constraints = [models.UniqueConstraint(fields=["report", "kind"], name="annual_evaluation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report.year}年度{self.get_kind_display()}"
+
+    @property
+    def option_labels(self) -> dict[str, str]:
+        return {value: label for value, label in self.options}
+
+
+class EvaluatedCadre(models.Model):
+    """A cadre promoted in the year, evaluated in the cadre evaluation (R-ANR-3)."""
+
+    evaluation = models.ForeignKey(AnnualEvaluation, on_delete=models.CASCADE, related_name="cadres")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    post = models.CharField("任职", max_length=200)
+    appointed_on = models.DateField("任职时间")
+
+    class Meta:
+        verbose_name = "评议对象"
+        verbose_name_plural = "评议对象"
+        ordering = ["evaluation", "appointed_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "cadre"], name="evaluated_cadre_once")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name}（{self.post}）"
+
+
+class EvaluationInvitation(models.Model):
+    """Who may fill one evaluation ballot: an account or a one-time code (only its keyed hash is kept)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    evaluation = models.ForeignKey(AnnualEvaluation, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    used = models.BooleanField("已评议", default=False)
+
+    class Meta:
+        verbose_name = "评议邀请"
+        verbose_name_plural = "评议邀请"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "user"], condition=Q(user__isnull=False), name="evaluation_invite_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, code_hash__isnull=True)
+                | Q(user__isnull=True, code_hash__isnull=False),
+                name="evaluation_invite_account_or_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "评议邀请"
+
+
+class EvaluationBallot(models.Model):
+    """One filled evaluation: what was chosen and the SHA-256 of the voter's receipt. No voter, no time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    evaluation = models.ForeignKey(AnnualEvaluation, on_delete=models.CASCADE, related_name="ballots")
+    choices = models.JSONField("选择", default=dict)
+    receipt_hash = models.CharField(max_length=64, unique=True)
+
+    objects = BallotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "评议票"
+        verbose_name_plural = "评议票"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return "评议票"
+
+
+class CadreFollowUp(models.Model):
+    """调查核实 of a cadre whose 不认同 share passed the threshold (R-ANR-3)."""
+
+    evaluated = models.OneToOneField(EvaluatedCadre, on_delete=models.PROTECT, related_name="follow_up")
+    investigated_on = models.DateField("核实日期")
+    findings = models.TextField("调查核实情况")
+    conclusion = models.TextField("处理意见")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评议后调查核实"
+        verbose_name_plural = "评议后调查核实"
+
+    def __str__(self) -> str:
+        return f"{self.evaluated.cadre.name} 调查核实"
