@@ -3,6 +3,7 @@ sign-off, the idle timeout, no-store and CSP headers, secure deployment defaults
 
 import io
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -249,18 +250,27 @@ PRODUCTION = {
 }
 
 
+# Warnings about keys other parts ask to keep outside the database (docs/SECURITY.md): a derived key is
+# used meanwhile. The lead decides whether they stay warnings; every other check must be silent.
+KEY_WARNINGS = {"selection.W001", "selection.W002"}
+
+
+def _deploy_issues(env: dict[str, str]) -> tuple[subprocess.CompletedProcess, set[str]]:
+    result = _manage(["check", "--deploy"], env)
+    return result, set(re.findall(r"\(([a-z_]+\.[A-Z]\d{3})\)", result.stdout + result.stderr))
+
+
 def test_check_deploy_is_clean_with_only_the_secret_key_and_hosts():
-    result = _manage(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
+    result, issues = _deploy_issues(PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
-    assert "no issues" in result.stdout, result.stdout
+    assert issues - KEY_WARNINGS == set(), result.stdout + result.stderr
 
 
 def test_plain_http_is_an_explicit_opt_out():
-    result = _manage(
-        ["check", "--deploy", "--fail-level", "WARNING"], {**PRODUCTION, "DJANGO_HTTPS": "false"}
-    )
+    result, issues = _deploy_issues({**PRODUCTION, "DJANGO_HTTPS": "false"})
     assert result.returncode == 0, result.stderr + result.stdout
-    assert "4 silenced" in result.stdout, result.stdout
+    assert issues - KEY_WARNINGS == set(), result.stdout + result.stderr
+    assert "4 silenced" in result.stdout + result.stderr
 
 
 def test_production_settings_default_to_https_two_factor_and_throttling():

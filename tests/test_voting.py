@@ -425,7 +425,7 @@ def test_hr_sets_up_a_box_prints_slips_once_and_counts(world, client):
     box = BallotBox.objects.get(case=world.case)
     assert response.url == reverse("box_detail", args=[box.pk])
     slips = client.post(reverse("box_slips", args=[box.pk]), {"count": 2, "category": "other"})
-    assert slips.content.decode().count("font-monospace my-2") == 2 and slips["Cache-Control"] == "no-store"
+    assert slips.content.decode().count("font-monospace my-2") == 2 and "no-store" in slips["Cache-Control"]
     client.post(reverse("box_open", args=[box.pk]))
     client.post(reverse("box_close", args=[box.pk]), {"confirmed": "1"})
     box.refresh_from_db()
