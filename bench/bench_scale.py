@@ -51,8 +51,13 @@ def report(results: list[dict]) -> str:
     small, large = results[0], results[-1]
     bare = {r["size"]: r["pages"][0]["median_ms"] for r in results}
     lines = [
-        f"sizes: {', '.join(f'{r['ids']['cadres']:,} cadres / {r['ids']['cases']:,} cases ({r['ids']['open_cases']:,} open), '
-                        f'migrate {r['migrate_s']:.0f} s, load {r['load_s']:.0f} s' for r in results)}",
+        f"sizes: {
+            ', '.join(
+                f'{r["ids"]["cadres"]:,} cadres / {r["ids"]["cases"]:,} cases ({r["ids"]["open_cases"]:,} open), '
+                f'migrate {r["migrate_s"]:.0f} s, load {r["load_s"]:.0f} s'
+                for r in results
+            )
+        }",
         f"{'page':<32} {'median ' + str(small['size']):>12} {'median ' + str(large['size']):>14} {'p95':>9} "
         f"{'× bare':>7} {'growth':>7} {'KB':>7} {'RSS MB':>7} {'peak':>6}",
     ]

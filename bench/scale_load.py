@@ -24,6 +24,7 @@ from selection.models import (
     SelectionCase,
     Vacancy,
 )
+from selection.models.cadre import search_keys
 from selection.models.post import Rank
 from selection.models.record import GENESIS
 
@@ -42,14 +43,21 @@ PASSWORD = "bench-Pass-2026"
 
 def _user(username: str, name: str, org, *roles: Role, superuser: bool = False) -> User:
     user = User.objects.create_user(
-        username, password=PASSWORD, full_name=name, organization=org, is_superuser=superuser, is_staff=superuser
+        username,
+        password=PASSWORD,
+        full_name=name,
+        organization=org,
+        is_superuser=superuser,
+        is_staff=superuser,
     )
     for role in roles:
         user.groups.add(Group.objects.get_or_create(name=role.group_name)[0])
     return user
 
 
-def _event(case_id: int, seq: int, prev: str, at, actor: User, action: str, summary: str, to: str) -> RecordEvent:
+def _event(
+    case_id: int, seq: int, prev: str, at, actor: User, action: str, summary: str, to: str
+) -> RecordEvent:
     event = RecordEvent(
         case_id=case_id,
         seq=seq,
@@ -86,14 +94,19 @@ def load(cadres: int, seed: int = 11) -> dict:
         )
         today = date(2026, 11, 26)
         rows = []
+        keys: dict[str, tuple[str, str]] = {}  # the search keys Cadre.save() would set (bulk_create skips it)
         for i in range(cadres):
             born = date(1966 + i % 30, 1 + i % 12, 1 + i % 28)
             name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+            if name not in keys:
+                keys[name] = search_keys(name)
             rows.append(
                 Cadre(
                     organization=org,
                     department=departments[i % len(departments)],
                     name=name,
+                    name_pinyin=keys[name][0],
+                    name_initials=keys[name][1],
                     sex="M" if i % 2 else "F",
                     birth_date=born,
                     id_number=f"{330000 + i // 1000:06d}{born:%Y%m%d}{i % 1000:03d}{i % 10}",
@@ -111,7 +124,11 @@ def load(cadres: int, seed: int = 11) -> dict:
         now = timezone.now()
         case_rows = []
         for i in range(cases):
-            status = OPEN_STATES[i % 5] if i % 20 < 9 else (CaseStatus.APPOINTED if i % 2 else CaseStatus.TERMINATED)
+            status = (
+                OPEN_STATES[i % 5]
+                if i % 20 < 9
+                else (CaseStatus.APPOINTED if i % 2 else CaseStatus.TERMINATED)
+            )
             case_rows.append(
                 SelectionCase(
                     organization=org,
@@ -192,7 +209,9 @@ def load(cadres: int, seed: int = 11) -> dict:
         )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    pick = {s: next(pk for pk, st in case_ids if st == s) for s in (CaseStatus.MOTION, CaseStatus.RECOMMENDATION)}
+    pick = {
+        s: next(pk for pk, st in case_ids if st == s) for s in (CaseStatus.MOTION, CaseStatus.RECOMMENDATION)
+    }
     return {
         "org": org.pk,
         "hr": hr.pk,
@@ -200,6 +219,7 @@ def load(cadres: int, seed: int = 11) -> dict:
         "auditor": auditor.pk,
         "admin": admin.pk,
         "cadre": cadre_ids[len(cadre_ids) // 2],
+        "department": departments[0].pk,
         "motion_case": pick[CaseStatus.MOTION],
         "recommendation_case": pick[CaseStatus.RECOMMENDATION],
         "file_case": big.pk,

@@ -80,6 +80,18 @@ def main(size: int, runs: int) -> dict:
         ("cadre list", clients["hr"], "/cadres/"),
         ("cadre list, last page", clients["hr"], "/cadres/?page=last"),
         ("audit, all cases", clients["auditor"], "/audit/"),
+        # issue 15: the register's pages
+        ("干部结构分析", clients["hr"], "/cadres/structure/"),
+        ("cadre list, pinyin search", clients["hr"], "/cadres/?q=wang"),
+        ("cadre list by name, last page", clients["hr"], "/cadres/?sort=name&page=last"),
+        ("cadre list, 试用期本月到期", clients["hr"], "/cadres/?probation=this_month"),
+        ("cadre list, 满5年应交流", clients["hr"], "/cadres/?rotation=due"),
+        ("vacant posts (预警)", clients["hr"], "/supervision/vacant_posts/"),
+        (
+            "花名册 page (count)",
+            clients["hr"],
+            "/cadres/roster/?department=" + str(ids.get("department", "")),
+        ),
     ]
     results = []
     for label, client, path in pages:
@@ -101,7 +113,9 @@ def main(size: int, runs: int) -> dict:
                 "page": label,
                 "status": status,
                 "median_ms": statistics.median(times) * 1000 if times else None,
-                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000 if times else None,
+                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000
+                if times
+                else None,
                 "runs": len(times),
                 "bytes": size_bytes,
                 "rss_mb": _rss_mb(),
@@ -129,7 +143,14 @@ def main(size: int, runs: int) -> dict:
         "reused": bool(again and again.pk == job.pk),
     }
     settings.disable()
-    return {"size": size, "ids": ids, "migrate_s": migrated, "load_s": loaded, "pages": results, "export": export}
+    return {
+        "size": size,
+        "ids": ids,
+        "migrate_s": migrated,
+        "load_s": loaded,
+        "pages": results,
+        "export": export,
+    }
 
 
 if __name__ == "__main__":

@@ -103,5 +103,7 @@ def nothing_to_vote(meeting: Meeting, user) -> str:
     agenda = meeting_agenda(meeting)
     if agenda and all(c.pk in recused for c in agenda):
         names = "、".join(c.cadre.name for c in agenda)
-        return f"您与{names}有亲属关系，已全部回避（R-DEC-6），本次会议没有需要您表决的事项。"
+        return (
+            f"您与{names}有亲属关系，已回避，不参加对其的表决（R-DEC-6）；本次会议没有其他需要您表决的事项。"
+        )
     return ""

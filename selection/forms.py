@@ -315,6 +315,23 @@ class HoldingSection(SectionFormSet):
         super().clean()
         if any(form.errors for form in self.forms if form not in self.deleted_forms):
             return
+        # R-REG-4 for the rows left as they were: a changed 参加工作时间 must not come after a post start.
+        work_start = self.instance.work_started_on
+        early = [
+            form.instance
+            for form in self.forms
+            if form not in self.deleted_forms
+            and form.instance.started_on
+            and work_start
+            and form.instance.started_on < work_start
+        ]
+        if early:
+            raise ValidationError(
+                [
+                    f"R-REG-4：“{h.post}”的任职时间早于参加工作时间，请核对参加工作时间或任职时间。"
+                    for h in early
+                ]
+            )
         if conflicts := check_holdings(*self.planned()):
             raise ValidationError(list(dict.fromkeys(c.message for c in conflicts)))
 

@@ -2,7 +2,7 @@
 
 Each alert is a count and the link to the list behind it. A cadre alert is a condition on the cadre
 list's queryset (`cadre_condition`), used both to count here and to filter the list there, so the number on
-the dashboard is the number of rows the link shows. All cadre counts come from one aggregate query; the
+the dashboard is the number of rows the link shows. One count query per alert; the
 whole dashboard takes a fixed number of queries however many cadres and cases there are.
 """
 
@@ -89,15 +89,31 @@ def retirement_condition(on: date, year_offset: int, settings: RuleSettings) -> 
     return Q(is_active=True) & q
 
 
+def _running(on: date, **started) -> Exists:
+    """A holding of the cadre running on the date, started in the given range (a semi-join, not a
+    per-row subquery: fast over the whole registry)."""
+    return Exists(
+        PostHolding.objects.filter(cadre=OuterRef("pk"), started_on__lte=on)
+        .filter(**started)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    )
+
+
 def rotation_condition(on: date, which: str, settings: RuleSettings) -> Q:
-    """R-REQ-2: in the same post ≥ 5 years ('due': and < 10), ≥ 10 years ('overdue'), or either."""
+    """R-REQ-2: in the same post ≥ 5 years ('due': and < 10), ≥ 10 years ('overdue'), or either.
+
+    The current post is the latest running holding (`Cadre.current_holding`): it started on or before a
+    date exactly when some running holding did and none started after it.
+    """
     due = years_before(on, settings.rotation_due_years)
     overdue = years_before(on, settings.rotation_overdue_years)
     if which == "overdue":
-        return Q(current_since__lte=overdue)
+        return Q(_running(on, started_on__lte=overdue)) & ~Q(_running(on, started_on__gt=overdue))
     if which == "due":
-        return Q(current_since__lte=due, current_since__gt=overdue)
-    return Q(current_since__lte=due)
+        return Q(_running(on, started_on__gt=overdue, started_on__lte=due)) & ~Q(
+            _running(on, started_on__gt=due)
+        )
+    return Q(_running(on, started_on__lte=due)) & ~Q(_running(on, started_on__gt=due))
 
 
 def effect_end(
@@ -203,15 +219,15 @@ def _cadre_url(name: str, value: str) -> str:
 
 
 def cadre_alerts(user, on: date, settings: RuleSettings) -> list[Alert]:
-    """The registry alerts: one aggregate query, plus one for the sanctions."""
+    """The registry alerts: one count query each, plus one for the sanctions."""
     cadres = Cadre.objects.visible_to(user)
     facts = annotate_facts(cadres.order_by(), on)
-    counts = facts.aggregate(
-        **{
-            f"{name}__{value}": Count("pk", filter=cadre_condition(name, value, cadres, on, settings))
-            for name, value, _label, _rule in CADRE_ALERTS
-        }
-    )
+    # One count per alert: each WHERE lets the database apply the cheap, indexed conditions (birth
+    # dates, semi-joins) before any per-row fact (one aggregate would evaluate every fact for every row).
+    counts = {
+        f"{name}__{value}": facts.filter(cadre_condition(name, value, cadres, on, settings)).count()
+        for name, value, _label, _rule in CADRE_ALERTS
+    }
     alerts = []
     for name, value, label, rule in CADRE_ALERTS:
         if name == "rotation":
@@ -263,11 +279,14 @@ class QuotaLine:
 
 def quota_lines(user, on: date) -> list[QuotaLine]:
     """R-REG-2: 核定 vs 现配 per organization and rank, the lines over or under only (one query)."""
+    # Counted as services.registry.quota_rows counts for the quota page: open, non-concurrent holdings.
     filled = (
         PostHolding.objects.filter(
-            post__organization=OuterRef("organization"), post__rank=OuterRef("rank"), started_on__lte=on
+            post__organization=OuterRef("organization"),
+            post__rank=OuterRef("rank"),
+            ended_on__isnull=True,
+            is_concurrent=False,
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
         .order_by()
         .values("post__organization")
         .annotate(n=Count("pk"))

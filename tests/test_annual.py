@@ -319,3 +319,16 @@ def test_r_anr_2_staff_fill_the_evaluation_on_its_page(client, world, hr, voters
     again = client.get(reverse("annual_vote", args=[work.pk]))
     assert again.status_code == 302
     assert AnnualReport.objects.count() == 1 and AnnualEvaluation.objects.count() == 2
+
+
+def test_r_req_3_an_evaluation_needs_two_distinct_rating_options(world, hr, voters):
+    report = svc.open_report(world.org, 2026, by=hr, today=DAY)
+    work = report.evaluations.get(kind="work")
+    svc.invite_accounts(work, by=hr, users=voters)
+    work.options = [["good", "好"], ["good", "好"]]
+    work.save()
+    with pytest.raises(ServiceError, match="R-REQ-3"):
+        svc.open_evaluation(work, by=hr)
+    work.options = [["good", "好"], ["fair", "一般"], ["poor", "差"]]  # configurable (R-REQ-3)
+    work.save()
+    assert svc.open_evaluation(work, by=hr).phase == AnnualEvaluation.Phase.OPEN

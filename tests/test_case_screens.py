@@ -448,10 +448,11 @@ def test_r_dec_6_a_wholly_recused_member_is_told_why_there_is_nothing_to_vote(cl
     meeting = _online_meeting(world, method="secret")
     client.force_login(world.members[3])
     page = client.get(reverse("meeting_detail", args=[meeting.pk])).text
-    assert "已全部回避（R-DEC-6）" in page and target.cadre.name in page
+    assert "已回避，不参加对其的表决（R-DEC-6）；本次会议没有其他需要您表决的事项" in page
+    assert target.cadre.name in page
     assert "您已完成表决" not in page  # they did not vote: they were recused
     home = client.get(reverse("home")).text
-    assert "您无需表决" in home and "已全部回避" in home
+    assert "您无需表决" in home and "没有其他需要您表决的事项" in home
 
 
 def test_r_dec_5_an_absent_member_is_told_they_do_not_vote_and_why(client, world):

@@ -483,11 +483,11 @@ def test_the_timeline_shows_each_event_with_its_time_and_state_change(client, wo
 
 # The case list, whatever the number of cases:
 #  1 session, 2 user, 3 the user's groups (roles), 4 count for the paginator,
-#  5 the page of cases with their counts, 6 their vacancies with posts and departments,
+#  5 the page of cases, 6 their vacancies with posts and departments, 6b their candidates (the counts),
 #  7 the user's organization (the navigation bar in base.html), 8 the main leaders (whom a motion waits for);
 #  every signed-in page also reads the user's two OTP device tables and saves the session (idle timeout:
 #  savepoint, update, release).
-LIST_QUERIES = 13
+LIST_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [1, 200])

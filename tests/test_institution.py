@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from selection.models import BureauDeliberation, CaseStatus, Organization, RecordEvent
+from selection.pdf.record_form import record_form_data
 from selection.services import cases as case_svc
 from selection.services import institution as svc
 from selection.services.base import ServiceError, TransitionRefused
@@ -83,6 +84,8 @@ def test_r_req_4_institution_appointment_refused_before_the_bureau_deliberates(i
     assert case.status == CaseStatus.APPOINTED
     actions = list(RecordEvent.objects.filter(case=case).values_list("action", flat=True))
     assert "bureau_deliberation" in actions and actions[-1] == "appoint"
+    rows = {r.key: r for r in record_form_data(inst_world.candidates[0]).rows}
+    assert "局党组会议集体商议（应到7人，实到6人）：同意" in rows["appointment.bureau_deliberation"].value
 
 
 def test_r_req_4_a_disagreeing_deliberation_blocks_the_appointment(inst_world, hr):
@@ -119,6 +122,9 @@ def test_r_req_4_bureau_hr_and_auditors_see_the_case_but_cannot_run_it(
     assert "局党组集体商议" in home
     refused = client.post(reverse("case_terminate", args=[case.pk]), {"reason": "局机关不应终止"})
     assert refused.status_code == 403
+    meeting = case.meetings.get()
+    assert client.get(reverse("meeting_detail", args=[meeting.pk])).status_code == 200
+    assert client.post(reverse("meeting_close", args=[meeting.pk])).status_code == 403
     page = client.get(reverse("case_deliberation", args=[case.pk]))
     assert page.status_code == 200 and "记录集体商议" in page.content.decode()
     done = client.post(
@@ -134,10 +140,14 @@ def test_r_req_4_bureau_hr_and_auditors_see_the_case_but_cannot_run_it(
     assert client.get(case.get_absolute_url()).status_code == 404
 
 
-def test_r_req_4_the_institutions_hr_runs_its_case_and_reads_the_deliberation(client, inst_world, hr):
+def test_r_req_4_the_institutions_hr_runs_its_case_and_reads_the_deliberation(
+    client, inst_world, hr, django_assert_max_num_queries
+):
     deliberate(inst_world, hr)
+    deliberate(inst_world, hr, opinion="disagree")
     client.force_login(inst_world.hr)
-    page = client.get(reverse("case_deliberation", args=[inst_world.case.pk]))
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("case_deliberation", args=[inst_world.case.pk]))
     assert page.status_code == 200 and "局党组会议" in page.content.decode()
     assert "记录集体商议" not in page.content.decode()
     assert client.post(reverse("case_deliberation", args=[inst_world.case.pk]), {}).status_code == 403

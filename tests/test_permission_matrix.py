@@ -105,6 +105,12 @@ MATRIX: dict[str, Page] = {
     # ---- the registry ----
     "cadre_list": Page(get=REGISTRY_READ, post=ALL_405),
     "cadre_export": Page(get=REGISTRY_READ, post=ALL_405),
+    # 花名册 (issue 15): an empty POST is refused with a message; the list readers may ask for one.
+    "cadre_roster": Page(get=REGISTRY_READ, post=REGISTRY_READ),
+    "cadre_structure": Page(get=REGISTRY_READ, post=ALL_405),
+    "cadre_structure_export": Page(get=REGISTRY_READ, post=ALL_405),
+    "cadre_structure_snapshot": Page(get=ALL_405, post=HR_ONLY_REDIRECT),
+    "supervision_detail": Page(extra=(("kind", "vacant_posts"),), get=REGISTRY_READ, post=ALL_405),
     "cadre_create": Page(get=HR_ONLY, post=HR_ONLY),
     "cadre_detail": Page(obj="cadre", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     "cadre_edit": Page(

@@ -21,7 +21,7 @@ from selection.models import RecordEvent, SignedHead
 from selection.models.record import AppendOnlyError
 from selection.services import cases as svc
 
-from .factories import CadreFactory
+from .factories import CadreFactory, PostFactory
 from .tamper import force_delete, force_update
 from .workflow import TODAY, build_world, to_recommendation
 
@@ -111,6 +111,7 @@ def test_r_req_1_postgresql_refuses_sql_that_changes_or_removes_the_record(world
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # else TRUNCATE refuses for pending FK checks first
         cursor.execute(statement)
     assert RecordEvent.objects.filter(case=world.case).count() == 6
 
@@ -248,7 +249,7 @@ def test_the_audit_page_is_paginated_and_verifies_one_case_on_demand(client, wor
             by=hr,
             title=f"批次{index:02d}",
             year=2025,
-            posts=[world.deputy_post],
+            posts=[PostFactory(organization=org, department=world.department, rank=world.deputy_post.rank)],
             motion_origin="main_leader",
             motion_date=TODAY,
         )
@@ -276,3 +277,31 @@ def test_the_daily_task_stores_every_cases_result(world):
     assert (total, broken, signed) == (1, 1, 0)
     world.case.verification.refresh_from_db()
     assert not world.case.verification.ok and world.case.verification.broken_seq == 4
+
+
+# ---- printed on every exported case file and 纪实表 ----------------------------------------------------
+
+
+def test_r_req_1_the_record_form_and_the_case_file_print_the_signed_head(org, hr, settings, tmp_path):
+    import pdfplumber
+
+    from selection.pdf.case_file import render_case_file
+    from selection.pdf.record_form import render_record_form
+
+    from . import test_pdf_builders as build
+
+    def pages(pdf: bytes) -> list[str]:
+        with pdfplumber.open(io.BytesIO(pdf)) as document:
+            return ["".join((page.extract_text() or "").split()) for page in document.pages]
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    case = build.build_case(org, hr, candidates=1)
+    text = "".join(pages(render_record_form(case.candidates.first())))
+    head = SignedHead.objects.filter(case=case).order_by("-seq", "-pk").first()
+    assert head.seq == RecordEvent.objects.filter(case=case).count()  # the head as it is now, signed
+    assert head.head in text and head.fingerprint.replace(" ", "") in text
+    assert f"第{head.seq}条记录" in text
+    last = pages(render_case_file(case))[-1]
+    head = SignedHead.objects.filter(case=case).order_by("-seq", "-pk").first()
+    assert f"第{head.seq}条记录的链头摘要：{head.head}" in last
+    assert "签名密钥指纹" in last and head.fingerprint.replace(" ", "")[:8] in last

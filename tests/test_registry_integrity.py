@@ -328,3 +328,18 @@ def test_r_reg_1_admin_cannot_add_change_or_delete_holdings(client, admin_user, 
     assert client.post(reverse("admin:selection_postholding_delete", args=[occupied.pk])).status_code == 403
     occupied.refresh_from_db()
     assert occupied.started_on == date(2020, 3, 1)
+
+
+def test_r_reg_4_registry_form_refuses_a_work_start_after_a_post_start(client, hr, org, occupied):
+    cadre = occupied.cadre
+    client.force_login(hr)
+    data = _edit_data(
+        cadre,
+        [{"id": occupied.pk, "post": occupied.post_id, "started_on": "2020-03-01", "how": "promotion"}],
+    )
+    data |= {"holdings-INITIAL_FORMS": "1", "work_started_on": "2021-01-01"}
+    response = client.post(reverse("cadre_edit", args=[cadre.pk]), data)
+    assert response.status_code == 200
+    assert "R-REG-4" in response.text and "早于参加工作时间" in response.text
+    cadre.refresh_from_db()
+    assert cadre.work_started_on != date(2021, 1, 1)

@@ -55,32 +55,24 @@ class CaseQuerySet(models.QuerySet):
 
         mine = models.Q(organization_id=user.organization_id)
         if oversees_subordinates(user):  # R-REQ-4: the bureau's HR and auditors see its institutions' cases
-            mine |= models.Q(organization__parent_id=user.organization_id)
+            # a subquery on the organizations, not a join: the list's index scan in (-created_at, -id) order
+            # can then stop at the page's LIMIT instead of sorting every visible case (issue 11)
+            children = Organization.objects.filter(parent_id=user.organization_id).values("pk")
+            mine |= models.Q(organization_id__in=children)
         return self.filter(mine)
 
     def for_list(self) -> "CaseQuerySet":
         """What a list row shows, in a fixed number of queries, in the order of the list's index.
 
-        The candidate count is a correlated subquery, computed only for the rows of the page (the index
-        scan stops at the LIMIT), not a GROUP BY over every case before it (issue 11); the vacancies are
-        prefetched for the page (len() of them is their count).
+        Counts come from rows prefetched for the page only (`SelectionCase.candidate_count`), never from an
+        aggregate over every case before the LIMIT, nor a subquery the database evaluates for every row an
+        OFFSET skips (issue 11).
         """
-        candidates = (
-            Candidate.objects.filter(case=models.OuterRef("pk"))
-            .order_by()
-            .values("case")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
         return (
             self.select_related("organization", "created_by")
             .prefetch_related(
-                models.Prefetch("vacancies", queryset=Vacancy.objects.select_related("post__department"))
-            )
-            .annotate(
-                candidate_count=models.functions.Coalesce(
-                    models.Subquery(candidates, output_field=models.IntegerField()), 0
-                )
+                models.Prefetch("vacancies", queryset=Vacancy.objects.select_related("post__department")),
+                models.Prefetch("candidates", queryset=Candidate.objects.only("pk", "case_id", "status")),
             )
             .order_by("-created_at", "-pk")
         )
@@ -176,6 +168,12 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])
+
+    @property
+    def candidate_count(self) -> int:
+        """From the rows `for_list()` prefetched for the page, else one count query."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("candidates")
+        return len(prefetched) if prefetched is not None else self.candidates.count()
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

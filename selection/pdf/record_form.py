@@ -142,7 +142,9 @@ def load_candidate(candidate: Candidate) -> Candidate:
             "inspection",
             "appointment",
         )
-        .prefetch_related("inspection__team", "complaints", "recusals", "probation_reviews")
+        .prefetch_related(
+            "inspection__team", "complaints", "recusals", "probation_reviews", "case__bureau_deliberations"
+        )
         .get(pk=candidate.pk)
     )
     prefetch_cadre(loaded.cadre)
@@ -592,8 +594,21 @@ def _appointment(candidate: Candidate, row: _Rows) -> Section:
             row("appointment.probation", "试用期", probation, na=probation_na),
             row("appointment.talk", "任职谈话", talk),
             row("appointment.probation_result", "试用期满考核及转正", probation_result, na=result_na),
+            *_bureau_row(candidate, row),
         ),
     )
+
+
+def _bureau_row(candidate: Candidate, row: _Rows) -> tuple[Row, ...]:
+    """R-REQ-4: an institution's results go to the bureau party group's meeting before 任职."""
+    case = candidate.case
+    if case.organization.kind != case.organization.Kind.INSTITUTION:
+        return ()
+    lines = [
+        f"{cn_date(d.held_on)}局党组会议集体商议（应到{d.expected}人，实到{d.present}人）：{d.get_opinion_display()}"
+        for d in case.bureau_deliberations.all()
+    ]
+    return (row("appointment.bureau_deliberation", "局党组集体商议", "\n".join(lines)),)
 
 
 def _probation_result(candidate: Candidate, a) -> tuple[str, str]:

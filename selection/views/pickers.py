@@ -7,6 +7,7 @@ accounts of the user's organization, by name or username. One query per request,
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -29,7 +30,10 @@ def search_cadres(request: HttpRequest, q: str, limit: int = LIMIT) -> list[dict
     if _looks_like_id_number(q):
         cadres = cadres.filter(id_number__startswith=q.upper()).order_by("id_number")
     elif len(q) == 1:
-        cadres = cadres.filter(name__startswith=q).order_by("name", "pk")
+        # Shortest names first: an order no index offers, so the database reads the prefix range of the
+        # name's pattern index and sorts those few rows, instead of walking the whole name index in
+        # collation order until 20 match (390 ms → 15 ms for "王" at 100,000 cadres).
+        cadres = cadres.filter(name__startswith=q).order_by(Length("name"), "name", "pk")
     else:
         prefix = Case(When(name__startswith=q, then=Value(0)), default=Value(1), output_field=IntegerField())
         cadres = cadres.filter(name__contains=q).order_by(prefix, "name", "pk")

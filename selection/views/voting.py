@@ -38,7 +38,7 @@ from ..models import (
     VoteChoice,
     meeting_agenda,
 )
-from ..permissions import Action, can, can_vote_in, get_box_for_voter, get_case_for
+from ..permissions import Action, acts_for, can, can_vote_in, get_box_for_voter, get_case_for
 from ..services import voting
 from ..services.base import Actor, ServiceError
 from ..validators import Bounded
@@ -53,7 +53,9 @@ def _actor(request: HttpRequest) -> Actor:
 def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
     """The meeting, if its case is visible to the user (404 otherwise, as for the case)."""
     meeting = get_object_or_404(Meeting.objects.select_related("case", "chair"), pk=pk)
-    get_case_for(request.user, meeting.case_id)
+    case = get_case_for(request.user, meeting.case_id)
+    if request.method == "POST" and not acts_for(request.user, case):
+        raise PermissionDenied  # R-REQ-4: the bureau reads an institution's meeting, it does not run it
     return meeting
 
 

@@ -30,7 +30,7 @@ def test_hr_takes_a_case_from_the_motion_to_the_party_group(page, live_server, l
     expect(page.get_by_role("heading", level=1)).to_contain_text("动议")
     case_url = page.url.split("#")[0]
     # Nobody approved it yet: the motion panel says so and the checklist blocks on R-MOT-2.
-    expect(page.locator("#stage-motion")).to_contain_text("尚未同意")
+    expect(page.locator("#stage-motion")).to_contain_text("待主要领导审批")
     expect(page.locator("#next-step")).to_contain_text("R-MOT-2")
 
     # The main leader approves the motion.

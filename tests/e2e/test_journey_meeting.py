@@ -169,6 +169,8 @@ def test_hr_records_a_show_of_hands_from_the_minutes_with_the_chair_last_and_the
     expect(votes.get_by_role("row").last).to_contain_text("王建国")
 
     page.get_by_role("button", name="结束表决并计票").click()
+    dialog = page.get_by_role("dialog", name="结束表决并计票？")  # an irreversible step asks first
+    dialog.get_by_role("button", name="确认结束表决并计票").click()
     expect(alert(page)).to_contain_text("表决已结束，结果已记录。")
     expect(page.locator("#candidates")).to_contain_text("通过")
 
