@@ -380,6 +380,8 @@ NO_FORM = {
     "annual_evaluation": "not yet described (merged last): follow-up",
     "annual_follow_up": "not yet described (merged last): follow-up",
     "annual_sections": "not yet described (merged last): follow-up",
+    "cadre_roster": "not yet described (merged last): follow-up",
+    "cadre_structure_snapshot": "not yet described (merged last): follow-up",
 }
 
 
