@@ -180,4 +180,5 @@ def test_roster_export_issues_a_constant_number_of_queries(
         response = client.post(reverse("cadre_roster"), {"columns": columns, "format": "xlsx"})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and job.status == ExportJob.Status.DONE
-    assert len(_xlsx_names(job.file.read())) == count
+    with job.file.open("rb") as stored:
+        assert len(_xlsx_names(stored.read())) == count
