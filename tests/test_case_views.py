@@ -410,8 +410,8 @@ def test_hr_cannot_record_the_chairs_opinion_before_the_members(client, world):
 
 def test_the_appointment_changes_the_post_history_at_once(client, world):
     to_notice(world)
-    client.force_login(world.hr)
     with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI), tick=False):
+        client.force_login(world.hr)  # a week later: a fresh sign-in (the idle timeout is 30 minutes)
         response = client.post(
             reverse("case_appoint", args=[world.case.pk]),
             {
