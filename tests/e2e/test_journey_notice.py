@@ -44,7 +44,11 @@ def test_after_the_notice_and_a_concluded_complaint_the_cadre_is_appointed_and_t
     expect(alert(page)).to_contain_text("R-APP-1")
     expect(page.get_by_role("heading", level=1)).to_contain_text("公示")
 
-    # The investigation concludes: no effect on the appointment.
+    # Tuesday 1 December: the investigation concludes, no effect on the appointment (concluded today, never
+    # dated ahead: R-REG-4).
+    clock.move_to(datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))
+    login("hr")  # a day later: a fresh sign-in (sessions end after 30 idle minutes)
+    page.goto(case_url)
     notice = page.locator("#stage-notice")
     notice.get_by_text("办结", exact=True).click()
     notice.get_by_label("调查核实情况").fill("经核实，该项目验收符合规定程序，反映问题不属实。")
@@ -57,7 +61,8 @@ def test_after_the_notice_and_a_concluded_complaint_the_cadre_is_appointed_and_t
 
     # Thursday 3 December: the notice has run out; HR appoints.
     clock.move_to(datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI))
-    page.reload()
+    login("hr")
+    page.goto(case_url)
     expect(page.locator("#stage-notice")).to_contain_text("公示期已满")
     step = page.locator("#next-step")
     step.get_by_label("任职通知文号").fill("医保党〔2026〕31号")
