@@ -27,12 +27,15 @@ def open_the_case_record(page, login) -> None:
     login("auditor")
     page.get_by_role("link", name="纪实核验").click()
     expect(page.get_by_role("heading", name="纪实核验")).to_be_visible()
-    # The list shows stored results; a case not yet checked is verified on demand.
+    # The list shows stored results; a case not yet checked is verified on demand, which opens its record.
     expect(page.get_by_role("status")).to_contain_text("本页 1 个批次，其中 1 个尚未核验。")
     row = page.get_by_role("row").filter(has_text="2026年第3批中层干部选拔任用")
-    row.get_by_role("button", name="立即核验").click()
-    expect(page.get_by_role("status")).to_contain_text("本页 1 个批次，纪实记录和归档文书均完整。")
     expect(row).to_contain_text("公示")
+    row.get_by_role("button", name="立即核验").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("纪实记录")
+    page.get_by_role("link", name="纪实核验").first.click()
+    expect(page.get_by_role("status")).to_contain_text("本页 1 个批次，纪实记录和归档文书均完整。")
+    row = page.get_by_role("row").filter(has_text="2026年第3批中层干部选拔任用")
     expect(row).to_contain_text("✓ 完整")
     row.get_by_role("link", name="查看记录").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("纪实记录")
