@@ -47,7 +47,8 @@ def test_the_auditor_sees_the_chain_verified_and_downloads_the_case_file_naming_
     open_the_case_record(page, login)
     verdict = page.get_by_role("status")
     expect(verdict).to_contain_text("核验结果：✓ 共")
-    expect(verdict).to_contain_text("链条完整，未发现篡改。")
+    expect(verdict).to_contain_text("链条完整，未发现篡改；")
+    expect(verdict).to_contain_text("个链头签名有效。")
     expect(page.get_by_role("row").filter(has_text="发布任职前公示")).to_contain_text("孙丽")
     expect(page.locator("main")).not_to_contain_text("publish_notice")  # actions read in Chinese
     expect(alert(page)).to_have_count(0)
