@@ -55,10 +55,12 @@ def test_the_auditor_sees_the_chain_verified_and_downloads_the_case_file_naming_
 
     # The case file is offered on the case page, next to the other official documents.
     page.locator("nav.navbar").get_by_role("link", name="选拔任用").click()
-    page.get_by_role("link", name="2026年第3批中层干部选拔任用").click()
+    page.get_by_role("link", name="2026年第3批中层干部选拔任用").first.click()
     documents = page.get_by_role("region", name="正式文书（PDF）")
+    documents.get_by_role("button", name="一批一档（案卷，后台生成）").click()  # built by the task worker
+    expect(page.locator("#export-status")).to_contain_text("已完成", timeout=60_000)
     with page.expect_download() as download_info:
-        documents.get_by_role("link", name="一批一档（案卷）").click()
+        page.get_by_role("link", name="下载 2026年第3批中层干部选拔任用-一批一档.pdf").click()
     download = download_info.value
     assert download.suggested_filename == "2026年第3批中层干部选拔任用-一批一档.pdf"
     with pdfplumber.open(download.path()) as pdf:
