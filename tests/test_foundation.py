@@ -19,7 +19,13 @@ from selection.models import Department, Organization
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-PUBLIC_URL_NAMES = {"login", "healthz", "slip_vote", "receipt_check", "annual_code"}  # one-time codes: no account
+PUBLIC_URL_NAMES = {
+    "login",
+    "healthz",
+    "slip_vote",
+    "receipt_check",
+    "annual_code",
+}  # one-time codes: no account
 
 
 def _named_patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:

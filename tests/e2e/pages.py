@@ -63,6 +63,14 @@ def fill_inspection(page: Page, *, team: list[str], on: str) -> None:
     }
     for label, value in values.items():
         form.get_by_label(label, exact=True).fill(value)
-    for item in ("出生日期", "入党时间", "参加工作时间", "学历学位", "工作经历", "干部身份", "反映问题已查清"):
+    for item in (
+        "出生日期",
+        "入党时间",
+        "参加工作时间",
+        "学历学位",
+        "工作经历",
+        "干部身份",
+        "反映问题已查清",
+    ):
         form.get_by_label(item, exact=True).check()
     form.get_by_label("廉政意见", exact=True).select_option(label="无影响")
