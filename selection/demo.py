@@ -876,8 +876,10 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
             }
             for h in person.holdings
         ]
-        # A demo case may have appointed this cadre since: their post history is then the case's to keep.
-        if not cadre.candidacies.filter(appointment__isnull=False).exists():
+        # A demo case may have appointed this cadre since: their post history and the résumé lines the
+        # appointment appended are then the case's to keep.
+        appointed_by_a_case = cadre.candidacies.filter(appointment__isnull=False).exists()
+        if not appointed_by_a_case:
             _sync(
                 cadre.holdings.all(),
                 PostHolding,
@@ -892,13 +894,14 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
             ["kind", "level", "degree", "school_and_major", "graduated_on"],
             cadre=cadre,
         )
-        _sync(
-            cadre.resume.all(),
-            ResumeEntry,
-            _resume(person, education, work_started, posts),
-            ["order", "started_on", "ended_on", "text", "is_note"],
-            cadre=cadre,
-        )
+        if not appointed_by_a_case:
+            _sync(
+                cadre.resume.all(),
+                ResumeEntry,
+                _resume(person, education, work_started, posts),
+                ["order", "started_on", "ended_on", "text", "is_note"],
+                cadre=cadre,
+            )
         spouse_unit, spouse = "", None
         if person.spouse_in_registry:
             spouse = by_name[person.spouse_in_registry]
