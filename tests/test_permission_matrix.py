@@ -266,6 +266,13 @@ MATRIX: dict[str, Page] = {
     "record_case": Page(
         obj="case", get="L 403 403 403 403 200 404", post=ALL_405, theirs_get="L 403 404 404 404 404 403"
     ),
+    "record_verify": Page(
+        obj="case", get=ALL_405, post="L 403 403 403 403 302 404", theirs_post="L 403 404 404 404 404 403"
+    ),
+    "record_check_receipt": Page(
+        obj="case", get=ALL_405, post="L 403 403 403 403 302 404", theirs_post="L 403 404 404 404 404 403"
+    ),
+    "record_receipt": Page(obj="case", get=OURS_READ, post=ALL_405, theirs_get=THEIRS_READ),
     # ---- online voting: the party group's meeting ----
     "meeting_schedule": Page(
         obj="case",
