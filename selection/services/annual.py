@@ -255,7 +255,9 @@ def refresh_cadres(evaluation: AnnualEvaluation) -> int:
     """Add the cadres promoted since the report was opened (only while the evaluation is preparing)."""
     with transaction.atomic():
         evaluation = (
-            AnnualEvaluation.objects.select_for_update().select_related("report").get(pk=evaluation.pk)
+            AnnualEvaluation.objects.select_for_update(of=("self",))
+            .select_related("report")
+            .get(pk=evaluation.pk)
         )
         if (
             evaluation.kind != AnnualEvaluation.Kind.CADRE
@@ -296,7 +298,7 @@ def update_sections(report: AnnualReport, *, by, sections: dict[str, str]) -> An
 
 def _lock(evaluation: AnnualEvaluation) -> AnnualEvaluation:
     return (
-        AnnualEvaluation.objects.select_for_update()
+        AnnualEvaluation.objects.select_for_update(of=("self",))
         .select_related("report__organization")
         .get(pk=evaluation.pk)
     )

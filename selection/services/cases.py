@@ -593,7 +593,7 @@ def submit_for_decision(
         from selection.pdf.adapters import render_approval_form
         from selection.pdf.official import store_official_copy
 
-        targets = locked.candidates.select_for_update().filter(status=CandidateStatus.TARGET)
+        targets = locked.candidates.select_for_update(of=("self",)).filter(status=CandidateStatus.TARGET)
         for candidate in targets.select_related("cadre", "vacancy__post"):
             candidate.propose()
             candidate.save()
@@ -948,7 +948,7 @@ def appoint(
         tenure_start = gates.decision_date(locked)
         planned: list[PostHolding] = []
         for candidate in (
-            locked.candidates.select_for_update()
+            locked.candidates.select_for_update(of=("self",))
             .select_related("vacancy__post__organization", "vacancy__post__department", "cadre")
             .filter(status=CandidateStatus.APPROVED)
         ):

@@ -185,7 +185,7 @@ def run_screening(case: SelectionCase, *, by) -> int:
             raise ServiceError("资格审查结果已经公布，不能重新审查；对结果有异议的，通过复核答复处理。")
         now = timezone.now()
         regs = list(
-            case.registrations.select_for_update()
+            case.registrations.select_for_update(of=("self",))
             .select_related("cadre", "case__organization")
             .prefetch_related("vacancies__post__department", "cadre__assessments", "cadre__holdings__post")
         )
@@ -233,7 +233,11 @@ def request_review(registration: Registration, *, by, text: str) -> Registration
         raise ServiceError("请写明申请复核的理由。")
     with transaction.atomic():
         case = lock_case(registration.case)
-        reg = Registration.objects.select_for_update().select_related("cadre").get(pk=registration.pk)
+        reg = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("cadre")
+            .get(pk=registration.pk)
+        )
         if reg.cadre.account_id != actor.user.pk:
             raise ServiceError("只能对本人的资格审查结果申请复核。")
         _require_state(case, CaseStatus.SCREENING, action="申请复核")
@@ -258,7 +262,11 @@ def answer_review(registration: Registration, *, by, answer: str, overturned: bo
         raise ServiceError("请填写复核答复意见。")
     with transaction.atomic():
         case = lock_case(registration.case)
-        reg = Registration.objects.select_for_update().select_related("cadre").get(pk=registration.pk)
+        reg = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("cadre")
+            .get(pk=registration.pk)
+        )
         _require_state(case, CaseStatus.SCREENING, action="答复复核申请")
         if not reg.review_requested_at:
             raise ServiceError("该报名人没有申请复核。")
@@ -363,7 +371,7 @@ def record_written_scores(case: SelectionCase, *, by, scores: dict[int, object])
         _require_state(case, CaseStatus.EXAM, action="录入笔试成绩")
         if case.competition_plan.advancing_decided_on:
             raise ServiceError("考察人选已经确定，成绩不能再修改。")
-        regs = {r.pk: r for r in case.registrations.select_for_update().select_related("cadre")}
+        regs = {r.pk: r for r in case.registrations.select_for_update(of=("self",)).select_related("cadre")}
         qualified = {pk for pk, r in regs.items() if r.qualified}
         if set(parsed) - qualified:
             raise ServiceError("只能为资格审查合格的报名人录入成绩。")

@@ -130,7 +130,7 @@ def _lock(holding: PostHolding, organization) -> tuple[PostHolding, ProbationRev
     """Lock the holding (404-safe: it must belong to the organization) and its review, creating it."""
     try:
         locked = (
-            PostHolding.objects.select_for_update()
+            PostHolding.objects.select_for_update(of=("self",))
             .select_related("cadre", "post")
             .get(pk=holding.pk, post__organization=organization)
         )

@@ -341,7 +341,9 @@ def reconsider(
     actor = as_actor(by)
     with transaction.atomic():
         case = lock_case(candidate.case)
-        candidate = Candidate.objects.select_for_update().select_related("cadre").get(pk=candidate.pk)
+        candidate = (
+            Candidate.objects.select_for_update(of=("self",)).select_related("cadre").get(pk=candidate.pk)
+        )
         if candidate.status == CandidateStatus.REJECTED:
             raise ServiceError(
                 f"R-DEC-7：{candidate.cadre.name}已表决未通过，本系统暂不支持对未通过的人选复议，请重新启动选拔程序。"
@@ -406,7 +408,7 @@ def _lock_box(box: BallotBox) -> BallotBox:
     """Casting and closing take the same row lock, so they queue in arrival order: a ballot either goes in
     before the close (and is counted) or after it (and is refused). A shared lock for casting would let a
     steady stream of ballots starve the close in PostgreSQL."""
-    return BallotBox.objects.select_for_update().select_related("case").get(pk=box.pk)
+    return BallotBox.objects.select_for_update(of=("self",)).select_related("case").get(pk=box.pk)
 
 
 def create_ballot_box(
