@@ -365,6 +365,8 @@ NO_FORM = {
     "box_open": "no input",
     "box_close": "no input",
     "case_export": "no input: it queues a background export of the case",
+    "record_verify": "no input: storing the verification it runs is its purpose",
+    "record_check_receipt": "not yet described (receipt upload or digest, writes nothing): follow-up",
     "competitive_step": "no input",
     "competitive_screening": "no input",
     "competitive_written": "no input",
