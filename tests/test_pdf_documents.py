@@ -157,7 +157,9 @@ def test_rows_of_stages_not_reached_stay_empty_and_block_closing(org, hr):
     assert "陈晓明·任职时间" in findings[0].message
     assert "陈晓明·民主测评" not in findings[0].message
     section_seven = _all(render_record_form(candidate)).split("七、任职")[1].split("八、签署")[0]
-    assert section_seven == "任职通知任职时间试用期任职谈话"  # labels only: the values are visibly empty
+    assert (
+        section_seven == "任职通知任职时间试用期任职谈话试用期满考核及转正"
+    )  # labels only: the values are visibly empty
 
 
 def test_a_complete_record_lets_the_batch_close(appointed, hr):

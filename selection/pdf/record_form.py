@@ -618,7 +618,7 @@ def _probation_result(candidate: Candidate, a) -> tuple[str, str]:
     reviews = list(candidate.probation_reviews.all()) if candidate.pk else []
     review = reviews[0] if reviews else None
     if review is None:
-        return "", ""
+        return "", "试用期尚未期满" if a is not None and a.probation_ends_on > date.today() else ""
     parts = []
     if review.appraisal_on:
         parts.append(
