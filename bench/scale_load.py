@@ -18,8 +18,11 @@ from selection.models import (
     CandidateStatus,
     CaseStatus,
     Department,
+    EducationLevel,
+    EducationRecord,
     Organization,
     Post,
+    PostHolding,
     RecordEvent,
     SelectionCase,
     Vacancy,
@@ -74,6 +77,61 @@ def _event(
     return event
 
 
+def _registry_facts(org, departments, cadre_ids: list[int], today: date) -> None:
+    """What the register's pages read (issue 15): education for everyone, one cadre in ten in a post
+    (started 0–15 years ago, some on probation ending soon), half of them with an earlier post."""
+    levels = list(EducationLevel)
+    education = [
+        EducationRecord(cadre_id=pk, kind=EducationRecord.Kind.FULL_TIME, level=levels[i % len(levels)])
+        for i, pk in enumerate(cadre_ids)
+    ] + [
+        EducationRecord(cadre_id=pk, kind=EducationRecord.Kind.IN_SERVICE, level=levels[i % 3])
+        for i, pk in enumerate(cadre_ids[::3])
+    ]
+    for start in range(0, len(education), BATCH):
+        EducationRecord.objects.bulk_create(education[start : start + BATCH])
+    holders = max(100, len(cadre_ids) // 10)
+    per_department = holders // len(departments)
+    posts = Post.objects.bulk_create(
+        Post(
+            organization=org,
+            department=d,
+            title=f"{'科长' if k % 2 else '副科长'}{k}",
+            rank=rank,
+            order=10 + k,
+        )
+        for d in departments
+        for k in range(per_department)
+        for rank in ((Rank.CHIEF if k % 2 else Rank.DEPUTY),)
+    )
+    step = len(cadre_ids) // len(posts)
+    holdings = []
+    for k, post in enumerate(posts):
+        cadre_id = cadre_ids[k * step]
+        started = today - timedelta(days=(k * 53) % 5500)
+        if k % 2:
+            holdings.append(
+                PostHolding(
+                    cadre_id=cadre_id,
+                    post=posts[k - 1],
+                    started_on=started - timedelta(days=1200),
+                    ended_on=started,
+                )
+            )
+        pending = k % 10 == 0
+        holdings.append(
+            PostHolding(
+                cadre_id=cadre_id,
+                post=post,
+                started_on=started,
+                probation_ends_on=today + timedelta(days=k % 60) if pending else None,
+                probation_result=PostHolding.Probation.PENDING if pending else PostHolding.Probation.NONE,
+            )
+        )
+    for start in range(0, len(holdings), BATCH):
+        PostHolding.objects.bulk_create(holdings[start : start + BATCH])
+
+
 def load(cadres: int, seed: int = 11) -> dict:
     """Fill an empty, migrated database; returns the objects the benchmark's URLs need."""
     rng = random.Random(seed)
@@ -120,6 +178,7 @@ def load(cadres: int, seed: int = 11) -> dict:
                 rows = []
         Cadre.objects.bulk_create(rows)
         cadre_ids = list(Cadre.objects.order_by("pk").values_list("pk", flat=True))
+        _registry_facts(org, departments, cadre_ids, today)
 
         now = timezone.now()
         case_rows = []

@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from .models import Cadre, PostHolding, ResumeEntry
 from .rules import DEFAULT_SETTINGS, RuleSettings
-from .structure import DIMENSIONS, annotate_facts, dimension_filter, years_before  # noqa: F401
+from .structure import DIMENSIONS, annotate_facts, dimension_filter, facts_in, years_before  # noqa: F401
 from .supervision import cadre_condition
 
 ALERT_FILTERS = ("probation", "retirement", "rotation", "sanction")
@@ -45,21 +45,23 @@ def filter_cadres(
 ) -> QuerySet[Cadre]:
     """Apply the list's search, filters (see `CadreFilterForm`) and sort as of a date."""
     base = queryset
-    queryset = annotate_facts(search(queryset, filters.get("q", "")), on)
+    conditions = []
     if active := filters.get("active"):
-        queryset = queryset.filter(is_active=active == "1")
+        conditions.append(Q(is_active=active == "1"))
     if department := filters.get("department"):
-        queryset = queryset.filter(department=department)
+        conditions.append(Q(department=department))
     for dimension in DIMENSIONS:
         if value := filters.get(dimension.key):
-            condition = dimension_filter(dimension.key, value, on)
-            if condition is not None:
-                queryset = queryset.filter(condition)
+            conditions.append(dimension_filter(dimension.key, value, on))
     for name in ALERT_FILTERS:
         if value := filters.get(name):
-            condition = cadre_condition(name, value, base, on, settings)
-            if condition is not None:
-                queryset = queryset.filter(condition)
-    if order := SORTS.get(filters.get("sort", "")):
+            conditions.append(cadre_condition(name, value, base, on, settings))
+    conditions = [c for c in conditions if c is not None]
+    order = SORTS.get(filters.get("sort", ""), ())
+    # Only the facts a filter or the sort reads are joined: the plain list and its count stay plain.
+    queryset = annotate_facts(search(queryset, filters.get("q", "")), on, facts_in(*conditions, *order))
+    for condition in conditions:
+        queryset = queryset.filter(condition)
+    if order:
         queryset = queryset.order_by(*order)
     return queryset

@@ -6,7 +6,7 @@ Every condition reads the facts `annotate_facts` adds "as of" a date (current ra
 education); each dimension's buckets partition the cadres (every cadre falls in exactly one).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,19 +14,21 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
+    F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.lookups import Exact, GreaterThan
 
-from .models import EducationLevel, EducationRecord, PostHolding, Rank, Sex
+from .models import EducationLevel, EducationRecord, Post, PostHolding, Rank, Sex
 from .rules import add_months
 
 
@@ -35,50 +37,123 @@ def years_before(on: date, years: int) -> date:
     return add_months(on, -12 * years)
 
 
-def _current_holdings(on: date) -> QuerySet[PostHolding]:
-    """Holdings running on the date, newest first — the same choice as `Cadre.current_holding`."""
-    return (
-        PostHolding.objects.filter(cadre=OuterRef("pk"), started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .order_by("-started_on", "-pk")
+def _running(prefix: str, on: date) -> Q:
+    """A holding (at `prefix`) running on the date."""
+    return Q(**{f"{prefix}started_on__lte": on}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": on})
     )
 
 
-_LEVEL_RANK = Case(
-    *[When(level=level.value, then=Value(level.rank)) for level in EducationLevel],
-    default=Value(0),
-    output_field=IntegerField(),
-)
+def _current_holding(on: date) -> FilteredRelation:
+    """The cadre's current holding as a join — the same choice as `Cadre.current_holding`: of the holdings
+    running on the date the 实职 one before a 兼任 one (R-REG-3), then the latest, then the newest row.
 
-
-def _highest_level(kind: str) -> Subquery:
-    records = (
-        EducationRecord.objects.filter(cadre=OuterRef("pk"), kind=kind)
-        .annotate(level_rank=_LEVEL_RANK)
-        .order_by("-level_rank", "pk")
-        .values("level")[:1]
-    )
-    return Subquery(records)
-
-
-def annotate_facts(cadres: QuerySet, on: date) -> QuerySet:
-    """Add the facts the dimensions read (aliases: not selected, usable in filters and aggregates)."""
-    current = _current_holdings(on)
-    rank_since = (
-        PostHolding.objects.filter(
-            cadre=OuterRef("pk"), post__rank=OuterRef("current_rank"), started_on__lte=on
+    A join (at most one row per cadre: no running holding is preferred to it) rather than a correlated
+    subquery, so that every count over it reads columns: PostgreSQL evaluates a subquery once per
+    reference per row, and the statistics refer to each fact in many buckets.
+    """
+    mine = "fact_holding__"
+    preferred = PostHolding.objects.filter(_running("", on), cadre=OuterRef("pk")).filter(
+        Q(is_concurrent__lt=OuterRef(f"{mine}is_concurrent"))  # 实职 (false) before 兼任 (true)
+        | Q(is_concurrent=OuterRef(f"{mine}is_concurrent"))
+        & (
+            Q(started_on__gt=OuterRef(f"{mine}started_on"))
+            | Q(started_on=OuterRef(f"{mine}started_on"), pk__gt=OuterRef(f"{mine}pk"))
         )
-        .order_by("started_on", "pk")
-        .values("started_on")[:1]
     )
-    return cadres.alias(
-        current_rank=Subquery(current.values("post__rank")[:1]),
-        current_since=Subquery(current.values("started_on")[:1]),
-    ).alias(
-        rank_since=Subquery(rank_since),
-        full_time_level=_highest_level(EducationRecord.Kind.FULL_TIME),
-        in_service_level=_highest_level(EducationRecord.Kind.IN_SERVICE),
+    return FilteredRelation("holdings", condition=_running("holdings__", on) & ~Q(Exists(preferred)))
+
+
+def _rank_start(on: date) -> FilteredRelation:
+    """The first holding (started by the date) at the rank of the current one: since when at this rank."""
+    mine = "fact_rank_start__"
+    same_rank = Post.objects.filter(pk=OuterRef(f"{mine}post_id"), rank=OuterRef("fact_holding__post__rank"))
+    earlier = PostHolding.objects.filter(
+        cadre=OuterRef("pk"), started_on__lte=on, post__rank=OuterRef("fact_holding__post__rank")
+    ).filter(
+        Q(started_on__lt=OuterRef(f"{mine}started_on"))
+        | Q(started_on=OuterRef(f"{mine}started_on"), pk__lt=OuterRef(f"{mine}pk"))
     )
+    return FilteredRelation(
+        "holdings",
+        condition=Q(holdings__started_on__lte=on) & Q(Exists(same_rank)) & ~Q(Exists(earlier)),
+    )
+
+
+def _level_rank(level) -> Case:
+    return Case(
+        *[When(Exact(level, value.value), then=Value(value.rank)) for value in EducationLevel],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _highest_education(relation: str, kind: str) -> FilteredRelation:
+    """The cadre's highest record of the kind (the first one among equals), as a join."""
+    mine = OuterRef(f"{relation}__level")
+    higher = (
+        EducationRecord.objects.filter(cadre=OuterRef("pk"), kind=kind)
+        .alias(level_rank=_level_rank(F("level")))
+        .filter(
+            Q(level_rank__gt=_level_rank(mine))
+            | Q(level_rank=_level_rank(mine), pk__lt=OuterRef(f"{relation}__pk"))
+        )
+    )
+    return FilteredRelation("education", condition=Q(education__kind=kind) & ~Q(Exists(higher)))
+
+
+# Each fact, the join it reads and the joins that one needs first.
+FACTS = {
+    "current_rank": ("fact_holding__post__rank", ("fact_holding",)),
+    "current_since": ("fact_holding__started_on", ("fact_holding",)),
+    "rank_since": ("fact_rank_start__started_on", ("fact_holding", "fact_rank_start")),
+    "full_time_level": ("fact_full_time__level", ("fact_full_time",)),
+    "in_service_level": ("fact_in_service__level", ("fact_in_service",)),
+}
+
+
+def _relations(on: date) -> dict[str, Callable[[], FilteredRelation]]:
+    return {
+        "fact_holding": lambda: _current_holding(on),
+        "fact_rank_start": lambda: _rank_start(on),
+        "fact_full_time": lambda: _highest_education("fact_full_time", EducationRecord.Kind.FULL_TIME),
+        "fact_in_service": lambda: _highest_education("fact_in_service", EducationRecord.Kind.IN_SERVICE),
+    }
+
+
+def facts_in(*conditions: object) -> set[str]:
+    """The facts (`FACTS` keys) that these filter conditions or orderings read."""
+    found: set[str] = set()
+    for condition in conditions:
+        if isinstance(condition, str):
+            found |= {condition.lstrip("-").split("__")[0]} & FACTS.keys()
+        elif isinstance(condition, tuple):  # a Q child: (lookup, value)
+            found |= facts_in(condition[0])
+        elif isinstance(condition, Q):
+            found |= facts_in(*condition.children)
+        elif isinstance(condition, F):
+            found |= facts_in(condition.name)
+        elif hasattr(condition, "get_source_expressions"):  # F(…).asc(), Exact(F(…), …)
+            found |= facts_in(*condition.get_source_expressions())
+    return found
+
+
+def annotate_facts(cadres: QuerySet, on: date, needed: Iterable[str] | None = None) -> QuerySet:
+    """Add the facts the dimensions read "as of" the date (aliases: not selected, usable in filters and
+    aggregates) — all of them, or only `needed` (each fact is a LEFT JOIN: a count that reads none of them
+    should not pay for them). The joins give at most one row per cadre, so counts stay exact."""
+    names = list(FACTS) if needed is None else [name for name in FACTS if name in set(needed)]
+    if not names:
+        return cadres
+    relations = _relations(on)
+    joined: list[str] = []
+    for name in names:
+        for relation in FACTS[name][1]:
+            if relation not in joined:
+                joined.append(relation)
+    for relation in joined:  # one at a time: a later join's condition refers to an earlier one
+        cadres = cadres.annotate(**{relation: relations[relation]()})
+    return cadres.alias(**{name: F(FACTS[name][0]) for name in names})
 
 
 @dataclass(frozen=True)
@@ -290,7 +365,7 @@ class TeamRow:
 
 
 def team_structure(cadres: QuerySet, on: date, young_age: int) -> list[TeamRow]:
-    base = annotate_facts(cadres.order_by(), on).filter(current_rank__isnull=False)
+    base = annotate_facts(cadres.order_by(), on, ["current_rank"]).filter(current_rank__isnull=False)
     rows = (
         base.values("organization", "organization__name")
         .annotate(

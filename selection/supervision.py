@@ -30,7 +30,7 @@ from .models import (
     SelectionCase,
 )
 from .rules import DEFAULT_SETTINGS, RuleSettings, SanctionType, add_months
-from .structure import annotate_facts, years_before
+from .structure import annotate_facts, facts_in, years_before
 
 NOTICE_WARNING_DAYS = 3  # a notice ending within this many days (or already ended) needs closing
 URGENT_ITEMS = 5
@@ -89,31 +89,17 @@ def retirement_condition(on: date, year_offset: int, settings: RuleSettings) -> 
     return Q(is_active=True) & q
 
 
-def _running(on: date, **started) -> Exists:
-    """A holding of the cadre running on the date, started in the given range (a semi-join, not a
-    per-row subquery: fast over the whole registry)."""
-    return Exists(
-        PostHolding.objects.filter(cadre=OuterRef("pk"), started_on__lte=on)
-        .filter(**started)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    )
-
-
 def rotation_condition(on: date, which: str, settings: RuleSettings) -> Q:
-    """R-REQ-2: in the same post ≥ 5 years ('due': and < 10), ≥ 10 years ('overdue'), or either.
-
-    The current post is the latest running holding (`Cadre.current_holding`): it started on or before a
-    date exactly when some running holding did and none started after it.
-    """
+    """R-REQ-2: in the same post ≥ 5 years ('due': and < 10), ≥ 10 years ('overdue'), or either — the
+    post being the current one (`Cadre.current_holding`, the `current_since` fact), as `Cadre.rotation_status`
+    counts it."""
     due = years_before(on, settings.rotation_due_years)
     overdue = years_before(on, settings.rotation_overdue_years)
     if which == "overdue":
-        return Q(_running(on, started_on__lte=overdue)) & ~Q(_running(on, started_on__gt=overdue))
+        return Q(current_since__lte=overdue)
     if which == "due":
-        return Q(_running(on, started_on__gt=overdue, started_on__lte=due)) & ~Q(
-            _running(on, started_on__gt=due)
-        )
-    return Q(_running(on, started_on__lte=due)) & ~Q(_running(on, started_on__gt=due))
+        return Q(current_since__lte=due, current_since__gt=overdue)
+    return Q(current_since__lte=due)
 
 
 def effect_end(
@@ -221,13 +207,13 @@ def _cadre_url(name: str, value: str) -> str:
 def cadre_alerts(user, on: date, settings: RuleSettings) -> list[Alert]:
     """The registry alerts: one count query each, plus one for the sanctions."""
     cadres = Cadre.objects.visible_to(user)
-    facts = annotate_facts(cadres.order_by(), on)
-    # One count per alert: each WHERE lets the database apply the cheap, indexed conditions (birth
-    # dates, semi-joins) before any per-row fact (one aggregate would evaluate every fact for every row).
-    counts = {
-        f"{name}__{value}": facts.filter(cadre_condition(name, value, cadres, on, settings)).count()
-        for name, value, _label, _rule in CADRE_ALERTS
-    }
+    # One count per alert, each joining only the facts it reads, so the database applies the cheap,
+    # indexed conditions (birth dates, probation dates) first.
+    counts = {}
+    for name, value, _label, _rule in CADRE_ALERTS:
+        condition = cadre_condition(name, value, cadres, on, settings)
+        facts = annotate_facts(cadres.order_by(), on, facts_in(condition))
+        counts[f"{name}__{value}"] = facts.filter(condition).count()
     alerts = []
     for name, value, label, rule in CADRE_ALERTS:
         if name == "rotation":
