@@ -234,3 +234,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A list export (导出Excel) is built inside the request up to this many rows; a longer one goes to the
+# 花名册's background export, with its progress bar.
+XUANBA_DIRECT_EXPORT_MAX_ROWS = env.int("XUANBA_DIRECT_EXPORT_MAX_ROWS", default=1000)
+# The statistics and the dashboard's registry counts are kept this long while the registry is unchanged
+# (the key moves with every registry write); 0 computes them on every request.
+XUANBA_REGISTRY_CACHE_SECONDS = env.int("XUANBA_REGISTRY_CACHE_SECONDS", default=120)

@@ -32,6 +32,49 @@ from .models import EducationLevel, EducationRecord, Post, PostHolding, Rank, Se
 from .rules import add_months
 
 
+def registry_version() -> str:
+    """Changes with every write to the registry: the newest row of each table the counts read and of
+    their change histories (one query of index lookups)."""
+    from django.db import connection
+
+    from .models import Cadre, Department, Sanction
+
+    tables = [Cadre, PostHolding, EducationRecord, Sanction, Post, Department]
+    tables += [model.history.model for model in (Cadre, PostHolding, EducationRecord, Sanction)]
+    quote = connection.ops.quote_name
+    newest = ", ".join(
+        f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})" for m in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {newest}")
+        return ".".join(str(value or 0) for value in cursor.fetchone())
+
+
+def registry_cached[T](key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept for XUANBA_REGISTRY_CACHE_SECONDS while the registry does not change.
+
+    The counts stay computed (never stored as truth): a write to the registry changes the key, and an
+    edit that bypasses the change history (a bulk `update()`) is seen within the cache's lifetime.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+
+    seconds = getattr(settings, "XUANBA_REGISTRY_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
+    full_key = f"registry:{registry_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, seconds)
+    return value
+
+
+def scope_key(user) -> str:
+    """Who sees which cadres (`Cadre.objects.visible_to`): everyone, one organization's tree, nobody."""
+    return "all" if user.is_superuser else str(user.organization_id or "none")
+
+
 def years_before(on: date, years: int) -> date:
     """The same day `years` earlier; 29 February falls back to the 28th."""
     return add_months(on, -12 * years)
@@ -379,6 +422,24 @@ def team_structure(cadres: QuerySet, on: date, young_age: int) -> list[TeamRow]:
     return [
         TeamRow(r["organization__name"], r["total"], r["young"], r["female"], r["non_party"]) for r in rows
     ]
+
+
+def population(user) -> QuerySet:
+    """The cadres the statistics count: the active ones the user may see."""
+    from .models import Cadre
+
+    return Cadre.objects.visible_to(user).filter(is_active=True)
+
+
+def user_structure(user, on: date, young_age: int) -> tuple[list[Table], list[TeamRow]]:
+    """The statistics page's tables and leadership-team rows for the user (cached while the registry
+    is unchanged: three queries when computed, one when not)."""
+
+    def compute() -> tuple[list[Table], list[TeamRow]]:
+        cadres = population(user)
+        return structure_tables(cadres, on), team_structure(cadres, on, young_age)
+
+    return registry_cached(f"structure:{scope_key(user)}:{on.isoformat()}:{young_age}", compute)
 
 
 # ---- snapshots and the 情况统计表 --------------------------------------------------------------------

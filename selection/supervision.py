@@ -9,6 +9,7 @@ whole dashboard takes a fixed number of queries however many cadres and cases th
 import calendar as month_calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from hashlib import sha256
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -30,7 +31,7 @@ from .models import (
     SelectionCase,
 )
 from .rules import DEFAULT_SETTINGS, RuleSettings, SanctionType, add_months
-from .structure import annotate_facts, facts_in, years_before
+from .structure import annotate_facts, facts_in, registry_cached, scope_key, years_before
 
 NOTICE_WARNING_DAYS = 3  # a notice ending within this many days (or already ended) needs closing
 URGENT_ITEMS = 5
@@ -58,15 +59,22 @@ def organizations_in_scope(user) -> QuerySet[Organization]:
 # ---- cadre conditions (shared with the cadre list filters) -----------------------------------------------
 
 
-def probation_condition(on: date, offset: int) -> Q:
-    """R-PRB-2 / R-APP-3: a running holding on probation (not yet assessed) ending in the month."""
-    first, last = month_range(on, offset)
-    ending = PostHolding.objects.filter(
-        ended_on__isnull=True,
-        probation_result=PostHolding.Probation.PENDING,
-        probation_ends_on__range=(first, last),
-    )
-    return Q(pk__in=ending.values("cadre_id"))
+PROBATION_MONTHS = {"this_month": 0, "next_month": 1}
+
+
+def probations_ending(organizations, on: date, which: str) -> QuerySet[PostHolding]:
+    """R-PRB-2 / R-APP-3: running, undecided probations ending this month or next (`which`) — what the
+    dashboard counts and the 试用期 page lists behind its link."""
+    from .services.probation import probations_pending
+
+    first, last = month_range(on, PROBATION_MONTHS[which])
+    return probations_pending(organizations).filter(probation_ends_on__range=(first, last))
+
+
+def probation_condition(cadres: QuerySet[Cadre], on: date, which: str) -> Q:
+    """The cadre list's `?probation=…`: the cadres of those probations."""
+    ending = probations_ending(cadres.values("organization_id"), on, which)
+    return Q(pk__in=ending.filter(cadre__in=cadres.values("pk")).values("cadre_id"))
 
 
 def retirement_condition(on: date, year_offset: int, settings: RuleSettings) -> Q:
@@ -146,8 +154,8 @@ def cadre_condition(
     name: str, value: str, cadres: QuerySet[Cadre], on: date, settings: RuleSettings
 ) -> Q | None:
     """The list filter for an alert (`?probation=this_month`, …); None for an unknown value."""
-    if name == "probation" and value in ("this_month", "next_month"):
-        return probation_condition(on, 0 if value == "this_month" else 1)
+    if name == "probation" and value in PROBATION_MONTHS:
+        return probation_condition(cadres, on, value)
     if name == "retirement" and value in ("this_year", "next_year"):
         return retirement_condition(on, 0 if value == "this_year" else 1, settings)
     if name == "rotation" and value in ("due", "overdue", "due_or_overdue"):
@@ -190,9 +198,8 @@ class Dashboard:
     open_cases: int = 0
 
 
+PROBATION_ALERTS = (("this_month", "试用期本月到期"), ("next_month", "试用期下月到期"))
 CADRE_ALERTS = (
-    ("probation", "this_month", "试用期本月到期", "R-PRB-2"),
-    ("probation", "next_month", "试用期下月到期", "R-PRB-2"),
     ("retirement", "this_year", "今年到龄退休", ""),
     ("retirement", "next_year", "明年到龄退休", ""),
     ("rotation", "due", "应交流轮岗（满5年）", "R-REQ-2"),
@@ -204,9 +211,24 @@ def _cadre_url(name: str, value: str) -> str:
     return f"{reverse('cadre_list')}?{name}={value}"
 
 
+def probation_url(which: str) -> str:
+    return f"{reverse('probation_list')}?ends={which}"
+
+
 def cadre_alerts(user, on: date, settings: RuleSettings) -> list[Alert]:
     """The registry alerts: one count query each, plus one for the sanctions."""
     cadres = Cadre.objects.visible_to(user)
+    scope = organizations_in_scope(user)
+    alerts = [  # probations link to the 试用期 page, where they are decided
+        Alert(
+            f"probation_{which}",
+            label,
+            probations_ending(scope, on, which).count(),
+            probation_url(which),
+            "R-PRB-2",
+        )
+        for which, label in PROBATION_ALERTS
+    ]
     # One count per alert, each joining only the facts it reads, so the database applies the cheap,
     # indexed conditions (birth dates, probation dates) first.
     counts = {}
@@ -214,7 +236,6 @@ def cadre_alerts(user, on: date, settings: RuleSettings) -> list[Alert]:
         condition = cadre_condition(name, value, cadres, on, settings)
         facts = annotate_facts(cadres.order_by(), on, facts_in(condition))
         counts[f"{name}__{value}"] = facts.filter(condition).count()
-    alerts = []
     for name, value, label, rule in CADRE_ALERTS:
         if name == "rotation":
             years = settings.rotation_due_years if value == "due" else settings.rotation_overdue_years
@@ -389,7 +410,9 @@ def dashboard(
     settings = settings_for_user(user)
     board = Dashboard()
     if can_registry:
-        board.alerts += cadre_alerts(user, on, settings)
+        # The registry's counts, kept while the registry is unchanged (the settings are part of the key).
+        key = f"alerts:{scope_key(user)}:{on.isoformat()}:{sha256(repr(settings).encode()).hexdigest()[:16]}"
+        board.alerts += registry_cached(key, lambda: cadre_alerts(user, on, settings))
         board.alerts += post_alerts(user, on, settings)
     if can_cases:
         board.alerts += case_alerts(user, on, now, settings)

@@ -182,3 +182,35 @@ def test_roster_export_issues_a_constant_number_of_queries(
     assert response.status_code == 302 and job.status == ExportJob.Status.DONE
     with job.file.open("rb") as stored:
         assert len(_xlsx_names(stored.read())) == count
+
+
+def test_a_list_export_above_the_cap_goes_to_the_background_roster(client, hr, org, settings):
+    """导出Excel builds the file inside the request only up to the cap; a longer list is redirected to the
+    花名册, which builds it in the background (progress bar) with the same filters."""
+    settings.XUANBA_DIRECT_EXPORT_MAX_ROWS = 3
+    for index in range(4):
+        CadreFactory(organization=org, name=f"王{index}", sex="男")
+    CadreFactory(organization=org, name="李女", sex="女")
+    client.force_login(hr)
+    small = client.get(reverse("cadre_export"), {"sex": "女"})
+    assert small.status_code == 200
+    assert small["Content-Type"].startswith("application/vnd.openxmlformats")
+
+    large = client.get(reverse("cadre_export"), {"sex": "男"})
+    assert large.status_code == 302
+    assert large.url == reverse("cadre_roster") + "?sex=%E7%94%B7"
+    page = client.get(large.url)
+    assert "超过3人的名单不能直接导出" in page.text
+    assert page.context["count"] == 4
+    response = _export(client, {"sex": "男"}, columns=["name"], format="xlsx")
+    assert sorted(_xlsx_names(b"".join(response.streaming_content))) == ["王0", "王1", "王2", "王3"]
+
+
+def test_the_direct_export_cap_is_exact(client, hr, org, settings):
+    settings.XUANBA_DIRECT_EXPORT_MAX_ROWS = 2
+    for index in range(2):
+        CadreFactory(organization=org, name=f"张{index}")
+    client.force_login(hr)
+    assert client.get(reverse("cadre_export")).status_code == 200
+    CadreFactory(organization=org, name="张2")
+    assert client.get(reverse("cadre_export")).status_code == 302

@@ -67,8 +67,24 @@ def test_r_prb_2_probation_ending_this_and_next_month_match_a_hand_count(client,
 
     this_month = [c for c in registry if ending(c, 0)]
     assert this_month, "the population must exercise the alert"
-    _check(client, alerts, "probation_this_month", this_month)
-    _check(client, alerts, "probation_next_month", [c for c in registry if ending(c, 1)])
+    for key, expected in (
+        ("probation_this_month", this_month),
+        ("probation_next_month", [c for c in registry if ending(c, 1)]),
+    ):
+        # The card opens the 试用期 page (where probations are decided), listing exactly those probations.
+        assert alerts[key].url.startswith(reverse("probation_list")), key
+        page = client.get(alerts[key].url)
+        listed = [h.cadre.name for h in page.context["ending"]]
+        assert alerts[key].count == len(listed) == len(expected), key
+        assert set(listed) == {c.name for c in expected}, key
+        for holding in page.context["ending"]:
+            assert reverse("probation_detail", args=[holding.pk]) in page.text
+        # The cadre list's filter of the same name lists the same people.
+        assert _listed(client, _cadre_probation_url(key)) == {c.name for c in expected}, key
+
+
+def _cadre_probation_url(key: str) -> str:
+    return f"{reverse('cadre_list')}?probation={key.removeprefix('probation_')}"
 
 
 def test_retirement_this_year_and_next_by_sex_and_rank_match_a_hand_count(client, hr, registry):
@@ -133,7 +149,12 @@ def test_alerts_cover_subordinate_institutions_but_not_other_organizations(clien
             probation_result=PostHolding.Probation.PENDING,
         )
     client.force_login(hr)
-    assert _listed(client, _alerts(client)["probation_this_month"].url) == {"下属单位干部"}
+    alert = _alerts(client)["probation_this_month"]
+    page = client.get(alert.url)
+    assert alert.count == 1
+    assert [h.cadre.name for h in page.context["ending"]] == ["下属单位干部"]
+    assert "外单位干部" not in page.text
+    assert _listed(client, _cadre_probation_url(alert.key)) == {"下属单位干部"}
 
 
 def test_r_reg_2_quota_lines_over_and_under_and_vacant_posts(client, hr, org):
@@ -221,7 +242,7 @@ def test_dashboard_counts_link_to_the_list_from_the_page(client, hr, registry):
     client.force_login(hr)
     text = client.get(reverse("home")).text
     link = re.search(r'href="([^"]+)" data-alert="probation_this_month"', text)
-    assert link and link.group(1).endswith("?probation=this_month")
+    assert link and link.group(1) == f"{reverse('probation_list')}?ends=this_month"
     assert "试用期本月到期" in text
 
 

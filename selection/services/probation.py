@@ -60,9 +60,14 @@ def task_opens_on(holding: PostHolding, organization) -> date:
 
 
 def _pending(organization) -> QuerySet[PostHolding]:
+    return probations_pending([organization])
+
+
+def probations_pending(organizations) -> QuerySet[PostHolding]:
+    """Running, undecided probations (R-PRB-1) in posts of these organizations, the soonest end first."""
     return (
         PostHolding.objects.filter(
-            post__organization=organization,
+            post__organization__in=organizations,
             ended_on__isnull=True,
             how__in=PROBATION_HOWS,
             probation_ends_on__isnull=False,

@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import rules
+from .. import rules, supervision
 from ..forms_bureau import AppraisalForm, AssessmentForm, ProbationDecisionForm
 from ..models import ProbationMeeting, ProbationReview
 from ..permissions import Action, can, get_holding_for, require
@@ -53,6 +53,24 @@ def probation_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     organization = request.user.organization
     today = timezone.localdate()
+    ends = request.GET.get("ends", "")
+    if ends in supervision.PROBATION_MONTHS:  # the dashboard's 试用期本月/下月到期: exactly what it counted
+        label = dict(supervision.PROBATION_ALERTS)[ends]
+        ending = supervision.probations_ending(supervision.organizations_in_scope(request.user), today, ends)
+        return render(
+            request,
+            "selection/probation/ending.html",
+            {
+                "label": label,
+                "ending": list(ending),
+                "today": today,
+                "breadcrumbs": [
+                    ("我的待办", reverse("home")),
+                    ("试用期", reverse("probation_list")),
+                    (label, None),
+                ],
+            },
+        )
     due = list(svc.probations_due(organization, today)) if organization else []
     running = list(svc.probations_running(organization, today)) if organization else []
     decided = (

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -127,6 +128,17 @@ def cadre_export(request: HttpRequest) -> HttpResponse:
 
     require(request.user, Action.VIEW_REGISTRY)
     _form, cadres = _filtered(request)
+    limit = settings.XUANBA_DIRECT_EXPORT_MAX_ROWS
+    if (count := cadres.count()) > limit:
+        # Too long to build inside the request (a web worker's time and memory): the 花名册 builds it in
+        # the background with the same filters and shows the progress bar.
+        messages.info(
+            request,
+            f"当前名单共{count}人，超过{limit}人的名单不能直接导出，请在本页选择列和格式（Excel或PDF）"
+            "后在后台生成，完成后即可下载。",
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse("cadre_roster") + (f"?{query}" if query else ""))
     response = HttpResponse(
         export_cadres(cadres),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

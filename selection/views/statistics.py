@@ -11,24 +11,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ..forms import departments_of
-from ..models import Cadre, StructureSnapshot
+from ..models import StructureSnapshot
 from ..permissions import Action, can, require
 from ..services.statistics import save_snapshot
 from ..structure import (
     DIMENSIONS,
     Table,
     statistics_workbook,
-    structure_tables,
     table_from_json,
-    team_structure,
+    user_structure,
 )
 from ..supervision import settings_for_user
 
 PIE_DIMENSIONS = {"sex", "political", "ethnicity"}
-
-
-def _population(user):
-    return Cadre.objects.visible_to(user).filter(is_active=True)
 
 
 def cadre_link(dimension: str, bucket: str, scope: str = "") -> str:
@@ -76,7 +71,8 @@ def _rows(tables: list[Table]) -> list[dict]:
 def structure(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_REGISTRY)
     user, on = request.user, timezone.localdate()
-    tables = structure_tables(_population(user), on)
+    young_age = settings_for_user(user).young_cadre_age
+    tables, team = user_structure(user, on, young_age)
     scope = request.GET.get("department", "")
     shown = next((t for t in tables if t.scope == scope and scope != "none"), tables[0])
     snapshots = list(StructureSnapshot.objects.filter(organization=user.organization_id).order_by("-year"))
@@ -99,8 +95,8 @@ def structure(request: HttpRequest) -> HttpResponse:
             "dimensions": DIMENSIONS,
             "departments": departments_of(user),
             "scope": shown.scope,
-            "team": team_structure(_population(user), on, settings_for_user(user).young_cadre_age),
-            "young_age": settings_for_user(user).young_cadre_age,
+            "team": team,
+            "young_age": young_age,
             "snapshots": snapshots,
             "compare": compare,
             "can_snapshot": can(user, Action.EDIT_REGISTRY) and user.organization_id is not None,
@@ -128,8 +124,7 @@ def _comparison(before: Table, now: Table) -> list[dict]:
 def structure_export(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_REGISTRY)
     user, on = request.user, timezone.localdate()
-    tables = structure_tables(_population(user), on)
-    team = team_structure(_population(user), on, settings_for_user(user).young_cadre_age)
+    tables, team = user_structure(user, on, settings_for_user(user).young_cadre_age)
     org = user.organization.name if user.organization_id else "全部单位"
     title = f"{org}干部队伍结构情况统计表（{on.year}年{on.month}月{on.day}日）"
     response = HttpResponse(

@@ -29,6 +29,12 @@ def test_hr_follows_the_dashboard_and_a_chart_to_the_cadres_and_exports_the_rost
     expect(card).to_contain_text("试用期本月到期")
     expect(card).to_contain_text("1")
     card.click()
+    # The card opens the 试用期 page, listing exactly that probation, each row linking to its page.
+    expect(page.get_by_role("heading", name="试用期本月到期")).to_be_visible()
+    expect(page.locator("#ending-count")).to_have_text("1")
+    expect(page.get_by_role("table").get_by_role("link", name="林静")).to_be_visible()
+    # The cadre list's filter of the same name shows the same person.
+    page.goto(f"{live_server.url}/cadres/?probation=this_month")
     expect(page.get_by_role("heading", name="干部信息")).to_be_visible()
     expect(page.get_by_text("共 1 人")).to_be_visible()
     expect(page.get_by_text("试用期：试用期本月到期")).to_be_visible()
