@@ -5,7 +5,9 @@ with the growth from the small to the large size; and the case file's background
 Each size runs in its own process (bench/scale_run.py) against PostgreSQL database `xuanba_scale_bench`
 (dropped and recreated; override with BENCH_SCALE_DATABASE_URL), DEBUG off, through Django's test client
 (no network, one process: "RSS" is that process's memory after the page, "peak" its high-water mark).
-Sizes: BENCH_SCALE_SIZES (default "1000,100000"); runs per page: BENCH_SCALE_RUNS (default 5).
+Sizes: BENCH_SCALE_SIZES (default "1000,100000"); runs per page: BENCH_SCALE_RUNS (default 5);
+BENCH_SCALE_ONLY: only the pages whose label contains one of these comma-separated parts;
+BENCH_SCALE_REUSE=1: keep one database per size (`<name>_<size>`) and load it only once.
 Not part of CI: about 5–10 minutes on two cores.
 """
 

@@ -111,7 +111,13 @@ def main(size: int, runs: int) -> dict:
             clients["hr"],
             "/cadres/roster/?department=" + str(ids.get("department", "")),
         ),
+        ("花名册 page, all cadres", clients["hr"], "/cadres/roster/"),
+        ("导出Excel, all cadres (→ 花名册)", clients["hr"], "/cadres/export.xlsx"),
+        ("试用期本月到期 (dashboard card)", clients["hr"], "/probation/?ends=this_month"),
     ]
+    if only := [part for part in os.environ.get("BENCH_SCALE_ONLY", "").split(",") if part]:
+        # Just these pages (label substrings), beside the bare view and the admin changelists.
+        pages = pages[:3] + [page for page in pages[3:] if any(part in page[0] for part in only)]
     results = []
     for label, client, path in pages:
         times, size_bytes, status = [], 0, None

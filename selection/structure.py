@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     Exists,
@@ -22,6 +21,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -352,7 +352,7 @@ def age_expression(on: date) -> ExpressionWrapper:
 
 
 def _counts(on: date) -> dict:
-    counts = {"total": Count("pk"), "average_age": Avg(age_expression(on))}
+    counts = {"total": Count("pk"), "age_sum": Sum(age_expression(on))}
     for dimension in DIMENSIONS:
         for bucket in dimension.buckets:
             counts[f"{dimension.key}__{bucket.key}"] = Count("pk", filter=bucket.condition(on))
@@ -372,22 +372,24 @@ class Table:
 
 def _table(scope: str, label: str, row: dict) -> Table:
     counts = {d.key: {b.key: row[f"{d.key}__{b.key}"] for b in d.buckets} for d in DIMENSIONS}
-    average = row["average_age"]
-    return Table(
-        scope, label, row["total"], round(float(average), 1) if average is not None else None, counts
-    )
+    total = row["total"]
+    average = round(float(row["age_sum"]) / total, 1) if total else None
+    return Table(scope, label, total, average, counts)
 
 
 def structure_tables(cadres: QuerySet, on: date) -> list[Table]:
-    """The whole population first, then one table per department (two queries whatever the size)."""
+    """The whole population first, then one table per department — one grouped query whatever the size:
+    the whole is the departments added up (every cadre is in exactly one row), the average age the sum
+    of ages over the count."""
     base = annotate_facts(cadres.order_by(), on)
-    whole = base.aggregate(**_counts(on))
-    tables = [_table("", "全部", whole)]
-    rows = (
+    keys = list(_counts(on))
+    rows = list(
         base.values("department", "department__name", "organization__short_name", "organization__name")
         .annotate(**_counts(on))
         .order_by("organization", "department__order", "department")
     )
+    whole = {key: sum(row[key] or 0 for row in rows) for key in keys}
+    tables = [_table("", "全部", whole)]
     for row in rows:
         org = row["organization__short_name"] or row["organization__name"]
         name = row["department__name"] or "未分科室"

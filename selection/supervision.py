@@ -63,8 +63,8 @@ PROBATION_MONTHS = {"this_month": 0, "next_month": 1}
 
 
 def probations_ending(organizations, on: date, which: str) -> QuerySet[PostHolding]:
-    """R-PRB-2 / R-APP-3: running, undecided probations ending this month or next (`which`) — what the
-    dashboard counts and the 试用期 page lists behind its link."""
+    """R-PRB-2 / R-APP-3: running, undecided probations in posts of the organizations (None: any) ending
+    this month or next (`which`) — what the dashboard counts and the 试用期 page lists behind its link."""
     from .services.probation import probations_pending
 
     first, last = month_range(on, PROBATION_MONTHS[which])
@@ -73,8 +73,8 @@ def probations_ending(organizations, on: date, which: str) -> QuerySet[PostHoldi
 
 def probation_condition(cadres: QuerySet[Cadre], on: date, which: str) -> Q:
     """The cadre list's `?probation=…`: the cadres of those probations."""
-    ending = probations_ending(cadres.values("organization_id"), on, which)
-    return Q(pk__in=ending.filter(cadre__in=cadres.values("pk")).values("cadre_id"))
+    ending = probations_ending(None, on, which).filter(cadre__in=cadres.values("pk"))
+    return Q(pk__in=ending.values("cadre_id"))
 
 
 def retirement_condition(on: date, year_offset: int, settings: RuleSettings) -> Q:

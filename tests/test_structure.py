@@ -191,7 +191,11 @@ def test_a_snapshot_keeps_the_year_and_compares_with_today(client, hr, org, regi
     assert "已保存2026年干部结构快照" in response.text
     snapshot = StructureSnapshot.objects.get(organization=org, year=2026)
     total = snapshot.tables[0]["total"]
-    Cadre.objects.filter(pk=registry[0].pk).update(is_active=False)
+    # Through save(), as the registry's forms do: it writes the change history, which moves the
+    # statistics' cache key (a bulk update() would be seen only when the short cache expires).
+    leaving = Cadre.objects.get(pk=registry[0].pk)
+    leaving.is_active = False
+    leaving.save()
     page = client.get(reverse("cadre_structure"), {"compare": 2026})
     first = page.context["compare"]["rows"][0]
     assert first["label"] == "人数" and first["before"] == total
@@ -226,3 +230,24 @@ def test_structure_page_issues_a_constant_number_of_queries(
     client.force_login(hr)
     with django_assert_max_num_queries(STRUCTURE_QUERIES):
         assert client.get(reverse("cadre_structure")).status_code == 200
+
+
+def test_the_cached_statistics_follow_every_registry_change(client, hr, org, registry, settings):
+    from .factories import CadreFactory, PostFactory, PostHoldingFactory
+
+    settings.XUANBA_REGISTRY_CACHE_SECONDS = 600
+    client.force_login(hr)
+
+    def whole():
+        return client.get(reverse("cadre_structure")).context["tables"][0]
+
+    before = whole()
+    assert whole() == before  # served from the cache
+    newcomer = CadreFactory(organization=org, sex="女")
+    after = whole()
+    assert after.total == before.total + 1
+    assert after.counts["rank"]["none"] == before.counts["rank"]["none"] + 1
+    PostHoldingFactory(cadre=newcomer, post=PostFactory(organization=org, rank="deputy"), started_on=TODAY)
+    promoted = whole()
+    assert promoted.counts["rank"]["deputy"] == after.counts["rank"]["deputy"] + 1
+    assert promoted.counts["rank"]["none"] == after.counts["rank"]["none"] - 1

@@ -63,11 +63,14 @@ def _pending(organization) -> QuerySet[PostHolding]:
     return probations_pending([organization])
 
 
-def probations_pending(organizations) -> QuerySet[PostHolding]:
-    """Running, undecided probations (R-PRB-1) in posts of these organizations, the soonest end first."""
+def probations_pending(organizations=None) -> QuerySet[PostHolding]:
+    """Running, undecided probations (R-PRB-1) in posts of these organizations (None: of any), the
+    soonest end first."""
+    holdings = PostHolding.objects.all()
+    if organizations is not None:
+        holdings = holdings.filter(post__organization__in=organizations)
     return (
-        PostHolding.objects.filter(
-            post__organization__in=organizations,
+        holdings.filter(
             ended_on__isnull=True,
             how__in=PROBATION_HOWS,
             probation_ends_on__isnull=False,
