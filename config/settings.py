@@ -241,7 +241,7 @@ TASKS = {
 }
 # A list export (导出Excel) is built inside the request up to this many rows; a longer one goes to the
 # 花名册's background export, with its progress bar.
-XUANBA_DIRECT_EXPORT_MAX_ROWS = env.int("XUANBA_DIRECT_EXPORT_MAX_ROWS", default=1000)
+XUANBA_DIRECT_EXPORT_MAX_ROWS = env.int("XUANBA_DIRECT_EXPORT_MAX_ROWS", default=500)
 # The statistics and the dashboard's registry counts are kept this long while the registry is unchanged
 # (the key moves with every registry write); 0 computes them on every request.
 XUANBA_REGISTRY_CACHE_SECONDS = env.int("XUANBA_REGISTRY_CACHE_SECONDS", default=120)

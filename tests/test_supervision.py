@@ -73,14 +73,45 @@ def test_r_prb_2_probation_ending_this_and_next_month_match_a_hand_count(client,
     ):
         # The card opens the 试用期 page (where probations are decided), listing exactly those probations.
         assert alerts[key].url.startswith(reverse("probation_list")), key
-        page = client.get(alerts[key].url)
-        listed = [h.cadre.name for h in page.context["ending"]]
+        listed = _probations_listed(client, alerts[key].url)
         assert alerts[key].count == len(listed) == len(expected), key
         assert set(listed) == {c.name for c in expected}, key
-        for holding in page.context["ending"]:
-            assert reverse("probation_detail", args=[holding.pk]) in page.text
         # The cadre list's filter of the same name lists the same people.
         assert _listed(client, _cadre_probation_url(key)) == {c.name for c in expected}, key
+
+
+def _probations_listed(client, url: str) -> list[str]:
+    """The names the 试用期 page lists behind a dashboard card (every page), each linking to its probation."""
+    names, page = [], 1
+    while True:
+        response = client.get(f"{url}&page={page}")
+        assert response.status_code == 200
+        for holding in response.context["ending"]:
+            assert reverse("probation_detail", args=[holding.pk]) in response.text
+            names.append(holding.cadre.name)
+        if not response.context["page"].has_next():
+            return names
+        page += 1
+
+
+def test_the_probation_card_list_pages_through_every_probation(client, hr, org, monkeypatch):
+    from selection.views import probation as probation_views
+
+    monkeypatch.setattr(probation_views, "ENDING_PAGE_SIZE", 2)
+    for index in range(5):
+        PostHoldingFactory(
+            cadre=CadreFactory(organization=org, name=f"试用{index}"),
+            post=PostFactory(organization=org),
+            started_on=TODAY - timedelta(days=300),
+            probation_ends_on=TODAY + timedelta(days=1 + index % 3),
+            probation_result=PostHolding.Probation.PENDING,
+        )
+    client.force_login(hr)
+    alert = _alerts(client)["probation_this_month"]
+    assert alert.count == 5
+    first = client.get(alert.url)
+    assert first.context["page"].paginator.count == 5 and len(first.context["ending"]) == 2
+    assert sorted(_probations_listed(client, alert.url)) == [f"试用{i}" for i in range(5)]
 
 
 def _cadre_probation_url(key: str) -> str:
@@ -152,7 +183,7 @@ def test_alerts_cover_subordinate_institutions_but_not_other_organizations(clien
     alert = _alerts(client)["probation_this_month"]
     page = client.get(alert.url)
     assert alert.count == 1
-    assert [h.cadre.name for h in page.context["ending"]] == ["下属单位干部"]
+    assert _probations_listed(client, alert.url) == ["下属单位干部"]
     assert "外单位干部" not in page.text
     assert _listed(client, _cadre_probation_url(alert.key)) == {"下属单位干部"}
 
@@ -266,3 +297,24 @@ def test_home_issues_a_constant_number_of_queries(client, hr, org, count, django
 def test_month_range_handles_december():
     assert supervision.month_range(date(2026, 12, 5), 1) == (date(2027, 1, 1), date(2027, 1, 31))
     assert add_months(date(2026, 12, 1), 1) == date(2027, 1, 1)
+
+
+PROBATION_CARD_QUERIES = 12  # session, user, OTP, groups/permissions, scope, count, page rows, base template
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_probation_card_list_issues_a_constant_number_of_queries(
+    client, hr, org, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        PostHoldingFactory(
+            cadre=CadreFactory(organization=org),
+            post=PostFactory(organization=org),
+            started_on=TODAY - timedelta(days=300),
+            probation_ends_on=TODAY + timedelta(days=1 + index % 3),
+            probation_result=PostHolding.Probation.PENDING,
+        )
+    client.force_login(hr)
+    with django_assert_max_num_queries(PROBATION_CARD_QUERIES):
+        response = client.get(supervision.probation_url("this_month"))
+    assert len(response.context["ending"]) == count

@@ -5,6 +5,7 @@ Authorize (selection.permissions) → validate (selection.forms_bureau) → call
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,6 +18,8 @@ from ..models import ProbationMeeting, ProbationReview
 from ..permissions import Action, can, get_holding_for, require
 from ..services import probation as svc
 from ..services.base import Actor, ServiceError
+
+ENDING_PAGE_SIZE = 50
 
 
 def _form_errors(form) -> str:
@@ -57,12 +60,15 @@ def probation_list(request: HttpRequest) -> HttpResponse:
     if ends in supervision.PROBATION_MONTHS:  # the dashboard's 试用期本月/下月到期: exactly what it counted
         label = dict(supervision.PROBATION_ALERTS)[ends]
         ending = supervision.probations_ending(supervision.organizations_in_scope(request.user), today, ends)
+        page = Paginator(ending, ENDING_PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
             "selection/probation/ending.html",
             {
                 "label": label,
-                "ending": list(ending),
+                "ends": ends,
+                "page": page,
+                "ending": list(page.object_list),
                 "today": today,
                 "breadcrumbs": [
                     ("我的待办", reverse("home")),
