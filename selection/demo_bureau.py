@@ -45,7 +45,7 @@ CENTER_CASE = DemoCase(
         appraisal=22,
         dossier=20,
         discipline=19,
-        pre_review=19,
+        pre_review=18,
         decision=6,
         public_notice=4,
     ),

@@ -326,7 +326,7 @@ class Builder:
         with self.at("inspection_start", hour=9):
             self.case = svc.start_inspection(self.case, by=self.hr)
         steps = (
-            ("appraisal", "dossier", "discipline", "pre_review")
+            ("appraisal", "dossier", "discipline")
             if final != CaseStatus.INSPECTION
             else ("appraisal",)
         )
