@@ -325,11 +325,7 @@ class Builder:
             self.fix_targets()
         with self.at("inspection_start", hour=9):
             self.case = svc.start_inspection(self.case, by=self.hr)
-        steps = (
-            ("appraisal", "dossier", "discipline")
-            if final != CaseStatus.INSPECTION
-            else ("appraisal",)
-        )
+        steps = ("appraisal", "dossier", "discipline") if final != CaseStatus.INSPECTION else ("appraisal",)
         with self.at("inspection_start", *steps, hour=17):
             self.inspect(complete=final != CaseStatus.INSPECTION)
         if final == CaseStatus.INSPECTION:

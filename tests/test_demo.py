@@ -106,15 +106,16 @@ def _resumes_are_continuous(seeded) -> None:
 
 
 def _every_department_has_a_chief_and_a_deputy_post(seeded) -> None:
-    from selection.models import Department
-
     from selection.demo_competitive import POST_DEPARTMENT, POST_TITLE
+    from selection.models import Department
 
     for department in Department.objects.all():
         # The 竞争上岗 demo adds one new deputy post (信息化副科长) to its department.
         posts = department.posts.exclude(department__name=POST_DEPARTMENT, title=POST_TITLE)
         assert sorted(posts.values_list("rank", flat=True)) == [Rank.CHIEF, Rank.DEPUTY]
-    assert Department.objects.get(name=POST_DEPARTMENT).posts.filter(title=POST_TITLE, rank=Rank.DEPUTY).exists()
+    assert (
+        Department.objects.get(name=POST_DEPARTMENT).posts.filter(title=POST_TITLE, rank=Rank.DEPUTY).exists()
+    )
 
 
 def _ages_39_and_40_on_the_day(seeded) -> None:
