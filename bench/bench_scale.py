@@ -6,6 +6,8 @@ Each size runs in its own process (bench/scale_run.py) against PostgreSQL databa
 (dropped and recreated; override with BENCH_SCALE_DATABASE_URL), DEBUG off, through Django's test client
 (no network, one process: "RSS" is that process's memory after the page, "peak" its high-water mark).
 Sizes: BENCH_SCALE_SIZES (default "1000,100000"); runs per page: BENCH_SCALE_RUNS (default 5).
+BENCH_SCALE_REUSE=1 keeps one database per size (`<name>_<size>`) loaded by an earlier run and only
+migrates it forward, so a re-measurement after a change skips the load.
 Not part of CI: about 5–10 minutes on two cores.
 """
 
@@ -19,10 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/xuanba_scale_bench"
 
 
+def _url(size: int) -> str:
+    """One database per size when reusing loads (BENCH_SCALE_REUSE=1): `<name>_<size>`."""
+    url = os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL)
+    return f"{url}_{size}" if os.environ.get("BENCH_SCALE_REUSE") else url
+
+
 def _run_size(size: int, runs: int) -> dict:
     env = {
         **os.environ,
-        "DATABASE_URL": os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL),
+        "DATABASE_URL": _url(size),
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "scale-benchmark-only-not-a-secret-0123456789",
         "XUANBA_REQUIRE_2FA": "false",

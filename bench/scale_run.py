@@ -20,6 +20,29 @@ def _recreate(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _loaded_ids(url: str) -> dict | None:
+    """The ids a previous load of this database stored (BENCH_SCALE_REUSE), or None."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT ids FROM bench_scale_ids WHERE to_regclass('bench_scale_ids') IS NOT NULL"
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    return json.loads(row[0]) if row else None
+
+
+def _store_ids(ids: dict) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_scale_ids (ids text)")
+        cursor.execute("DELETE FROM bench_scale_ids")
+        cursor.execute("INSERT INTO bench_scale_ids VALUES (%s)", [json.dumps(ids)])
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -27,7 +50,11 @@ def _rss_mb() -> float:
 
 def main(size: int, runs: int) -> dict:
     url = os.environ["DATABASE_URL"]
-    _recreate(url)
+    # BENCH_SCALE_REUSE=1 keeps a database loaded at this size by an earlier run (migrating it forward).
+    reused = _loaded_ids(url) if os.environ.get("BENCH_SCALE_REUSE") else None
+    if reused is None or reused.get("size") != size:
+        reused = None
+        _recreate(url)
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -42,7 +69,11 @@ def main(size: int, runs: int) -> dict:
     from bench.scale_load import load
 
     started = time.perf_counter()
-    ids = load(size)
+    if reused is None:
+        ids = {**load(size), "size": size}
+        _store_ids(ids)
+    else:
+        ids = reused
     loaded = time.perf_counter() - started
 
     from accounts.models import User
@@ -124,6 +155,7 @@ def main(size: int, runs: int) -> dict:
         )
     # The case file: the request only enqueues (database backend); the worker's job is timed separately.
     hr = clients["hr"]
+    ExportJob.objects.filter(case_id=ids["file_case"]).delete()  # a reused database keeps earlier jobs
     t0 = time.perf_counter()
     response = hr.post(f"/cases/{ids['file_case']}/exports/case-file", secure=True)
     request_ms = (time.perf_counter() - t0) * 1000
