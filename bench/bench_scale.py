@@ -80,12 +80,14 @@ def report(results: list[dict]) -> str:
             f"{b['bytes'] / 1024:>7.0f} {b['rss_mb']:>7.0f} {b['peak_rss_mb']:>6.0f}"
         )
     for r in results:
-        e = r["export"]
-        lines.append(
-            f"case file (10 candidates) at {r['size']}: request {e['request_ms']:.0f} ms ({e['request_status']}), "
-            f"built by the task in {e['build_s']:.1f} s → {e['status']} {e['bytes'] / 1024:.0f} KB"
-            f"{' ' + e['error'] if e['error'] else ''}; second request reuses it: {e['reused']}"
-        )
+        for key, what in (("export", "case file (10 candidates)"), ("export_frozen", "… 审批表 frozen")):
+            if (e := r.get(key)) is None:
+                continue
+            lines.append(
+                f"{what} at {r['size']}: request {e['request_ms']:.0f} ms ({e['request_status']}), "
+                f"built by the task in {e['build_s']:.1f} s → {e['status']} {e['bytes'] / 1024:.0f} KB"
+                f"{' ' + e['error'] if e['error'] else ''}; second request reuses it: {e['reused']}"
+            )
     return "\n".join(lines)
 
 

@@ -47,7 +47,9 @@ def main(role: str, path: str, lines: int = 25) -> None:
             started = time.perf_counter()
             response = client.get(path, secure=True)
             elapsed = time.perf_counter() - started
-        print(f"{path}: {response.status_code}, {len(response.content) / 1024:.0f} KB, {elapsed * 1000:.0f} ms")
+        print(
+            f"{path}: {response.status_code}, {len(response.content) / 1024:.0f} KB, {elapsed * 1000:.0f} ms"
+        )
         total = sum(float(q["time"]) for q in queries.captured_queries)
         print(f"{len(queries.captured_queries)} queries, {total * 1000:.0f} ms in the database")
         slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
