@@ -194,7 +194,24 @@ def main(size: int, runs: int) -> dict:
         ),
     ]
     results = []
+    # BENCH_SCALE_SKIP: labels (or parts of them, comma-separated) of pages not to request, e.g. one
+    # measured elsewhere; they are reported as skipped.
+    skip = [word for word in os.environ.get("BENCH_SCALE_SKIP", "").split(",") if word]
     for label, client, path, *patch in pages:
+        if any(word in label for word in skip):
+            results.append(
+                {
+                    "page": label,
+                    "status": "skipped",
+                    "median_ms": None,
+                    "p95_ms": None,
+                    "runs": 0,
+                    "bytes": 0,
+                    "rss_mb": _rss_mb(),
+                    "peak_rss_mb": 0,
+                }
+            )
+            continue
         times, size_bytes, status = [], 0, None
         budget_start = time.perf_counter()
         for attempt in range(runs + 1):  # the first run warms up and is not counted
