@@ -160,9 +160,8 @@ def paginate(queryset: QuerySet, params, *, keys: tuple[str, ...] | None, per_pa
             if direction == "after":
                 rows = list(ordered.filter(_beyond(keys, values, forward=True))[: per_page + 1])
                 return cursor_page(rows[:per_page], more_before=True, more_after=len(rows) > per_page)
-            rows = list(
-                queryset.order_by(*_reverse(keys)).filter(_beyond(keys, values, forward=False))[: per_page + 1]
-            )
+            backwards = queryset.order_by(*_reverse(keys)).filter(_beyond(keys, values, forward=False))
+            rows = list(backwards[: per_page + 1])
             more = len(rows) > per_page
             rows = rows[:per_page][::-1]
             return cursor_page(rows, more_before=more, more_after=True)

@@ -210,9 +210,7 @@ class Cadre(models.Model):
     name_initials = models.CharField("姓名首字母", max_length=30, blank=True, editable=False)
     # The list's sort key (issue 11): the department's 排序, copied here on every save (and by
     # Department.save when it changes) so the default order is one index, not a sort through a join.
-    department_order = models.PositiveIntegerField(
-        "科室排序", default=NO_DEPARTMENT, editable=False
-    )
+    department_order = models.PositiveIntegerField("科室排序", default=NO_DEPARTMENT, editable=False)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
