@@ -5,9 +5,10 @@ with the growth from the small to the large size; and the case file's background
 Each size runs in its own process (bench/scale_run.py) against PostgreSQL database `xuanba_scale_bench`
 (dropped and recreated; override with BENCH_SCALE_DATABASE_URL), DEBUG off, through Django's test client
 (no network, one process: "RSS" is that process's memory after the page, "peak" its high-water mark).
-Sizes: BENCH_SCALE_SIZES (default "1000,100000"); runs per page: BENCH_SCALE_RUNS (default 5);
-BENCH_SCALE_ONLY: only the pages whose label contains one of these comma-separated parts;
-BENCH_SCALE_REUSE=1: keep one database per size (`<name>_<size>`) and load it only once.
+Sizes: BENCH_SCALE_SIZES (default "1000,100000"); runs per page: BENCH_SCALE_RUNS (default 5).
+BENCH_SCALE_REUSE=1 keeps one database per size (`<name>_<size>`) loaded by an earlier run and only
+migrates it forward, so a re-measurement after a change skips the load.
+BENCH_SCALE_ONLY: only the pages whose label contains one of these comma-separated parts.
 Not part of CI: about 5–10 minutes on two cores.
 """
 
@@ -21,10 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/xuanba_scale_bench"
 
 
+def _url(size: int) -> str:
+    """One database per size when reusing loads (BENCH_SCALE_REUSE=1): `<name>_<size>`."""
+    url = os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL)
+    return f"{url}_{size}" if os.environ.get("BENCH_SCALE_REUSE") else url
+
+
 def _run_size(size: int, runs: int) -> dict:
     env = {
         **os.environ,
-        "DATABASE_URL": os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL),
+        "DATABASE_URL": _url(size),
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "scale-benchmark-only-not-a-secret-0123456789",
         "XUANBA_REQUIRE_2FA": "false",
@@ -74,12 +81,14 @@ def report(results: list[dict]) -> str:
             f"{b['bytes'] / 1024:>7.0f} {b['rss_mb']:>7.0f} {b['peak_rss_mb']:>6.0f}"
         )
     for r in results:
-        e = r["export"]
-        lines.append(
-            f"case file (10 candidates) at {r['size']}: request {e['request_ms']:.0f} ms ({e['request_status']}), "
-            f"built by the task in {e['build_s']:.1f} s → {e['status']} {e['bytes'] / 1024:.0f} KB"
-            f"{' ' + e['error'] if e['error'] else ''}; second request reuses it: {e['reused']}"
-        )
+        for key, what in (("export", "case file (10 candidates)"), ("export_frozen", "… 审批表 frozen")):
+            if (e := r.get(key)) is None:
+                continue
+            lines.append(
+                f"{what} at {r['size']}: request {e['request_ms']:.0f} ms ({e['request_status']}), "
+                f"built by the task in {e['build_s']:.1f} s → {e['status']} {e['bytes'] / 1024:.0f} KB"
+                f"{' ' + e['error'] if e['error'] else ''}; second request reuses it: {e['reused']}"
+            )
     return "\n".join(lines)
 
 

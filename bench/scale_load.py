@@ -162,6 +162,7 @@ def load(cadres: int, seed: int = 11) -> dict:
                 Cadre(
                     organization=org,
                     department=departments[i % len(departments)],
+                    department_order=departments[i % len(departments)].order,  # what save() would set
                     name=name,
                     name_pinyin=keys[name][0],
                     name_initials=keys[name][1],

@@ -7,7 +7,6 @@ import resource
 import statistics
 import sys
 import time
-from pathlib import Path
 
 PAGE_BUDGET = 40.0  # seconds per page at most (at least 2 runs), so a slow page cannot stall the run
 
@@ -21,12 +20,27 @@ def _recreate(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _exists(url: str) -> bool:
+def _loaded_ids(url: str) -> dict | None:
+    """The ids a previous load of this database stored (BENCH_SCALE_REUSE), or None."""
     import psycopg
 
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT ids FROM bench_scale_ids WHERE to_regclass('bench_scale_ids') IS NOT NULL"
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    return json.loads(row[0]) if row else None
+
+
+def _store_ids(ids: dict) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_scale_ids (ids text)")
+        cursor.execute("DELETE FROM bench_scale_ids")
+        cursor.execute("INSERT INTO bench_scale_ids VALUES (%s)", [json.dumps(ids)])
 
 
 def _rss_mb() -> float:
@@ -34,16 +48,74 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _export(client, ids: dict, case_id: int) -> dict:
+    """Request the case file (the request only enqueues), then run the worker's job and time it."""
+    from accounts.models import User
+    from selection.models import ExportJob
+    from selection.services.exports import request_export, run_export_job
+
+    ExportJob.objects.filter(case_id=case_id).delete()  # a reused database keeps earlier jobs
+    t0 = time.perf_counter()
+    response = client.post(f"/cases/{case_id}/exports/case-file", secure=True)
+    request_ms = (time.perf_counter() - t0) * 1000
+    job = ExportJob.objects.filter(case_id=case_id).order_by("-pk").first()
+    t0 = time.perf_counter()
+    status = run_export_job(job.pk) if job else "missing"
+    build_s = time.perf_counter() - t0
+    job = ExportJob.objects.get(pk=job.pk) if job else None
+    again = request_export(User.objects.get(pk=ids["hr"]), "case-file", case=job.case) if job else None
+    return {
+        "request_ms": request_ms,
+        "request_status": response.status_code,
+        "build_s": build_s,
+        "status": status,
+        "error": job.error if job else "",
+        "bytes": job.size if job else 0,
+        "reused": bool(again and again.pk == job.pk),
+    }
+
+
+def _frozen_case(ids: dict) -> int:
+    """A copy of the case-file case past 考察: its 10 审批表 frozen as official copies (as
+    submit_for_decision stores them), which the case file merges instead of laying them out again."""
+    from accounts.models import User
+    from selection.models import Candidate, CandidateStatus, CaseStatus, Document, SelectionCase, Vacancy
+    from selection.pdf.adapters import render_approval_form
+    from selection.pdf.official import store_official_copy
+
+    source = SelectionCase.objects.get(pk=ids["file_case"])
+    hr = User.objects.get(pk=ids["hr"])
+    case = SelectionCase.objects.create(
+        organization_id=source.organization_id,
+        title="2026年第二批中层干部选拔任用（10名人选，审批表已存档）",
+        year=2026,
+        status=CaseStatus.DECISION,
+        motion_origin=source.motion_origin,
+        motion_date=source.motion_date,
+        created_by=hr,
+    )
+    vacancy = Vacancy.objects.create(case=case, post=source.vacancies.first().post)
+    for old in source.candidates.order_by("pk"):
+        candidate = Candidate.objects.create(
+            case=case, vacancy=vacancy, cadre_id=old.cadre_id, status=CandidateStatus.PROPOSED
+        )
+        store_official_copy(
+            case,
+            kind=Document.Kind.APPROVAL_FORM,
+            title=f"{candidate.cadre.name}干部任免审批表（提交党组会议）",
+            pdf_bytes=render_approval_form(candidate),
+            by=hr,
+            candidate=candidate,
+        )
+    return case.pk
+
+
 def main(size: int, runs: int) -> dict:
     url = os.environ["DATABASE_URL"]
-    # BENCH_SCALE_REUSE=1: one database per size (`<name>_<size>`), loaded once and kept; later runs
-    # only migrate it (loading 100,000 cadres takes minutes).
-    reuse = os.environ.get("BENCH_SCALE_REUSE") == "1"
-    if reuse:
-        url = os.environ["DATABASE_URL"] = f"{url}_{size}"
-    saved = Path(f"/tmp/{url.rsplit('/', 1)[1]}.json")
-    fresh = not (reuse and saved.exists() and _exists(url))
-    if fresh:
+    # BENCH_SCALE_REUSE=1 keeps a database loaded at this size by an earlier run (migrating it forward).
+    reused = _loaded_ids(url) if os.environ.get("BENCH_SCALE_REUSE") else None
+    if reused is None or reused.get("size") != size:
+        reused = None
         _recreate(url)
     import django
 
@@ -59,14 +131,13 @@ def main(size: int, runs: int) -> dict:
     from bench.scale_load import load
 
     started = time.perf_counter()
-    ids = load(size) if fresh else json.loads(saved.read_text())
+    if reused is None:
+        ids = {**load(size), "size": size}
+        _store_ids(ids)
+    else:
+        ids = reused
     loaded = time.perf_counter() - started
-    if reuse and fresh:
-        saved.write_text(json.dumps(ids))
-
     from accounts.models import User
-    from selection.models import ExportJob
-    from selection.services.exports import request_export, run_export_job
 
     setup_test_environment()
     settings = override_settings(
@@ -85,14 +156,23 @@ def main(size: int, runs: int) -> dict:
         clients[role] = Client()
         clients[role].force_login(User.objects.get(pk=ids[role]))
     anonymous = Client()
+    from contextlib import nullcontext
+    from unittest import mock
+
+    from selection.supervision import Dashboard
+
+    # 我的待办 without the 预警提醒 dashboard (selection/supervision.py, measured on its own line above)
+    without_dashboard = mock.patch("selection.supervision.dashboard", lambda *a, **k: Dashboard())
     pages = [
         ("bare view (one indexed lookup)", anonymous, f"/bench/bare/{ids['cadre']}"),
+        ("bare view, signed in", clients["hr"], f"/bench/bare-signed-in/{ids['cadre']}"),
         ("admin changelist: cadres", clients["admin"], "/admin/selection/cadre/"),
         ("admin changelist: users", clients["admin"], "/admin/accounts/user/"),
         ("case page at 动议", clients["hr"], f"/cases/{ids['motion_case']}/"),
         ("case page at 民主推荐", clients["hr"], f"/cases/{ids['recommendation_case']}/"),
         ("picker search (cadres, 王)", clients["hr"], "/picker/cadres?q=王"),
         ("我的待办 (HR)", clients["hr"], "/"),
+        ("我的待办 (HR) without dashboard", clients["hr"], "/", without_dashboard),
         ("case list", clients["hr"], "/cases/"),
         ("case list filtered by post", clients["hr"], "/cases/?post=处长"),
         ("case list, last page", clients["hr"], "/cases/?page=last"),
@@ -119,13 +199,31 @@ def main(size: int, runs: int) -> dict:
         # Just these pages (label substrings), beside the bare view and the admin changelists.
         pages = pages[:3] + [page for page in pages[3:] if any(part in page[0] for part in only)]
     results = []
-    for label, client, path in pages:
+    # BENCH_SCALE_SKIP: labels (or parts of them, comma-separated) of pages not to request, e.g. one
+    # measured elsewhere; they are reported as skipped.
+    skip = [word for word in os.environ.get("BENCH_SCALE_SKIP", "").split(",") if word]
+    for label, client, path, *patch in pages:
+        if any(word in label for word in skip):
+            results.append(
+                {
+                    "page": label,
+                    "status": "skipped",
+                    "median_ms": None,
+                    "p95_ms": None,
+                    "runs": 0,
+                    "bytes": 0,
+                    "rss_mb": _rss_mb(),
+                    "peak_rss_mb": 0,
+                }
+            )
+            continue
         times, size_bytes, status = [], 0, None
         budget_start = time.perf_counter()
         for attempt in range(runs + 1):  # the first run warms up and is not counted
-            t0 = time.perf_counter()
-            response = client.get(path, secure=True)
-            elapsed = time.perf_counter() - t0
+            with patch[0] if patch else nullcontext():
+                t0 = time.perf_counter()
+                response = client.get(path, secure=True)
+                elapsed = time.perf_counter() - t0
             body = b"".join(response.streaming_content) if response.streaming else response.content
             status, size_bytes = response.status_code, len(body)
             if attempt:
@@ -148,25 +246,11 @@ def main(size: int, runs: int) -> dict:
             }
         )
     # The case file: the request only enqueues (database backend); the worker's job is timed separately.
-    hr = clients["hr"]
-    t0 = time.perf_counter()
-    response = hr.post(f"/cases/{ids['file_case']}/exports/case-file", secure=True)
-    request_ms = (time.perf_counter() - t0) * 1000
-    job = ExportJob.objects.order_by("-pk").first()
-    t0 = time.perf_counter()
-    status = run_export_job(job.pk) if job else "missing"
-    build_s = time.perf_counter() - t0
-    job = ExportJob.objects.get(pk=job.pk) if job else None
-    again = request_export(User.objects.get(pk=ids["hr"]), "case-file", case=job.case) if job else None
-    export = {
-        "request_ms": request_ms,
-        "request_status": response.status_code,
-        "build_s": build_s,
-        "status": status,
-        "error": job.error if job else "",
-        "bytes": job.size if job else 0,
-        "reused": bool(again and again.pk == job.pk),
-    }
+    if "frozen_case" not in ids:  # added to a reused database once
+        ids["frozen_case"] = _frozen_case(ids)
+        _store_ids(ids)
+    export = _export(clients["hr"], ids, ids["file_case"])
+    frozen = _export(clients["hr"], ids, ids["frozen_case"])
     settings.disable()
     return {
         "size": size,
@@ -175,6 +259,7 @@ def main(size: int, runs: int) -> dict:
         "load_s": loaded,
         "pages": results,
         "export": export,
+        "export_frozen": frozen,
     }
 
 

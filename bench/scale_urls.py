@@ -12,4 +12,13 @@ def bare(request, pk: int) -> HttpResponse:
     return HttpResponse(Cadre.objects.values_list("name", flat=True).get(pk=pk))
 
 
-urlpatterns = [path("bench/bare/<int:pk>", bare), path("", include("config.urls"))]
+def bare_signed_in(request, pk: int) -> HttpResponse:
+    """The same lookup behind the sign-in (session, 2FA and audit middleware): each page's fixed cost."""
+    return HttpResponse(Cadre.objects.values_list("name", flat=True).get(pk=pk))
+
+
+urlpatterns = [
+    path("bench/bare/<int:pk>", bare),
+    path("bench/bare-signed-in/<int:pk>", bare_signed_in),
+    path("", include("config.urls")),
+]

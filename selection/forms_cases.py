@@ -7,7 +7,7 @@ view stays: authorize → validate → call one service → respond.
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -118,6 +118,7 @@ class CaseFilterForm(StyledForm):
     )
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
     post = forms.CharField(label="拟任职位", required=False, max_length=50)
+    POST_IDS = 1000  # more matching posts than this: a subquery instead of the list
 
     def filter(self, cases: QuerySet[SelectionCase]) -> QuerySet[SelectionCase]:
         if not self.is_valid():
@@ -128,9 +129,16 @@ class CaseFilterForm(StyledForm):
         if data["year"]:
             cases = cases.filter(year=data["year"])
         if data["post"]:
-            # A subquery keeps the list's vacancy and candidate counts over every vacancy of the case.
-            matching = Vacancy.objects.filter(post__title__icontains=data["post"]).values("case_id")
-            cases = cases.filter(pk__in=matching)
+            # A subquery keeps the list's vacancy and candidate counts over every vacancy of the case. The
+            # matching posts are read first (few): PostgreSQL estimates `post_id IN (…)` from its
+            # statistics, not a pattern inside the title, and so walks the list's index to the LIMIT
+            # instead of sorting every matching case (issue 11).
+            posts = Post.objects.filter(title__icontains=data["post"]).values_list("pk", flat=True)
+            ids = list(posts[: self.POST_IDS + 1])
+            matching = Vacancy.objects.filter(
+                post__in=ids if len(ids) <= self.POST_IDS else posts, case=OuterRef("pk")
+            )
+            cases = cases.filter(Exists(matching))
         return cases
 
 

@@ -21,6 +21,19 @@ SORTS = {
     "in_post": (F("current_since").asc(nulls_last=True), "pk"),
 }
 
+# The full, unique order of each sort the list can page by key (selection/paging.py); the 任现职时间 sort
+# orders by an annotation and pages by number.
+LIST_KEYS = {
+    "": ("organization_id", "department_order", "pk"),
+    "name": ("name_pinyin", "pk"),
+    "age": ("-birth_date", "pk"),
+    "-age": ("birth_date", "pk"),
+}
+
+
+def list_keys(filters: dict) -> tuple[str, ...] | None:
+    return LIST_KEYS.get(filters.get("sort", ""))
+
 
 def search(queryset: QuerySet[Cadre], text: str) -> QuerySet[Cadre]:
     """姓名 (or part of it), full pinyin or initials (prefix), ID number (prefix), or a former post."""

@@ -510,10 +510,13 @@ def _write(plan: ImportPlan, by: Model | None, reason: str, written: list[Cadre]
             item.cadre.photo.save(item.photo.name, item.photo, save=False)
             written.append(item.cadre)
             item.changed_fields.append("photo")
-    for item in plan.items:  # bulk writes skip Cadre.save(): derive the search keys here
+    for item in plan.items:  # bulk writes skip Cadre.save(): derive the search and sort keys here
         item.cadre.set_search_keys()
+        item.cadre.set_sort_key()
         if not item.is_new and "name" in item.changed_fields:
             item.changed_fields.extend(["name_pinyin", "name_initials"])
+        if not item.is_new and "department" in item.changed_fields:
+            item.changed_fields.append("department_order")
     new = [item.cadre for item in plan.items if item.is_new]
     if new:
         bulk_create_with_history(new, Cadre, **history)

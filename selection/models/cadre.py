@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from stdnum import numdb
 from stdnum.cn import ric
@@ -96,6 +98,9 @@ def date_rule_errors(
 
 
 REWARDS_MAX_LENGTH = 1000
+# The list's sort key of a cadre without a department: after every department (Department.order is a
+# PositiveSmallIntegerField, so no department sorts here).
+NO_DEPARTMENT = 1_000_000
 
 
 class Sex(models.TextChoices):
@@ -203,6 +208,9 @@ class Cadre(models.Model):
     # Search keys, derived from the name on every save and import (see `set_search_keys`).
     name_pinyin = models.CharField("姓名拼音", max_length=120, blank=True, editable=False)
     name_initials = models.CharField("姓名首字母", max_length=30, blank=True, editable=False)
+    # The list's sort key (issue 11): the department's 排序, copied here on every save (and by
+    # Department.save when it changes) so the default order is one index, not a sort through a join.
+    department_order = models.PositiveIntegerField("科室排序", default=NO_DEPARTMENT, editable=False)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     id_number = models.CharField("公民身份号码", max_length=18, unique=True)
@@ -244,14 +252,18 @@ class Cadre(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "name_pinyin", "name_initials"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "name_pinyin", "name_initials", "department_order"]
+    )
     objects = CadreQuerySet.as_manager()
 
     class Meta:
         verbose_name = "干部"
         verbose_name_plural = "干部"
-        ordering = ["organization", "department__order", "pk"]
+        ordering = ["organization_id", "department_order", "pk"]
         indexes = [
+            # the cadre list's default order (selection/selectors.py LIST_KEYS)
+            models.Index(fields=["organization", "department_order", "id"], name="cadre_list_order"),
             models.Index(fields=["organization", "birth_date"]),
             models.Index(fields=["name_pinyin", "id"], name="cadre_pinyin_order"),
             models.Index(fields=["name_initials"], name="cadre_initials"),
@@ -262,14 +274,30 @@ class Cadre(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.set_search_keys()
-        if (fields := kwargs.get("update_fields")) is not None and "name" in fields:
-            kwargs["update_fields"] = {*fields, "name_pinyin", "name_initials"}
+        self.set_sort_key()
+        if (fields := kwargs.get("update_fields")) is not None:
+            fields = set(fields)
+            if "name" in fields:
+                fields |= {"name_pinyin", "name_initials"}
+            if "department" in fields or "department_id" in fields:
+                fields.add("department_order")
+            kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("cadre_detail", args=[self.pk])
+
+    def set_sort_key(self) -> None:
+        """The department's 排序 (the list's sort key); a query only when the department is not loaded."""
+        if self.department_id is None:
+            self.department_order = NO_DEPARTMENT
+        elif Cadre.department.is_cached(self) and self.department.pk == self.department_id:
+            self.department_order = self.department.order
+        else:
+            order = Department.objects.filter(pk=self.department_id).values_list("order", flat=True).first()
+            self.department_order = NO_DEPARTMENT if order is None else order
 
     def set_search_keys(self) -> None:
         """姓名 → "zhangsan" and "zs" (pypinyin), for search and the 姓名 sort."""
@@ -617,3 +645,9 @@ class Sanction(models.Model):
                 return on >= self.effective_on
             return sanction_in_effect(self.kind, self.rights_restored_on, on, settings)
         return sanction_in_effect(self.kind, self.effective_on, on, settings)
+
+
+@receiver(pre_delete, sender=Department)
+def _department_deleted(sender, instance: Department, **kwargs) -> None:
+    """Its cadres lose the department (SET_NULL) and so its place in the list's order."""
+    Cadre.objects.filter(department=instance).update(department_order=NO_DEPARTMENT)

@@ -74,7 +74,7 @@ class CaseQuerySet(models.QuerySet):
                 models.Prefetch("vacancies", queryset=Vacancy.objects.select_related("post__department")),
                 models.Prefetch("candidates", queryset=Candidate.objects.only("pk", "case_id", "status")),
             )
-            .order_by("-created_at", "-pk")
+            .order_by(*SelectionCase.LIST_KEYS)
         )
 
 
@@ -151,6 +151,8 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseQuerySet.as_manager()
+    # the case list's full order, served by case_org_recent_idx / case_recent_idx (selection/paging.py)
+    LIST_KEYS = ("-created_at", "-pk")
 
     class Meta:
         verbose_name = "选拔任用工作"

@@ -53,3 +53,9 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:  # the cadres' copy of the 排序 (Cadre.department_order, the list's sort key)
+            self.cadres.exclude(department_order=self.order).update(department_order=self.order)

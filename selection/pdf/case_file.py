@@ -269,6 +269,7 @@ def case_file_parts(case: SelectionCase, progress: Callable[[float], None] = _no
     def added() -> None:
         progress(min(1.0, len(parts) / expected))
 
+    signed = signing.printed_head(case) if candidates else None  # the same head on every 纪实表
     for candidate in candidates:
         data = record_form_data(candidate, events=events, meetings=meetings)
         added()
@@ -277,7 +278,7 @@ def case_file_parts(case: SelectionCase, progress: Callable[[float], None] = _no
                 f"{candidate.cadre.name}纪实表",
                 "纪实表",
                 "pdf/record_form.html",
-                record_form_context(data),
+                record_form_context(data, signed=signed),
                 images,
             )
         )

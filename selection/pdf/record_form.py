@@ -687,7 +687,12 @@ def completeness_rows(candidate: Candidate) -> list[rules.RecordRow]:
     ]
 
 
-def record_form_context(data: RecordFormData) -> dict:
+_UNSIGNED = object()
+
+
+def record_form_context(data: RecordFormData, *, signed: dict | object | None = _UNSIGNED) -> dict:
+    """`signed`: the case's printed head when the caller has it already (the case file prints the same
+    head on every 纪实表: one signature check and QR code, not one per candidate)."""
     return {
         "data": data,
         "case": data.case,
@@ -708,7 +713,7 @@ def record_form_context(data: RecordFormData) -> dict:
         ],
         "chain_message": data.chain_message,
         "chain_ok": data.chain_ok,
-        "signed": signing.printed_head(data.case),
+        "signed": signing.printed_head(data.case) if signed is _UNSIGNED else signed,
         "reporting_unit": data.reporting_unit,
         "generated": cn_date(date.today()),
     }

@@ -35,9 +35,10 @@ from ..models import (
     ResumeEntry,
     Sanction,
 )
+from ..paging import paginate
 from ..permissions import Action, can, can_read_cadre_photo, get_cadre_for, require
 from ..rules import age_in_full_years
-from ..selectors import filter_cadres
+from ..selectors import filter_cadres, list_keys
 from ..services.registry import HoldingRefused, apply_holdings
 from ..supervision import settings_for_user
 
@@ -98,10 +99,11 @@ def _filtered(request: HttpRequest) -> tuple[CadreFilterForm, Any]:
 def cadre_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_REGISTRY)
     form, cadres = _filtered(request)
-    page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(cadres, request.GET, keys=list_keys(form.filters()), per_page=PAGE_SIZE)
     today = date.today()
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
     return render(

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from ...models import (
     CaseStatus,
     SelectionCase,
 )
+from ...paging import paginate
 from ...permissions import Action, can, require
 from ...services import cases as svc
 from ...services.base import ServiceError
@@ -62,13 +62,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_CASES)
     form = CaseFilterForm(request.GET or None)
     cases = form.filter(SelectionCase.objects.visible_to(request.user).for_list())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(cases, request.GET, keys=SelectionCase.LIST_KEYS, per_page=PAGE_SIZE)
     leaders = main_leaders(c.organization_id for c in page.object_list)
     for case in page.object_list:
         case.badge = STATUS_BADGE[case.status]
         case.awaiting = awaiting(case, leaders)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "selection/cases/case_list.html",
