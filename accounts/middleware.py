@@ -1,5 +1,9 @@
-"""Request guards of the accounts app: the second factor, and no caching of signed-in pages or files."""
+"""Request guards of the accounts app: the idle timeout, the second factor, and no caching of signed-in
+pages or files."""
 
+import time
+
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -9,6 +13,30 @@ from . import twofactor
 
 # Pages a signed-in user reaches before passing the second factor.
 OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "two_factor_setup", "two_factor_verify"}
+
+
+RENEWED_AT = "_xuanba_renewed"
+
+
+class IdleTimeoutMiddleware:
+    """The session ends XUANBA_IDLE_TIMEOUT_MINUTES after the last request.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) costs three queries a page; renewing
+    it at most once per XUANBA_SESSION_RENEW_SECONDS costs nothing on most pages, and the timeout is then
+    exact to within that many seconds (the expiry is always at least the timeout minus them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or session.modified:
+            return response
+        now = int(time.time())
+        if now - session.get(RENEWED_AT, 0) >= settings.XUANBA_SESSION_RENEW_SECONDS:
+            session[RENEWED_AT] = now  # marks the session modified: SessionMiddleware saves it anew
+        return response
 
 
 class TwoFactorMiddleware:

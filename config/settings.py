@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,10 +177,11 @@ SECURE_CSP = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
-# Idle timeout: the session ends this many minutes after the last request (every request renews it).
+# Idle timeout: the session ends this many minutes after the last request. Requests renew it, at most once
+# a minute (accounts.middleware.IdleTimeoutMiddleware), instead of saving the session on every page.
 XUANBA_IDLE_TIMEOUT_MINUTES = env.int("XUANBA_IDLE_TIMEOUT_MINUTES", default=30)
+XUANBA_SESSION_RENEW_SECONDS = env.int("XUANBA_SESSION_RENEW_SECONDS", default=60)
 SESSION_COOKIE_AGE = XUANBA_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # HTTPS. Secure by default with DEBUG off; a deployment behind plain HTTP says so with DJANGO_HTTPS=false

@@ -217,6 +217,30 @@ def test_the_session_ends_after_30_idle_minutes_and_activity_renews_it(client, h
         assert gone.status_code == 302 and gone["Location"].startswith(LOGIN)
 
 
+def test_the_session_is_renewed_at_most_once_a_minute_not_written_on_every_page(client, hr):
+    """Renewing the idle timeout costs a session write only when a minute has passed since the last one."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def writes() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return sum(q["sql"].startswith("UPDATE") and "django_session" in q["sql"] for q in queries)
+
+    start = datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(hr)
+        writes()  # the first page after signing in stamps the session
+        expiry = Session.objects.get().expire_date
+        clock.shift(timedelta(seconds=30))
+        assert writes() == 0
+        assert Session.objects.get().expire_date == expiry
+        clock.shift(timedelta(seconds=31))
+        assert writes() == 1
+        assert Session.objects.get().expire_date == expiry + timedelta(seconds=61)
+
+
 def test_signed_in_pages_and_downloads_are_not_stored(client, hr, org):
     client.force_login(hr)
     for url in ("/", reverse("cadre_list"), reverse("cadre_import_template")):

@@ -135,6 +135,7 @@ def test_the_case_page_at_recommendation_lists_no_cadres(client, org, hr, world)
 
     case = to_recommendation(world)
     client.force_login(hr)
+    client.get(case.get_absolute_url())  # the first page after signing in also renews the session
     with CaptureQueriesContext(connection) as few:
         client.get(case.get_absolute_url())
     for index in range(40):
