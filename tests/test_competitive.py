@@ -329,6 +329,8 @@ def test_r_cmp_4_a_post_with_two_qualified_stays_one_with_one_is_withdrawn_with_
     assert next(iter(event.justification.values()))["rule"] == "R-CMP-4"
     # The remaining post competes effectively: the exam starts without a warning to answer.
     cmp.publish_screening(contest.case, by=contest.hr)
+    with pytest.raises(ServiceError, match="已调整出竞争上岗"):  # nothing left to review
+        cmp.request_review(alone, by=contest.applicants[3].account, text="请求复核")
     assert cmp.start_exam(contest.case, by=contest.hr).status == CaseStatus.EXAM
     assert verify_chain(contest.case.events.order_by("seq")).ok
 

@@ -257,6 +257,8 @@ def request_review(registration: Registration, *, by, text: str) -> Registration
             raise ServiceError("资格审查结果公布后才能申请复核。")
         if reg.qualified:
             raise ServiceError("您已通过资格审查，无需申请复核。")
+        if not reg.vacancies.exists():  # R-CMP-4: the post was withdrawn, there is nothing to review
+            raise ServiceError("您所报的职位已调整出竞争上岗，不能申请复核。")
         if reg.review_requested_at:
             raise ServiceError("已经申请过复核，请等待答复。")
         reg.review_request = text
