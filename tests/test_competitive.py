@@ -325,7 +325,9 @@ def test_r_cmp_4_a_post_with_two_qualified_stays_one_with_one_is_withdrawn_with_
     assert not alone.qualified and "已调整出竞争上岗" in alone.refusals[0]["message"]
     event = contest.case.events.get(action="withdraw_post")
     assert event.payload["reason"] == "合格人数不足，按日常程序选拔"
-    assert event.payload["left_without_post"] == [contest.applicants[3].name]
+    assert set(event.payload["left_without_post"]) == {contest.applicants[3].name, contest.old.name}
+    old = Registration.objects.get(cadre=contest.old)  # refused for his age before: that stays
+    assert old.refusals[0]["rule"] == "R-CMP-4" and len(old.refusals) > 1
     assert next(iter(event.justification.values()))["rule"] == "R-CMP-4"
     # The remaining post competes effectively: the exam starts without a warning to answer.
     cmp.publish_screening(contest.case, by=contest.hr)

@@ -340,11 +340,11 @@ def withdraw_post(case: SelectionCase, *, by, vacancy: Vacancy, reason: str) -> 
         left_without = []
         for reg in affected:
             if len(reg.vacancies.all()) == 1:
+                withdrawn = {"rule": "R-CMP-4", "message": f"所报职位“{post}”已调整出竞争上岗（{reason}）。"}
+                earlier = reg.refusals if reg.eligible is False else []  # an earlier refusal stays
                 reg.eligible = False
                 reg.review_overturned = False
-                reg.refusals = [
-                    {"rule": "R-CMP-4", "message": f"所报职位“{post}”已调整出竞争上岗（{reason}）。"}
-                ]
+                reg.refusals = [withdrawn, *earlier]
                 reg.save(update_fields=["eligible", "review_overturned", "refusals"])
                 left_without.append(reg.cadre.name)
         vacancy.delete()  # the post's registrations lose it (the many-to-many rows go with it)
