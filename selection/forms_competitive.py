@@ -108,6 +108,24 @@ class ReviewAnswerForm(StyledForm):
     )
 
 
+class WithdrawPostForm(StyledForm):
+    """R-CMP-4: withdraw a post without effective competition from the competition."""
+
+    vacancy = forms.ModelChoiceField(label="调整出竞争的职位", queryset=Vacancy.objects.none())
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=200)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vacancy"].queryset = case.vacancies.select_related("post__department")
+
+
+class ReopenRegistrationForm(StyledForm):
+    """R-CMP-4: reopen registration until a new closing date."""
+
+    closes_on = forms.DateField(label="新的报名截止日期")
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=200)
+
+
 class ExaminersForm(StyledForm):
     def __init__(self, *args, organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)

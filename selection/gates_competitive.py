@@ -157,6 +157,66 @@ def screening_done(case: SelectionCase) -> list[Finding]:
     ]
 
 
+def ineffective_posts(case: SelectionCase) -> list[Finding]:
+    """R-CMP-4's warnings only: the posts whose qualified applicants are too few, once every registration
+    is screened (before that, nothing can be said)."""
+    if not case.registrations.exists() or case.registrations.filter(eligible__isnull=True).exists():
+        return []
+    found = rules.effective_competition(qualified_per_post(case), gates.settings_for(case.organization))
+    return [f for f in found if f.level == Level.WARN]
+
+
+def withdrawal(case: SelectionCase, vacancy: Vacancy, reason: str) -> list[Finding]:
+    """R-CMP-4: a post may be withdrawn from the competition only when it lacks effective competition,
+    with a reason, and not the last post (a competition without posts is ended instead)."""
+    post = str(vacancy.post)
+    if case.registrations.filter(eligible__isnull=True).exists() or not case.registrations.exists():
+        return [rules.Finding("R-CMP-4", Level.BLOCK, "资格审查完成后，才能判断职位能否形成有效竞争。")]
+    short = [f for f in ineffective_posts(case) if f"“{post}”" in f.message]
+    if not short:
+        count = qualified_per_post(case).get(post, 0)
+        return [
+            rules.Finding(
+                "R-CMP-4",
+                Level.BLOCK,
+                f"“{post}”资格审查合格 {count} 人，已形成有效竞争，不能调整出竞争上岗。",
+            )
+        ]
+    if case.vacancies.count() < 2:
+        return [
+            rules.Finding(
+                "R-CMP-4",
+                Level.BLOCK,
+                f"“{post}”是本次竞争上岗唯一的职位，不能调整出；请重新组织报名或终止本次竞争上岗。",
+            )
+        ]
+    if not reason.strip():
+        return [rules.Finding("R-CMP-4", Level.BLOCK, "请说明调整出竞争职位的理由。")]
+    return short
+
+
+def reopening(case: SelectionCase, closes_on: date, reason: str) -> list[Finding]:
+    """R-CMP-4: registration is reopened only when some post lacks effective competition, with a reason
+    and a new closing date after today."""
+    short = ineffective_posts(case)
+    if not short:
+        if case.registrations.filter(eligible__isnull=True).exists() or not case.registrations.exists():
+            return [rules.Finding("R-CMP-4", Level.BLOCK, "资格审查完成后，才能判断职位能否形成有效竞争。")]
+        return [
+            rules.Finding(
+                "R-CMP-4", Level.BLOCK, "每个职位资格审查合格人数均已形成有效竞争，不需要重新组织报名。"
+            )
+        ]
+    problems = []
+    if closes_on is None or closes_on <= _today():
+        problems.append("新的报名截止日期须晚于今天")
+    if not reason.strip():
+        problems.append("请说明重新组织报名的理由")
+    if problems:
+        return [rules.Finding("R-CMP-4", Level.BLOCK, "不能重新组织报名：" + "；".join(problems) + "。")]
+    return short
+
+
 # ---- 笔试面试 (R-CMP-5, R-CMP-6, R-CMP-7) -------------------------------------------------------------
 
 

@@ -74,6 +74,12 @@ def pad(content: dict, size: int) -> bytes:
     return raw + b" " * (size - len(raw))  # JSON ignores trailing whitespace
 
 
+def fixed_size(widest: dict) -> int:
+    """The fixed length a box's ballots are padded to: that of its longest possible content, rounded up
+    to a multiple of 64, so a blob's length reveals nothing about the choice."""
+    return (len(pad(widest, 10**9).rstrip()) // 64 + 1) * 64
+
+
 def seal(key, content: dict, size: int) -> bytes:
     """Seal one ballot's content under the box's public key. Anyone can seal; only the private key opens."""
     if key is None or key.destroyed_at is not None:

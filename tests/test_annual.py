@@ -136,7 +136,8 @@ def test_r_anr_2_one_ballot_per_invitation_and_none_for_the_uninvited(world, hr,
 
 
 def test_r_anr_2_a_ballot_cannot_be_linked_to_its_voter(world, hr, voters):
-    """No voter column, no time, random keys; the invitations only say `used`."""
+    """No voter column, no time, random keys, nothing in the clear; the invitations only say `used`.
+    (The attacks themselves: tests/test_evaluation_secrecy.py, tests/test_evaluation_attacks_pg.py.)"""
     fields = EvaluationBallot._meta.get_fields()
     assert not any(isinstance(f, models.DateField | models.DateTimeField) for f in fields)
     assert {f.name for f in fields if isinstance(f, models.ForeignKey)} == {"evaluation"}
@@ -147,11 +148,33 @@ def test_r_anr_2_a_ballot_cannot_be_linked_to_its_voter(world, hr, voters):
     svc.invite_accounts(work, by=hr, users=voters)
     svc.open_evaluation(work, by=hr)
     svc.cast(work, choices=work_choices("good"), user=voters[0])
-    svc.cast(work, choices=work_choices("poor"), user=voters[1])
+    svc.cast(work, choices=work_choices("poor", suggestion="多听取基层意见"), user=voters[1])
+    stored = [bytes(b) for b in EvaluationBallot.objects.values_list("sealed", flat=True)]
+    assert len({len(b) for b in stored}) == 1  # a suggestion makes no longer a ballot
+    assert not any(b'"answers"' in b or b"poor" in b for b in stored)
     svc.close_evaluation(work, by=hr)
-    stored = list(EvaluationBallot.objects.values_list("choices", flat=True))
-    assert all(set(c) == {"answers", "problems", "suggestion"} for c in stored)
+    work.refresh_from_db()
+    assert work.tally["ballots"] == 2 and work.tally["suggestions"] == ["多听取基层意见"]
     assert EvaluationInvitation.objects.filter(used=True).count() == 2
+
+
+def test_r_anr_2_an_evaluation_ballot_with_a_readable_or_linking_field_blocks_opening(
+    world, hr, voters, monkeypatch
+):
+    """BLOCK on a linkable ballot: a ballot model with anything beside its sealed content and receipt
+    (here a plaintext column) cannot open an evaluation."""
+    report = svc.open_report(world.org, 2026, by=hr, today=DAY)
+    work = report.evaluations.get(kind="work")
+    svc.invite_accounts(work, by=hr, users=voters)
+    monkeypatch.setattr(svc, "SEALED_BALLOT_FIELDS", {"id", "evaluation", "receipt_hash"})
+    with pytest.raises(ServiceError, match="R-ANR-2"):
+        svc.open_evaluation(work, by=hr)
+    work.refresh_from_db()
+    assert work.phase == AnnualEvaluation.Phase.PREPARING
+    monkeypatch.undo()
+    svc.open_evaluation(work, by=hr)
+    work.refresh_from_db()
+    assert work.phase == AnnualEvaluation.Phase.OPEN
 
 
 def test_r_anr_2_participants_outside_the_unit_are_refused(world, hr, outsider):
@@ -315,7 +338,10 @@ def test_r_anr_2_staff_fill_the_evaluation_on_its_page(client, world, hr, voters
     data = {f"q{i}": "fair_good" for i in range(5)} | {"problems": ["0", "2"], "suggestion": "公开更多信息"}
     done = client.post(reverse("annual_vote", args=[work.pk]), data)
     assert "回执码" in done.content.decode()
-    assert EvaluationBallot.objects.get().choices["problems"] == [0, 2]
+    assert EvaluationBallot.objects.count() == 1
+    svc.close_evaluation(work, by=hr)
+    work.refresh_from_db()
+    assert [p["count"] for p in work.tally["problems"][:3]] == [1, 0, 1]
     again = client.get(reverse("annual_vote", args=[work.pk]))
     assert again.status_code == 302
     assert AnnualReport.objects.count() == 1 and AnnualEvaluation.objects.count() == 2

@@ -306,6 +306,81 @@ def test_r_cmp_4_one_qualified_applicant_for_a_post_warns(contest, clock):
     assert case.status == CaseStatus.EXAM
 
 
+def test_r_cmp_4_a_post_with_two_qualified_stays_one_with_one_is_withdrawn_with_a_reason(contest, clock):
+    """Refused at 2 qualified (effective competition), allowed at 1: the post leaves the competition, its
+    only applicant no longer qualifies and is told why, the record keeps the reason."""
+    to_screening(contest, clock)
+    cmp.run_screening(contest.case, by=contest.hr)
+    post2 = contest.vacancy(1)  # 周全 and 吴迪 qualified, 郑老 refused
+    with pytest.raises(TransitionRefused) as refused:
+        cmp.withdraw_post(contest.case, by=contest.hr, vacancy=post2, reason="合格人数不足")
+    assert "R-CMP-4" in refused.value.message and "已形成有效竞争" in refused.value.message
+    Registration.objects.filter(cadre=contest.applicants[4]).delete()  # now 周全 alone
+    with pytest.raises(TransitionRefused, match="理由"):
+        cmp.withdraw_post(contest.case, by=contest.hr, vacancy=post2, reason=" ")
+    assert contest.case.vacancies.filter(pk=post2.pk).exists()
+    cmp.withdraw_post(contest.case, by=contest.hr, vacancy=post2, reason="合格人数不足，按日常程序选拔")
+    assert not contest.case.vacancies.filter(pk=post2.pk).exists()
+    alone = Registration.objects.get(cadre=contest.applicants[3])
+    assert not alone.qualified and "已调整出竞争上岗" in alone.refusals[0]["message"]
+    event = contest.case.events.get(action="withdraw_post")
+    assert event.payload["reason"] == "合格人数不足，按日常程序选拔"
+    assert set(event.payload["left_without_post"]) == {contest.applicants[3].name, contest.old.name}
+    old = Registration.objects.get(cadre=contest.old)  # refused for his age before: that stays
+    assert old.refusals[0]["rule"] == "R-CMP-4" and len(old.refusals) > 1
+    assert next(iter(event.justification.values()))["rule"] == "R-CMP-4"
+    # The remaining post competes effectively: the exam starts without a warning to answer.
+    cmp.publish_screening(contest.case, by=contest.hr)
+    with pytest.raises(ServiceError, match="已调整出竞争上岗"):  # nothing left to review
+        cmp.request_review(alone, by=contest.applicants[3].account, text="请求复核")
+    assert cmp.start_exam(contest.case, by=contest.hr).status == CaseStatus.EXAM
+    assert verify_chain(contest.case.events.order_by("seq")).ok
+
+
+def test_r_cmp_4_the_last_post_is_not_withdrawn(contest, clock):
+    to_screening(contest, clock)
+    cmp.run_screening(contest.case, by=contest.hr)
+    Registration.objects.filter(cadre__in=contest.applicants[1:]).delete()
+    cmp.withdraw_post(contest.case, by=contest.hr, vacancy=contest.vacancy(1), reason="无人合格")
+    with pytest.raises(TransitionRefused, match="唯一的职位"):
+        cmp.withdraw_post(contest.case, by=contest.hr, vacancy=contest.vacancy(0), reason="仅 1 人")
+
+
+def test_r_cmp_4_registration_reopens_only_when_a_post_lacks_competition(contest, clock):
+    """Refused while every post has two qualified; allowed at one, with a reason and a later closing date:
+    the window reopens, a new applicant registers, and the screening is done again."""
+    to_screening(contest, clock)
+    cmp.run_screening(contest.case, by=contest.hr)
+    later = TODAY + timedelta(days=9)
+    with pytest.raises(TransitionRefused, match="不需要重新组织报名"):
+        cmp.reopen_registration(contest.case, by=contest.hr, closes_on=later, reason="扩大报名范围")
+    Registration.objects.filter(cadre=contest.applicants[4]).delete()
+    with pytest.raises(TransitionRefused, match="晚于今天"):
+        cmp.reopen_registration(contest.case, by=contest.hr, closes_on=TODAY, reason="合格人数不足")
+    with pytest.raises(TransitionRefused, match="理由"):
+        cmp.reopen_registration(contest.case, by=contest.hr, closes_on=later, reason="")
+    case = cmp.reopen_registration(contest.case, by=contest.hr, closes_on=later, reason="合格人数不足")
+    assert case.status == CaseStatus.REGISTRATION
+    assert case.competition_plan.registration_closes == later
+    assert not case.registrations.filter(eligible__isnull=False).exists()  # to be screened again
+    event = case.events.get(action="reopen_registration")
+    assert event.payload["reason"] == "合格人数不足" and event.to_state == CaseStatus.REGISTRATION
+    newcomer = applicant_in(contest, "冯新")
+    cmp.register(case, by=newcomer.account, vacancies=[contest.vacancy(1)])
+    clock.move_to(at(later + timedelta(days=1)))
+    cmp.close_registration(case, by=contest.hr)
+    cmp.run_screening(case, by=contest.hr)
+    assert cg.qualified_per_post(case)[str(contest.vacancy(1).post)] == 2
+    assert not cg.ineffective_posts(case)
+
+
+def applicant_in(contest, name: str):
+    from .competitive_workflow import applicant
+
+    department = contest.posts[1].department
+    return applicant(contest.org, department, name, contest.applicants[0].birth_date, username="newcomer")
+
+
 def test_r_cmp_4_two_qualified_per_post_is_effective():
     found = rules.effective_competition({"甲": 2, "乙": 1})
     assert [f.level for f in found] == [Level.OK, Level.WARN]

@@ -330,3 +330,68 @@ def test_my_tasks_list_the_interview_to_score_and_the_open_registration(client, 
     page = client.get(reverse("home")).content.decode()
     assert f"面试评分：{contest.case.title}" in page
     assert reverse("competitive_examine", args=[contest.case.pk]) in page
+
+
+def test_r_cmp_4_hr_withdraws_a_post_without_competition_on_the_page(client, contest, clock):
+    to_screening(contest, clock)
+    cmp.run_screening(contest.case, by=contest.hr)
+    login(client, contest.hr)
+    assert "未形成有效竞争" not in client.get(hub(contest)).content.decode()  # 3 and 2 qualified
+    Registration.objects.filter(cadre=contest.applicants[4]).delete()
+    page = client.get(hub(contest)).content.decode()
+    assert "未形成有效竞争（R-CMP-4）" in page and "将职位调整出竞争上岗" in page
+    url = reverse("competitive_effective", args=[contest.case.pk, "withdraw"])
+    post2 = contest.vacancy(1)
+    empty = client.post(url, {"vacancy": post2.pk, "reason": ""})
+    assert empty.status_code == 200 and contest.case.vacancies.filter(pk=post2.pk).exists()
+    done = client.post(url, {"vacancy": post2.pk, "reason": "合格人数不足"}, follow=True)
+    assert "已将该职位调整出竞争上岗" in done.content.decode()
+    assert not contest.case.vacancies.filter(pk=post2.pk).exists()
+    assert "未形成有效竞争" not in client.get(hub(contest)).content.decode()
+
+
+def test_r_cmp_4_reopening_registration_on_the_page_is_refused_while_competition_is_effective(
+    client, contest, clock
+):
+    to_screening(contest, clock)
+    cmp.run_screening(contest.case, by=contest.hr)
+    login(client, contest.hr)
+    url = reverse("competitive_effective", args=[contest.case.pk, "reopen"])
+    later = (TODAY + timedelta(days=9)).isoformat()
+    refused = client.post(url, {"closes_on": later, "reason": "扩大范围"}, follow=True)
+    assert "不需要重新组织报名" in refused.content.decode()
+    Registration.objects.filter(cadre=contest.applicants[4]).delete()
+    client.post(url, {"closes_on": later, "reason": "合格人数不足"})
+    assert Registration.objects.filter(case=contest.case).first().case.status == CaseStatus.REGISTRATION
+
+
+def test_r_cmp_2_the_case_file_index_lists_each_signed_paper_form_with_its_digest(contest, clock):
+    """The 报名表 HR entered from a signed paper form is in the 一批一档 (index and pages), checked against
+    the digest its registration recorded."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from selection.pdf.case_file import _index, case_file_parts
+
+    to_registration(contest)
+    signed = b"%PDF-1.4\n% signed by the applicant\n"
+    form = SimpleUploadedFile("报名表.pdf", signed, content_type="application/pdf")
+    cadre = contest.applicants[2]
+    reg = cmp.register(
+        contest.case, by=contest.hr, cadre=cadre, vacancies=[contest.vacancy(0)], signed_form=form
+    )
+    cmp.register(contest.case, by=contest.applicants[0].account, vacancies=[contest.vacancy(0)])
+    parts = case_file_parts(contest.case)
+    titles = [row["title"] for row in _index(parts, 3)]
+    assert f"本人签字的报名表（{cadre.name}）" in titles
+    assert (
+        titles.index(f"本人签字的报名表（{cadre.name}）")
+        == titles.index(f"竞争上岗报名表（{cadre.name}）") + 1
+    )
+    assert f"本人签字的报名表（{contest.applicants[0].name}）" not in titles  # online: nothing signed
+    part = next(p for p in parts if p.title.startswith("本人签字的报名表"))
+    assert part.intact is True and part.recorded == part.digest
+    # A file changed behind the record's back is named as such.
+    with reg.signed_form.open("wb") as handle:
+        handle.write(b"%PDF-1.4\n% altered\n")
+    part = next(p for p in case_file_parts(contest.case) if p.title.startswith("本人签字的报名表"))
+    assert part.intact is False

@@ -369,6 +369,7 @@ NO_FORM = {
     "record_check_receipt": "not yet described (receipt upload or digest, writes nothing): follow-up",
     "competitive_step": "no input",
     "competitive_screening": "no input",
+    "competitive_effective": "not yet described (R-CMP-4 withdraw / reopen, bounded forms): follow-up",
     "competitive_written": "no input",
     # Merged on the last day: their forms are bounded (StyledForm), but not yet described here.
     "competitive_examiners": "not yet described (per-candidate fields): follow-up",

@@ -359,6 +359,13 @@ MATRIX: dict[str, Page] = {
         theirs_post=THEIRS_HR_REDIRECT,
     ),
     "competitive_paper": Page(obj="competition", get=ALL_405, post=OURS_HR, theirs_post=THEIRS_READ),
+    "competitive_effective": Page(  # an empty form: shown again with its errors, nothing changes
+        obj="competition",
+        extra=(("action", "withdraw"),),
+        get=ALL_405,
+        post=OURS_HR,
+        theirs_post=THEIRS_READ,
+    ),
     "competitive_screening": Page(
         obj="competition",
         extra=(("action", "run"),),

@@ -1,19 +1,21 @@
 """一报告两评议 (R-ANR-1..4, R-REQ-3): the yearly report and its two anonymous evaluations.
 
 The report stores only HR's text sections: its numbers are computed from the year's closed cases each
-time (services/annual.py) and never typed. Each evaluation is a staff ballot with the same secrecy by
-construction as `BallotBox` (models/ballot.py): who may vote (`EvaluationInvitation.used`) and what was
-chosen (`EvaluationBallot`) live in separate tables with nothing that joins them — random UUID keys, no
-voter column, no timestamp — and the ballots are rewritten in random order when the evaluation closes.
+time (services/annual.py) and never typed. Each evaluation is a staff ballot on the same machinery as a
+`BallotBox` (models/ballot.py, services/ballots.py, selection/sealing.py; docs/SECURITY.md): who may vote
+(`EvaluationInvitation.used`) and what was chosen (`EvaluationBallot`, a `ReceiptBallot`) live in separate
+tables with nothing that names the other — random UUID keys, no voter column, no timestamp — and what was
+chosen is stored only sealed under the evaluation's key (scope "evaluation:<pk>"), opened in memory when
+the evaluation closes, after which the key is destroyed and only the tally remains.
 """
 
-import random
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .ballot import ReceiptBallot
 from .cadre import Cadre
 from .org import Organization
 
@@ -37,18 +39,6 @@ WORK_PROBLEMS = (
     "干部能上不能下",
     "选拔任用程序不规范",
 )
-
-
-class BallotQuerySet(models.QuerySet):
-    # Kept here after the ballot boxes moved to sealed ballots (selection/sealing.py); the evaluations are
-    # to move there too.
-    def remix(self) -> int:
-        """Rewrite these ballots in random order (same keys and contents)."""
-        rows = list(self.order_by("pk"))
-        self.filter(pk__in=[r.pk for r in rows]).delete()
-        random.SystemRandom().shuffle(rows)
-        self.model.objects.bulk_create(rows)
-        return len(rows)
 
 
 class AnnualReport(models.Model):
@@ -154,15 +144,11 @@ class EvaluationInvitation(models.Model):
         return "评议邀请"
 
 
-class EvaluationBallot(models.Model):
-    """One filled evaluation: what was chosen and the SHA-256 of the voter's receipt. No voter, no time."""
+class EvaluationBallot(ReceiptBallot):
+    """One filled evaluation, sealed like a staff ballot (`ReceiptBallot`): the fixed-length sealed
+    answers and the SHA-256 of the voter's receipt. No voter, no time, no invitation, nothing in the clear."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     evaluation = models.ForeignKey(AnnualEvaluation, on_delete=models.CASCADE, related_name="ballots")
-    choices = models.JSONField("选择", default=dict)
-    receipt_hash = models.CharField(max_length=64, unique=True)
-
-    objects = BallotQuerySet.as_manager()
 
     class Meta:
         verbose_name = "评议票"
@@ -189,3 +175,7 @@ class CadreFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluated.cadre.name} 调查核实"
+
+
+def evaluation_scope(evaluation) -> str:
+    return f"evaluation:{evaluation.pk}"

@@ -291,14 +291,24 @@ class Invitation(models.Model):
         return "投票邀请"
 
 
-class StaffBallot(models.Model):
+class ReceiptBallot(models.Model):
+    """What every invitation-and-receipt ballot stores (a staff ballot, a yearly evaluation): a random key,
+    the fixed-length sealed content and the SHA-256 of the receipt only the voter holds. Subclasses add
+    the box they belong to, nothing else: no voter, no time, no invitation, nothing in the clear."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    sealed = models.BinaryField("密封选票", default=b"")
+    receipt_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        abstract = True
+
+
+class StaffBallot(ReceiptBallot):
     """One staff ballot: sealed content (the voter's category, for the tally by category, and what was
     chosen) and the SHA-256 of the receipt code only the voter holds. No voter, no time, no invitation."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
-    sealed = models.BinaryField("密封选票", default=b"")
-    receipt_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         verbose_name = "推荐（测评）票"

@@ -221,6 +221,10 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     def start_exam(self) -> None:
         """资格审查 → 笔试面试."""
 
+    @transition(field=status, source=CaseStatus.SCREENING, target=CaseStatus.REGISTRATION)
+    def reopen_registration(self) -> None:
+        """资格审查 → 报名 again (R-CMP-4: too few qualified applicants for a post), with a reason."""
+
     @transition(field=status, source=CaseStatus.EXAM, target=CaseStatus.INSPECTION)
     def advance_to_inspection(self) -> None:
         """笔试面试 → 考察 (民主测评和考察), the advancing list fixed."""

@@ -76,6 +76,7 @@ class Part:
     document: Document | None = None
     digest: str = ""  # see the module docstring (stored: of the file; generated: of the HTML source)
     intact: bool | None = None  # stored documents: does the file still match the digest on record?
+    recorded: str = ""  # stored documents: the digest on record
 
     @property
     def pages(self) -> int:
@@ -99,33 +100,52 @@ def _stored_bytes(document: Document) -> bytes | None:
 
 def _stored_part(document: Document, group: str, source: str) -> Part:
     """A stored document as pages: a PDF as is, an image on a page, anything else as a notice page."""
-    data = _stored_bytes(document)
+    return _stored_file(
+        document.title,
+        group,
+        source,
+        _stored_bytes(document),
+        _document_facts(document),
+        recorded=document.sha256,
+        document=document,
+    )
+
+
+def _stored_file(
+    title: str,
+    group: str,
+    source: str,
+    data: bytes | None,
+    facts: dict[str, str],
+    *,
+    recorded: str,
+    document: Document | None = None,
+) -> Part:
+    """Stored bytes as pages (an attachment, a signed paper form): a PDF as is, an image on a page,
+    anything else as a notice page. `recorded` is the digest on record ("" when none was recorded)."""
     if data is None:
-        note = "文件缺失，未能并入。"
-        return Part(document.title, group, _note_page(document, note), None, source, document, "", False)
+        pages = _note_page(facts, "文件缺失，未能并入。")
+        return Part(title, group, pages, None, source, document, "", False, recorded)
     digest = sha256_hex(data)
-    intact = digest == document.sha256
+    intact = digest == recorded if recorded else None
     mime = _image_mime(data)
     if data.startswith(b"%PDF"):
         try:
             reader = PdfReader(io.BytesIO(data))
             reader.pages[0]
-            return Part(document.title, group, None, reader, source, document, digest, intact)
+            return Part(title, group, None, reader, source, document, digest, intact, recorded)
         except (PyPdfError, IndexError, ValueError):
-            pages = _note_page(document, "PDF 文件无法解析，未能并入，请查阅电子档案。")
+            pages = _note_page(facts, "PDF 文件无法解析，未能并入，请查阅电子档案。")
     elif mime:
         pages = layout(
             render_html(
                 "pdf/case_attachment.html",
-                {
-                    "document": _document_facts(document),
-                    "image": f"data:{mime};base64,{base64.b64encode(data).decode()}",
-                },
+                {"document": facts, "image": f"data:{mime};base64,{base64.b64encode(data).decode()}"},
             )
         )
     else:
-        pages = _note_page(document, "该附件不是 PDF 或图片，未能并入，请查阅电子档案。")
-    return Part(document.title, group, pages, None, source, document, digest, intact)
+        pages = _note_page(facts, "该附件不是 PDF 或图片，未能并入，请查阅电子档案。")
+    return Part(title, group, pages, None, source, document, digest, intact, recorded)
 
 
 def _image_mime(data: bytes) -> str:
@@ -148,10 +168,8 @@ def _document_facts(document: Document) -> dict[str, str]:
     }
 
 
-def _note_page(document: Document, note: str) -> Layout:
-    return layout(
-        render_html("pdf/case_attachment.html", {"document": _document_facts(document), "note": note})
-    )
+def _note_page(facts: dict[str, str], note: str) -> Layout:
+    return layout(render_html("pdf/case_attachment.html", {"document": facts, "note": note}))
 
 
 def _try(context: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any] | None:
@@ -225,15 +243,51 @@ def competitive_parts(case: SelectionCase) -> list[Part]:
     parts = []
     if context := _try(sheets.plan_notice_context, case):
         parts.append(_generated("竞争上岗实施方案", "竞争上岗", "pdf/competitive_notice.html", context))
-    for registration in case.registrations.select_related("cadre", "case__organization").order_by("pk"):
+    registrations = case.registrations.select_related("cadre", "case__organization", "submitted_by")
+    recorded = signed_form_digests(case)
+    for registration in registrations.order_by("pk"):
         context = sheets.registration_form_context(registration)
         title = f"竞争上岗报名表（{registration.cadre.name}）"
         parts.append(_generated(title, "竞争上岗", "pdf/competitive_registration.html", context))
+        if registration.signed_form:  # R-CMP-2: the paper the applicant signed, as HR uploaded it
+            parts.append(_signed_form_part(registration, recorded.get(registration.pk, "")))
     if context := _try(sheets.eligibility_notice_context, case):
         parts.append(_generated("资格审查结果", "竞争上岗", "pdf/competitive_notice.html", context))
     if context := _try(sheets.score_sheet_context, case):
         parts.append(_generated("成绩汇总表", "竞争上岗", "pdf/competitive_scores.html", context))
     return parts
+
+
+SIGNED_FORM = "本人签字的报名表"
+
+
+def signed_form_digests(case: SelectionCase) -> dict[int, str]:
+    """registration pk → SHA-256 of its signed paper form, as the record of its registration holds it."""
+    out = {}
+    for payload, attachments in case.events.filter(action="register").values_list("payload", "attachments"):
+        pk = payload.get("registration") if isinstance(payload, dict) else None
+        digest = next((a.get("sha256") for a in attachments or [] if a.get("kind") == "signed_form"), "")
+        if pk and digest:
+            out[pk] = digest
+    return out
+
+
+def _signed_form_part(registration, recorded: str) -> Part:
+    try:
+        with registration.signed_form.open("rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError):
+        data = None
+    facts = {
+        "title": f"{SIGNED_FORM}（{registration.cadre.name}）",
+        "kind": SIGNED_FORM,
+        "candidate": registration.cadre.name,
+        "uploaded_by": registration.submitted_by.get_full_name(),
+        "uploaded_at": cn_datetime(registration.submitted_at),
+        "sha256": recorded or "（报名时未记录）",
+        "name": registration.signed_form.name.rsplit("/", 1)[-1],
+    }
+    return _stored_file(facts["title"], "竞争上岗", ATTACHMENT, data, facts, recorded=recorded)
 
 
 def _no_progress(_fraction: float) -> None:
@@ -354,7 +408,7 @@ def render_case_file(case: SelectionCase, progress: Callable[[float], None] = _n
                     "title": p.title,
                     "source": p.source,
                     "digest": p.digest,
-                    "recorded": p.document.sha256 if p.document else "",
+                    "recorded": p.recorded,
                     "intact": p.intact,
                 }
                 for n, p in enumerate(parts, 1)

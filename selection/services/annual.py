@@ -1,10 +1,13 @@
 """一报告两评议 (R-ANR-1..4, R-REQ-3): the yearly report's numbers, its text, and the two evaluations.
 
 The numbers are computed from the year's closed cases every time they are shown (`figures`); the report
-stores HR's text only, and `update_sections` refuses anything else (R-ANR-1). The evaluations reuse the
-staff-ballot machinery's codes, receipts and secrecy (services/voting.py, models/ballot.py): an invitation
-is flipped to used and an unlinked ballot written in one transaction; closing rewrites the ballots in
-random order before the tally is stored (R-ANR-2).
+stores HR's text only, and `update_sections` refuses anything else (R-ANR-1). The evaluations run on the
+staff-ballot machinery itself (services/ballots.py, selection/sealing.py; docs/SECURITY.md), with the same
+secrecy as every other ballot (R-ANR-2): opening creates the evaluation's key; a ballot is validated and
+sealed at a fixed length before the evaluation's lock, then the invitation is flipped to used and the
+sealed ballot written in one short transaction; closing opens the ballots in memory, stores the tally and
+destroys the key in the same transaction, so a ballot paired with its invitation by any database means
+(transaction id, physical order, dead row versions, the WAL) yields a blob nobody can open.
 """
 
 from collections import Counter
@@ -13,7 +16,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from selection import gates, rules
+from selection import gates, rules, sealing
 from selection.models import (
     CandidateStatus,
     CaseStatus,
@@ -32,11 +35,22 @@ from selection.models.annual import (
     EvaluatedCadre,
     EvaluationBallot,
     EvaluationInvitation,
+    evaluation_scope,
 )
 from selection.models.post import Rank
 
+from .ballots import (
+    RECEIPT_LENGTH,
+    SLIP_CODE_LENGTH,
+    code_hash,
+    find_invitation,
+    new_code,
+    open_ballots,
+    receipt_hash,
+    seal_ballot,
+    write_ballot,
+)
 from .base import ServiceError, as_actor
-from .voting import _code, code_hash, receipt_hash
 
 SECTIONS = {
     "overall": "选人用人工作总体情况",
@@ -100,16 +114,6 @@ INSPECTED = {
     CandidateStatus.DEFERRED,
     CandidateStatus.APPOINTED,
 }
-
-
-def touch_participation(queryset) -> int:
-    """Rewrite invitation rows in one statement so their system columns no longer match the ballots'.
-
-    Kept here when the ballot boxes moved to sealed ballots (selection/sealing.py); the evaluations are to
-    move there too."""
-    from django.db.models import F
-
-    return queryset.update(used=F("used"))
 
 
 def closed_cases(organization, year: int):
@@ -185,12 +189,20 @@ def figures(organization, year: int) -> Figures:
     )
 
 
+SEALED_BALLOT_FIELDS = {"id", "evaluation", "sealed", "receipt_hash"}
+
+
 def ballots_name_voters() -> bool:
-    """R-ANR-2: would a stored ballot say who cast it or when? (a voter column, a time, an ordered key)"""
+    """R-ANR-2: could a stored ballot be linked to its voter or read? A voter column, a time, an ordered
+    key, or any field beside the sealed content, the receipt's hash and the evaluation it belongs to."""
     from django.db import models
 
     for model in (EvaluationBallot,):
+        if not isinstance(model._meta.pk, models.UUIDField):
+            return True
         for f in model._meta.get_fields():
+            if f.name not in SEALED_BALLOT_FIELDS:
+                return True
             if isinstance(f, models.ForeignKey) and f.related_model is not AnnualEvaluation:
                 return True
             if isinstance(f, models.DateField | models.DateTimeField | models.AutoField):
@@ -332,7 +344,7 @@ def issue_slips(evaluation: AnnualEvaluation, *, by, count: int) -> list[str]:
         evaluation = _lock(evaluation)
         if evaluation.phase == AnnualEvaluation.Phase.CLOSED:
             raise ServiceError("该评议已经统计，不能再发放评议码。")
-        codes = [_code(12) for _ in range(count)]
+        codes = [new_code(SLIP_CODE_LENGTH) for _ in range(count)]
         EvaluationInvitation.objects.bulk_create(
             [EvaluationInvitation(evaluation=evaluation, code_hash=code_hash(c)) for c in codes]
         )
@@ -354,6 +366,7 @@ def open_evaluation(evaluation: AnnualEvaluation, *, by) -> AnnualEvaluation:
             raise ServiceError("R-REQ-3：评议须有两个以上互不相同的评价选项。")
         evaluation.phase = AnnualEvaluation.Phase.OPEN
         evaluation.save(update_fields=["phase"])
+        sealing.create_key(evaluation_scope(evaluation))
     return evaluation
 
 
@@ -389,30 +402,51 @@ def validate_choices(evaluation: AnnualEvaluation, choices: dict) -> dict:
     return {"cadres": clean}
 
 
+def ballot_size(evaluation) -> int:
+    """The fixed length every sealed ballot of this evaluation is padded to: that of its longest possible
+    content (the longest option everywhere, every problem ticked, the longest suggestion in the widest
+    encoding), so a blob's length tells nothing. Reads only the evaluation's own fields, so that the
+    migration that sealed the plaintext ballots can call it on a historical model too."""
+    values = [v for v, _ in evaluation.options] or [""]
+    widest = max(values, key=lambda v: len(sealing.pad({"v": v}, 10**9).rstrip()))
+    if evaluation.kind == AnnualEvaluation.Kind.WORK:
+        return sealing.fixed_size(
+            {
+                "answers": {str(i): widest for i in range(len(evaluation.questions))},
+                "problems": list(range(len(evaluation.problems))),
+                "suggestion": "\U0010ffff" * SUGGESTION_MAX,  # 12 bytes each once escaped: the worst
+            }
+        )
+    ids = evaluation.cadres.values_list("pk", flat=True)
+    return sealing.fixed_size({"cadres": {str(pk): widest for pk in ids}})
+
+
 def cast(evaluation: AnnualEvaluation, *, choices: dict, user=None, code: str = "") -> str:
-    """One ballot per invitation, all or nothing; returns the receipt code (shown once, stored hashed)."""
+    """One ballot per invitation, all or nothing; returns the receipt code (shown once, stored hashed).
+    Validation and sealing happen before the evaluation's lock; under it, the invitation is marked used
+    and the sealed ballot written, with nothing linking them (services/ballots.py)."""
     if (user is None) == (not code):
         raise ServiceError("请登录或输入评议码后评议。")
+    evaluation = AnnualEvaluation.objects.select_related("report__organization").get(pk=evaluation.pk)
+    if evaluation.phase != AnnualEvaluation.Phase.OPEN:
+        raise ServiceError(NOT_OPEN)
+    content = validate_choices(evaluation, choices)
+    invitation = find_invitation(
+        EvaluationInvitation.objects.filter(evaluation=evaluation), user=user, code=code
+    )
+    if invitation is None:
+        raise ServiceError(BAD_CODE if code else "您不在本次评议的参加人员之中。")
+    refused = BAD_CODE if code else ALREADY
+    if invitation["used"]:
+        raise ServiceError(refused)
+    blob = seal_ballot(evaluation_scope(evaluation), content, ballot_size(evaluation), refused=NOT_OPEN)
+    receipt = new_code(RECEIPT_LENGTH)
     with transaction.atomic():
         evaluation = _lock(evaluation)
         if evaluation.phase != AnnualEvaluation.Phase.OPEN:
             raise ServiceError(NOT_OPEN)
-        content = validate_choices(evaluation, choices)
-        invitations = EvaluationInvitation.objects.filter(evaluation=evaluation)
-        invitations = (
-            invitations.filter(user=user)
-            if user is not None
-            else invitations.filter(code_hash=code_hash(code))
-        )
-        invitation = invitations.values("pk", "used").first()
-        if invitation is None:
-            raise ServiceError(BAD_CODE if code else "您不在本次评议的参加人员之中。")
-        if not EvaluationInvitation.objects.filter(pk=invitation["pk"], used=False).update(used=True):
-            raise ServiceError(BAD_CODE if code else ALREADY)
-        receipt = _code(16)
-        EvaluationBallot.objects.create(
-            evaluation=evaluation, choices=content, receipt_hash=receipt_hash(receipt)
-        )
+        ballot = EvaluationBallot(evaluation=evaluation, sealed=blob, receipt_hash=receipt_hash(receipt))
+        write_ballot(EvaluationInvitation.objects.all(), invitation["pk"], ballot, refused=refused)
     return receipt
 
 
@@ -440,12 +474,8 @@ def flagged(disagree: int, total: int, settings: rules.RuleSettings) -> bool:
     return total > 0 and disagree * settings.annual_flag_denominator > total * settings.annual_flag_numerator
 
 
-def compute_tally(evaluation: AnnualEvaluation) -> dict:
-    ballots = list(
-        EvaluationBallot.objects.filter(evaluation=evaluation)
-        .order_by("pk")
-        .values_list("choices", flat=True)
-    )
+def compute_tally(evaluation: AnnualEvaluation, ballots: list[dict]) -> dict:
+    """Counts and rates from the opened ballots (in random order; nothing else is kept of them)."""
     options = [v for v, _ in evaluation.options]
     total = len(ballots)
     if evaluation.kind == AnnualEvaluation.Kind.WORK:
@@ -492,18 +522,20 @@ def _tenths(count: int, total: int) -> int:
 
 
 def close_evaluation(evaluation: AnnualEvaluation, *, by) -> AnnualEvaluation:
-    """Stop the evaluation, rewrite its ballots in random order and store the tally (R-ANR-2/4)."""
+    """Stop the evaluation: open the sealed ballots in memory, store the tally, destroy the key (R-ANR-2/4).
+    Every ballot cast before this is counted, any later one refused (both take the evaluation's lock)."""
     with transaction.atomic():
         evaluation = _lock(evaluation)
         if evaluation.phase != AnnualEvaluation.Phase.OPEN:
             raise ServiceError("该评议尚未开始或已经统计。")
-        EvaluationBallot.objects.filter(evaluation=evaluation).remix()
-        touch_participation(evaluation.invitations.all())
-        evaluation.tally = compute_tally(evaluation)
-        invited = evaluation.invitations.count()
-        evaluation.tally["invited"] = invited
+        scope = evaluation_scope(evaluation)
+        key, contents = open_ballots(scope, evaluation.ballots.values_list("sealed", flat=True))
+        evaluation.tally = compute_tally(evaluation, contents)
+        del contents
+        evaluation.tally["invited"] = evaluation.invitations.count()
         evaluation.phase = AnnualEvaluation.Phase.CLOSED
         evaluation.save(update_fields=["phase", "tally"])
+        sealing.destroy(key)
     return evaluation
 
 

@@ -26,6 +26,7 @@ from selection.models import (
 )
 from selection.rules import Level, cn_date
 
+from . import documents
 from .base import ServiceError, Step, as_actor, check_findings, lock_case, record_event, run_case_step
 from .cases import _require_state
 
@@ -129,6 +130,11 @@ def register(
         cadre = getattr(actor.user, "cadre", None)
         if cadre is None:
             raise ServiceError("您的账号没有关联干部信息，不能网上报名，请联系人事干部。")
+    attachments = []
+    if signed_form:  # read by its content like any attachment; its digest goes on the record
+        _kind, sha256, size = documents.check_file(signed_form)
+        signed_form.seek(0)
+        attachments = [{"title": "本人签字的报名表", "kind": "signed_form", "sha256": sha256, "size": size}]
     with transaction.atomic():
         case = lock_case(case)
         _competitive(case)
@@ -160,7 +166,13 @@ def register(
             summary=f"竞争上岗报名：{cadre.name}，报名{'、'.join(str(v.post) for v in vacancies)}"
             f"（{reg.get_channel_display()}）",
             findings=findings,
-            payload={"cadre": cadre.name, "posts": [str(v.post) for v in vacancies], "channel": reg.channel},
+            payload={
+                "registration": reg.pk,
+                "cadre": cadre.name,
+                "posts": [str(v.post) for v in vacancies],
+                "channel": reg.channel,
+            },
+            attachments=attachments,
         )
     return reg
 
@@ -245,6 +257,8 @@ def request_review(registration: Registration, *, by, text: str) -> Registration
             raise ServiceError("资格审查结果公布后才能申请复核。")
         if reg.qualified:
             raise ServiceError("您已通过资格审查，无需申请复核。")
+        if not reg.vacancies.exists():  # R-CMP-4: the post was withdrawn, there is nothing to review
+            raise ServiceError("您所报的职位已调整出竞争上岗，不能申请复核。")
         if reg.review_requested_at:
             raise ServiceError("已经申请过复核，请等待答复。")
         reg.review_request = text
@@ -291,6 +305,92 @@ def start_exam(case: SelectionCase, *, by, justifications=None) -> SelectionCase
     """资格审查 → 笔试面试 (R-CMP-3 complete, R-CMP-4 effective competition, R-MET-2 order)."""
     step = Step("start_exam", "进入笔试面试", cg.screening_done)
     return run_case_step(case, step, by=by, justifications=justifications)
+
+
+# ---- 有效竞争 (R-CMP-4) ---------------------------------------------------------------------------
+
+
+def _reasoned(findings, reason: str) -> dict[str, dict]:
+    """Refuse on a block; the reason given answers each R-CMP-4 warning it acts on, for the record."""
+    return check_findings(findings, {f.key: reason for f in findings if f.level == Level.WARN})
+
+
+def withdraw_post(case: SelectionCase, *, by, vacancy: Vacancy, reason: str) -> SelectionCase:
+    """R-CMP-4: a post without effective competition is withdrawn from the competition (it can then be
+    filled by the daily procedure). Its registrations lose that post; an applicant left without a post
+    no longer qualifies, and their screening result says why."""
+    actor = as_actor(by)
+    reason = reason.strip()
+    with transaction.atomic():
+        case = lock_case(case)
+        _competitive(case)
+        _require_state(case, CaseStatus.SCREENING, action="调整出竞争职位")
+        vacancy = case.vacancies.select_related("post__department").filter(pk=vacancy.pk).first()
+        if vacancy is None:
+            raise ServiceError("职位不属于该竞争上岗。")
+        findings = cg.withdrawal(case, vacancy, reason)
+        accepted = _reasoned(findings, reason)
+        post = str(vacancy.post)
+        affected = list(
+            case.registrations.select_for_update(of=("self",))
+            .filter(vacancies=vacancy)
+            .select_related("cadre")
+            .prefetch_related("vacancies")
+        )
+        left_without = []
+        for reg in affected:
+            if len(reg.vacancies.all()) == 1:
+                withdrawn = {"rule": "R-CMP-4", "message": f"所报职位“{post}”已调整出竞争上岗（{reason}）。"}
+                earlier = reg.refusals if reg.eligible is False else []  # an earlier refusal stays
+                reg.eligible = False
+                reg.review_overturned = False
+                reg.refusals = [withdrawn, *earlier]
+                reg.save(update_fields=["eligible", "review_overturned", "refusals"])
+                left_without.append(reg.cadre.name)
+        vacancy.delete()  # the post's registrations lose it (the many-to-many rows go with it)
+        record_event(
+            case,
+            by=actor,
+            action="withdraw_post",
+            summary=f"调整出竞争职位：{post}（{reason}）"[:300],
+            findings=findings,
+            justification=accepted,
+            payload={
+                "post": post,
+                "post_id": vacancy.post_id,
+                "reason": reason,
+                "applicants": [r.cadre.name for r in affected],
+                "left_without_post": left_without,
+            },
+        )
+    return case
+
+
+def reopen_registration(case: SelectionCase, *, by, closes_on: date, reason: str) -> SelectionCase:
+    """R-CMP-4: 资格审查 → 报名 again when a post lacks effective competition: the window reopens until the
+    new closing date; the screening is done again after it (answered reviews stand)."""
+    reason = reason.strip()
+
+    def evaluate(locked: SelectionCase) -> list:
+        return cg.reopening(locked, closes_on, reason)
+
+    def reset(locked: SelectionCase) -> None:
+        plan = locked.competition_plan
+        plan.registration_closes = closes_on
+        plan.screening_published_on = None
+        plan.save(update_fields=["registration_closes", "screening_published_on", "updated_at"])
+        locked.registrations.update(eligible=None, refusals=[], screened_at=None)
+
+    step = Step("reopen_registration", "重新组织报名", evaluate)
+    justifications = {f.key: reason for f in cg.ineffective_posts(case)} if reason else None
+    return run_case_step(
+        case,
+        step,
+        by=by,
+        justifications=justifications,
+        before_save=reset,
+        payload={"closes_on": closes_on, "reason": reason},
+    )
 
 
 # ---- 笔试面试 (R-CMP-5) ---------------------------------------------------------------------------

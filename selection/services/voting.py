@@ -10,14 +10,11 @@ Casting does its checks, validation and sealing before taking the meeting's or b
 writes are serialised.
 """
 
-import hashlib
-import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils.crypto import salted_hmac
 
 from selection import gates, rules, sealing
 from selection.models import (
@@ -47,6 +44,19 @@ from selection.models.ballot import SECRET_BALLOT_SIZE, box_scope, meeting_scope
 from selection.permissions import assign_meeting_participants, ballot_invitees
 
 from . import cases
+from .ballots import (
+    RECEIPT_LENGTH,
+    SLIP_CODE_LENGTH,
+    code_hash,
+    destroy_key,
+    find_invitation,
+    new_code,
+    normalise_code,  # noqa: F401 (views/voting.py reads it from here)
+    open_ballots,
+    receipt_hash,
+    seal_ballot,
+    write_ballot,
+)
 from .base import ServiceError, as_actor, check_findings, lock_case, record_event
 
 ALREADY_VOTED = "您已经投过票了，每人只能投一次，不能重复投票。"
@@ -56,9 +66,6 @@ BAD_CODE = "投票码无效或已使用，请核对投票条上的投票码。"
 WRONG_PASSWORD = "密码不正确，签字确认未完成。"
 MAX_COUNT = 100_000  # people or ballots of one category: far above any bureau, far below an overflow
 WRONG_OTP = "动态验证码不正确或已过期，签字确认未完成。"
-
-# Unambiguous characters for codes read off paper: no 0/O, 1/I/L.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 # ---- 党组会议 ---------------------------------------------------------------------------------------
@@ -385,25 +392,6 @@ def reconsider(
 # ---- 会议推荐、民主测评 ------------------------------------------------------------------------------
 
 
-def _code(length: int) -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
-    return "-".join(raw[i : i + 4] for i in range(0, length, 4))
-
-
-def normalise_code(code: str) -> str:
-    raw = "".join(ch for ch in code.upper() if ch.isalnum())
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
-
-
-def code_hash(code: str) -> str:
-    """Keyed, so a copy of the database alone cannot be used to try codes."""
-    return salted_hmac("selection.invitation-code", normalise_code(code), algorithm="sha256").hexdigest()
-
-
-def receipt_hash(receipt: str) -> str:
-    return hashlib.sha256(normalise_code(receipt).encode()).hexdigest()
-
-
 def _lock_box(box: BallotBox) -> BallotBox:
     """Casting and closing take the same row lock, so they queue in arrival order: a ballot either goes in
     before the close (and is counted) or after it (and is refused). A shared lock for casting would let a
@@ -501,7 +489,7 @@ def issue_slips(box: BallotBox, *, by, count: int, category: str) -> list[str]:
         raise ServiceError("请选择人员类别。")
     if not 0 < count <= 500:
         raise ServiceError("每次可生成 1 至 500 张投票条。")
-    codes = [_code(12) for _ in range(count)]
+    codes = [new_code(SLIP_CODE_LENGTH) for _ in range(count)]
     with transaction.atomic():
         box = _lock_box(box)
         lock_case(box.case)
@@ -603,8 +591,7 @@ def ballot_size(box: BallotBox) -> int:
             "promotion": max(PromotionOpinion.values, key=len),
         }
         widest = {"appraisal": {str(pk): mark for pk in ids}}
-    raw = len(sealing.pad({"category": longest_category, **widest}, 10**9).rstrip())
-    return (raw // 64 + 1) * 64
+    return sealing.fixed_size({"category": longest_category, **widest})
 
 
 def cast_staff_ballot(box: BallotBox, *, choices: dict, user=None, code: str = "") -> str:
@@ -617,31 +604,23 @@ def cast_staff_ballot(box: BallotBox, *, choices: dict, user=None, code: str = "
     if box.phase != BallotBox.Phase.OPEN:
         raise ServiceError(BOX_NOT_OPEN)
     content = _validate_choices(box, choices)
-    invitations = Invitation.objects.filter(box=box)
-    invitations = (
-        invitations.filter(user=user) if user is not None else invitations.filter(code_hash=code_hash(code))
+    invitation = find_invitation(
+        Invitation.objects.filter(box=box), user=user, code=code, fields=("pk", "category", "used")
     )
-    invitation = invitations.values("pk", "category", "used").first()
     if invitation is None:
         raise ServiceError(BAD_CODE if code else "您不在本次投票的参加人员之中。")
+    refused = BAD_CODE if code else ALREADY_VOTED
     if invitation["used"]:
-        raise ServiceError(BAD_CODE if code else ALREADY_VOTED)
-    try:
-        blob = sealing.seal(
-            sealing.key_for(box_scope(box)), {"category": invitation["category"], **content}, ballot_size(box)
-        )
-    except sealing.SealError as exc:
-        raise ServiceError(BOX_NOT_OPEN) from exc
-    receipt = _code(16)
-    digest = receipt_hash(receipt)
+        raise ServiceError(refused)
+    content = {"category": invitation["category"], **content}
+    blob = seal_ballot(box_scope(box), content, ballot_size(box), refused=BOX_NOT_OPEN)
+    receipt = new_code(RECEIPT_LENGTH)
     with transaction.atomic():
         box = _lock_box(box)
         if box.phase != BallotBox.Phase.OPEN:
             raise ServiceError(BOX_NOT_OPEN)
-        # Compare-and-set: of simultaneous submissions exactly one flips `used`.
-        if not Invitation.objects.filter(pk=invitation["pk"], used=False).update(used=True):
-            raise ServiceError(BAD_CODE if code else ALREADY_VOTED)
-        StaffBallot.objects.create(box=box, sealed=blob, receipt_hash=digest)
+        ballot = StaffBallot(box=box, sealed=blob, receipt_hash=receipt_hash(receipt))
+        write_ballot(Invitation.objects.all(), invitation["pk"], ballot, refused=refused)
     return receipt
 
 
@@ -782,11 +761,7 @@ def close_box(box: BallotBox, *, by) -> BallotBox:
         lock_case(box.case)
         if box.phase != BallotBox.Phase.OPEN:
             raise ServiceError("投票尚未开始或已经计票。")
-        key = sealing.key_for(box_scope(box))
-        try:
-            contents = sealing.open_all(key, list(box.ballots.values_list("sealed", flat=True)))
-        except sealing.SealError as exc:
-            raise ServiceError(str(exc)) from exc
+        key, contents = open_ballots(box_scope(box), box.ballots.values_list("sealed", flat=True))
         counts = _online_counts(box, contents)
         del contents
         _apply_tally(box, counts, actor, BallotBox.Source.ONLINE)
@@ -816,9 +791,7 @@ def enter_paper_tally(box: BallotBox, *, by, counts: dict[str, CategoryCount]) -
         if box.ballots.exists():
             raise ServiceError("已有网上投票，不能再录入纸质计票结果；请结束网上投票后计票。")
         _apply_tally(box, counts, actor, BallotBox.Source.PAPER)
-        key = sealing.key_for(box_scope(box))
-        if key is not None and key.wrapped_private is not None:
-            sealing.destroy(key)
+        destroy_key(box_scope(box))
     return box
 
 

@@ -16,7 +16,9 @@ from ...forms_competitive import (
     ExaminersForm,
     PaperRegistrationForm,
     PlanForm,
+    ReopenRegistrationForm,
     ReviewAnswerForm,
+    WithdrawPostForm,
     scores_from,
 )
 from ...models import CaseStatus, Registration, SelectionCase
@@ -78,6 +80,7 @@ def _hub_context(request: HttpRequest, case: SelectionCase, bound: dict) -> dict
         "open_reviews": [r for r in registrations if r.review_requested_at and not r.review_answered_at],
         "examiners": list(case.examiners.select_related("user")),
         "advancements": cg.advancements(case),
+        "ineffective": cg.ineffective_posts(case) if status == CaseStatus.SCREENING else [],
         "breadcrumbs": [
             ("选拔任用", reverse("case_list")),
             (case.title, case.get_absolute_url()),
@@ -100,6 +103,9 @@ def _hub_context(request: HttpRequest, case: SelectionCase, bound: dict) -> dict
             )
         if status == CaseStatus.SCREENING:
             forms["answer_form"] = ReviewAnswerForm()
+            if context["ineffective"]:  # R-CMP-4: what to do about a post with too few qualified
+                forms["withdraw_form"] = WithdrawPostForm(case=case)
+                forms["reopen_form"] = ReopenRegistrationForm()
         if status == CaseStatus.EXAM and not plan.advancing_decided_on:
             forms["advancing_form"] = AdvancingForm(initial={"decided_on": timezone.localdate()})
         forms.update(bound)
@@ -191,6 +197,35 @@ def competitive_screening(request: HttpRequest, pk: int, action: str) -> HttpRes
     else:
         raise Http404("没有这个操作。")
     return redirect(_hub(case, "registrations" if action != "results" else "scores"))
+
+
+@require_POST
+def competitive_effective(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """R-CMP-4: a post with too few qualified applicants is withdrawn, or registration reopened."""
+    case = _case(request, pk, Action.MANAGE_CASES)
+    if action == "withdraw":
+        form = WithdrawPostForm(request.POST, case=case)
+        key, ok = "withdraw_form", "已将该职位调整出竞争上岗。"
+    elif action == "reopen":
+        form = ReopenRegistrationForm(request.POST)
+        key, ok = "reopen_form", "已重新组织报名。"
+    else:
+        raise Http404("没有这个操作。")
+    if not form.is_valid():
+        messages.error(request, FIX_ERRORS)
+        context = _hub_context(request, case, {key: form})
+        return render(request, "selection/competitive/case.html", context)
+    data = form.cleaned_data
+    if action == "withdraw":
+        call = lambda: svc.withdraw_post(  # noqa: E731
+            case, by=_actor(request), vacancy=data["vacancy"], reason=data["reason"]
+        )
+    else:
+        call = lambda: svc.reopen_registration(  # noqa: E731
+            case, by=_actor(request), closes_on=data["closes_on"], reason=data["reason"]
+        )
+    _perform(request, call, ok=ok)
+    return redirect(_hub(case, "registrations"))
 
 
 @require_POST
