@@ -190,7 +190,7 @@ def test_r_rec_8_dead_row_versions_and_the_wal_hold_no_choice_and_no_private_key
         )
     )
     records = sql(
-        "SELECT xid::text, block_ref FROM pg_get_wal_records_info(%s, pg_current_wal_lsn()) "
+        "SELECT xid::text, block_ref FROM pg_get_wal_records_info(%s, pg_current_wal_flush_lsn()) "
         "WHERE resource_manager = 'Heap' AND record_type LIKE 'INSERT%%'",
         [start],
     )

@@ -9,7 +9,12 @@ from selection import sealing
 from selection.services import annual
 
 BEFORE = [("selection", "0019_merge_20261202_0540")]
-AFTER = [("selection", "0020_sealed_evaluation_ballots")]
+
+
+def _latest():
+    """Every app's newest migration: 0020 and whatever came after it (a test must leave the schema whole)."""
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
 
 
 def _migrate(targets):
@@ -51,7 +56,7 @@ def test_r_anr_2_plaintext_evaluation_ballots_are_sealed_by_the_migration():
             Ballot.objects.create(evaluation=open_one, choices=choices, receipt_hash=f"{i:064d}")
         Ballot.objects.create(evaluation=closed, choices=votes[0], receipt_hash="f" * 64)
     finally:
-        _migrate(AFTER)
+        _migrate(_latest())
     from selection.models import AnnualEvaluation, EvaluationBallot
 
     blobs = [
