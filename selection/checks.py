@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
+from django.db import DatabaseError
 
 
 @register(Tags.security, deploy=True)
@@ -24,3 +25,25 @@ def keys_outside_the_database(app_configs, **kwargs):
             )
         )
     return found
+
+
+@register(Tags.database)
+def stored_files_have_random_names(app_configs, databases=None, **kwargs):
+    """Run where checks may query the database (`migrate`, `check --database default`)."""
+    if not databases:
+        return []
+    from selection.services.documents import files_with_old_names
+
+    try:
+        count = len(files_with_old_names())
+    except DatabaseError:  # tables not created yet
+        return []
+    if not count:
+        return []
+    return [
+        Warning(
+            f"{count} stored file(s) still carry a name that is not random (an ID number, an upload's own name).",
+            hint="Run `manage.py rename_stored_files`.",
+            id="selection.W003",
+        )
+    ]

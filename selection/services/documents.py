@@ -200,3 +200,110 @@ def file_kind_of(document: Document) -> FileKind:
     """The kind of a stored document, from the extension it was stored under (checked at upload)."""
     extension = PurePath(document.file.name).suffix.lower().lstrip(".")
     return KIND_BY_EXTENSION.get(extension, PDF)
+
+
+# ---- stored names (issue 13: "stored names are random, never an ID number") ---------------------------
+
+# Every FileField: model label, field name, what the name looked like before it was random.
+STORED_FILES = (
+    ("selection.Document", "file"),
+    ("selection.Cadre", "photo"),
+    ("selection.Registration", "signed_form"),
+    ("selection.ExportJob", "file"),
+)
+
+
+@dataclass(frozen=True)
+class Renamed:
+    model: str
+    pk: int
+    old: str
+    new: str
+
+
+@dataclass
+class RenameReport:
+    renamed: list[Renamed]
+    problems: list[str]  # Chinese: a file left as it is, and why
+
+
+def files_with_old_names() -> list[tuple[str, str, int, str]]:
+    """(model label, field, pk, stored name) of every stored file whose name is not random."""
+    from django.apps import apps
+
+    from selection.files import is_random
+
+    found = []
+    for label, field in STORED_FILES:
+        model = apps.get_model(label)
+        rows = model.objects.exclude(**{field: ""}).values_list("pk", field).order_by("pk")
+        found += [(label, field, pk, name) for pk, name in rows.iterator() if name and not is_random(name)]
+    return found
+
+
+def _digest(storage, name: str) -> str:
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def rename_stored_files(*, by, dry_run: bool = False) -> RenameReport:
+    """Give every stored file whose name is not random (an LRMX photo saved as `<身份证号>.jpg`, an upload's
+    own name) a random one: copy, check the content is unchanged (a document against its recorded SHA-256),
+    switch the row, record it on the case, delete the old file once committed. Idempotent."""
+    from django.apps import apps
+
+    from selection.files import is_random
+
+    actor = as_actor(by)
+    report = RenameReport([], [])
+    for label, field_name, pk, old in files_with_old_names():
+        if dry_run:
+            report.renamed.append(Renamed(label, pk, old, ""))
+            continue
+        model = apps.get_model(label)
+        field = model._meta.get_field(field_name)
+        storage = field.storage
+        what = f"{model._meta.verbose_name} {pk}"
+        if not storage.exists(old):
+            report.problems.append(f"{what}：存储文件已丢失，未更名。")
+            continue
+        new = ""
+        try:
+            with transaction.atomic():
+                row = model.objects.select_for_update(of=("self",)).get(pk=pk)
+                if getattr(row, field_name).name != old or is_random(old):
+                    continue  # renamed meanwhile
+                before = _digest(storage, old)
+                if isinstance(row, Document) and before != row.sha256:
+                    report.problems.append(f"{what}：文件与归档时的摘要不符，保留原样以便核查。")
+                    continue
+                with storage.open(old, "rb") as handle:
+                    new = storage.save(field.generate_filename(row, PurePath(old).name), File(handle))
+                if _digest(storage, new) != before:
+                    raise OSError("copy differs")
+                model.objects.filter(pk=pk).update(**{field_name: new})
+                if isinstance(row, Document):
+                    # The events citing the old name stay as they are (append-only); this one links them.
+                    record_event(
+                        lock_case(row.case),
+                        by=actor,
+                        action="rename_stored_file",
+                        candidate=row.candidate,
+                        summary=f"文书《{row.title}》的存储文件更名为随机名称，内容和摘要不变",
+                        payload={"document": row.pk, "file": new, "sha256": row.sha256},
+                    )
+                transaction.on_commit(lambda name=old, store=storage: store.delete(name))
+        except OSError:
+            if new:
+                storage.delete(new)
+            report.problems.append(f"{what}：复制文件失败，未更名。")
+            continue
+        except Exception:
+            if new:
+                storage.delete(new)
+            raise
+        report.renamed.append(Renamed(label, pk, old, new))
+    return report
