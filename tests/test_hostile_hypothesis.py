@@ -322,7 +322,6 @@ TARGETS: list[Target] = [
         lambda s: ("code", *_ballot_fields(s)),
         _slip,
         persona="anonymous",
-        not_refusing=("code",),  # a slip code keeps only its letters and digits
     ),
     Target("receipt_check", NO_KWARGS, ("receipt",), persona="anonymous", marker="没有找到该回执码"),
     # ---- motion review, 竞争上岗, LRMX confirmation ----
@@ -370,6 +369,12 @@ TARGETS: list[Target] = [
     ),
     Target("lrmx_import_confirm", NO_KWARGS, ("token",)),
     Target("competitive_examiners", COMPETITION, ("users",)),
+    Target(
+        "competitive_written",
+        COMPETITION,
+        lambda s: (f"written_{s.ours.registration.pk}",),
+        lambda s: {f"written_{s.ours.registration.pk}": "86.5"},
+    ),
     Target(
         "case_return_motion",
         lambda s: {"pk": s.ours.motion_case.pk},
@@ -464,7 +469,6 @@ NO_FORM = {
     "record_verify": "no input: storing the verification it runs is its purpose",
     "competitive_step": "no input",
     "competitive_screening": "no input",
-    "competitive_written": "no input",
     "cadre_structure_snapshot": "no input: storing the year's snapshot is its purpose",
 }
 
