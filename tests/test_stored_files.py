@@ -357,3 +357,19 @@ def test_signed_forms_and_exports_are_stored_under_random_names(org, hr):
     field = Registration._meta.get_field("signed_form")
     name = field.generate_filename(None, "张三330523199001011234.pdf")
     assert re.fullmatch(r"registrations/\d{4}/[0-9a-f]{32}\.pdf", name), name
+
+
+def test_the_roster_workbook_never_writes_a_formula_from_a_cadre_field(org):
+    from selection.roster import COLUMNS, render_roster_xlsx
+
+    CadreFactory(organization=org, native_place=FORMULA, birthplace="@SUM(1)")
+    columns = [c for c in COLUMNS if c.key in ("name", "native_place", "birthplace")]
+    data = render_roster_xlsx(
+        Cadre.objects.filter(organization=org), columns, title="干部花名册", on=date(2026, 11, 26)
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheet_xml = package.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
+    cells = [c for row in load_workbook(io.BytesIO(data)).active.iter_rows() for c in row]
+    hostile = {c.value: c for c in cells if c.value in (FORMULA, "@SUM(1)")}
+    assert set(hostile) == {FORMULA, "@SUM(1)"} and all(c.quotePrefix for c in hostile.values())
