@@ -290,12 +290,9 @@ def test_plain_http_is_an_explicit_opt_out():
     assert "4 silenced" in result.stdout + result.stderr
 
 
-def test_production_settings_default_to_https_two_factor_and_throttling():
-    code = (
-        "from django.conf import settings as s; import django; django.setup(); "
-        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
-        "s.XUANBA_REQUIRE_2FA, s.AXES_ENABLED, s.SESSION_COOKIE_AGE)"
-    )
+def _settings(names: str, env_overrides: dict[str, str]) -> list[str]:
+    """The settings as a server with this environment (and no .env file) reads them."""
+    code = f"from django.conf import settings as s; import django; django.setup(); print({names})"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=BASE_DIR,
@@ -303,12 +300,41 @@ def test_production_settings_default_to_https_two_factor_and_throttling():
             **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "XUANBA_"))},
             "DJANGO_ENV_FILE": "/nonexistent",
             "DJANGO_SETTINGS_MODULE": "config.settings",
-            **PRODUCTION,
+            **env_overrides,
         },
         capture_output=True,
         text=True,
     )
-    assert result.stdout.split() == ["True", "31536000", "True", "True", "True", "1800"], result.stderr
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_settings_default_to_https_two_factor_and_throttling():
+    names = (
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, "
+        "s.XUANBA_REQUIRE_2FA, s.AXES_ENABLED, s.SESSION_COOKIE_AGE"
+    )
+    assert _settings(names, PRODUCTION) == ["True", "31536000", "True", "True", "True", "1800"]
+
+
+def test_hsts_ssl_redirect_and_the_proxy_header_are_set_from_the_environment():
+    names = "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, repr(s.SECURE_PROXY_SSL_HEADER).replace(' ', '')"
+    env = {
+        **PRODUCTION,
+        "DJANGO_SECURE_HSTS_SECONDS": "600",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+    }
+    assert _settings(names, env) == ["600", "False", "('HTTP_X_FORWARDED_PROTO','https')"]
+
+
+def test_a_plain_install_has_what_the_urls_import_at_run_time():
+    # pypdf (the case file, PDF active-content stripping) used to be listed under [dev] only.
+    import tomllib
+
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]
+    runtime = {re.split(r"[~<>=!\[ ]", d, maxsplit=1)[0].lower() for d in project["dependencies"]}
+    assert {"pypdf", "weasyprint", "openpyxl", "pillow", "defusedxml", "django-axes", "django-otp"} <= runtime
 
 
 def test_seed_demo_refuses_with_debug_off_unless_forced(db, settings):
