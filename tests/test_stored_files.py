@@ -290,6 +290,9 @@ def _stored_as(instance, field: str, name: str, data: bytes) -> str:
 def _old_files(org, hr):
     cadre = CadreFactory(organization=org)
     photo = _stored_as(cadre, "photo", f"photos/{cadre.id_number}.jpg", jpeg(40, 50))
+    cadre.refresh_from_db()
+    cadre.save()  # a past version (simple_history) citing the old name
+    assert cadre.history.filter(photo=photo).exists()
     case = build.build_case(org, hr, candidates=1, stage="inspection", photo=False)
     data = b"%PDF-1.4 minutes of 2025\n%%EOF"
     document = Document.objects.create(
@@ -319,6 +322,7 @@ def test_rename_stored_files_gives_old_names_random_ones_and_keeps_the_record_va
     assert RANDOM_PHOTO.match(new_photo), new_photo
     assert re.fullmatch(r"documents/\d{4}/[0-9a-f]{32}\.pdf", new_attachment), new_attachment
     assert not default_storage.exists(photo) and not default_storage.exists(attachment)
+    assert not cadre.history.filter(photo=photo).exists()  # past versions cite the new name
     with default_storage.open(new_photo) as handle:
         assert handle.read() == jpeg(40, 50)
     assert document.intact  # same bytes, same SHA-256

@@ -285,6 +285,9 @@ def rename_stored_files(*, by, dry_run: bool = False) -> RenameReport:
                 if _digest(storage, new) != before:
                     raise OSError("copy differs")
                 model.objects.filter(pk=pk).update(**{field_name: new})
+                history = getattr(model, "history", None)  # simple_history's past versions cite it too
+                if history is not None:
+                    history.filter(**{field_name: old}).update(**{field_name: new})
                 if isinstance(row, Document):
                     # The events citing the old name stay as they are (append-only); this one links them.
                     record_event(
