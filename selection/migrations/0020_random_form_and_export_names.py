@@ -6,20 +6,21 @@ import selection.files
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('selection', '0019_merge_20261202_0540'),
+        ("selection", "0019_merge_20261202_0540"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='exportjob',
-            name='file',
-            field=models.FileField(blank=True, upload_to=selection.files.export_name, verbose_name='文件'),
+            model_name="exportjob",
+            name="file",
+            field=models.FileField(blank=True, upload_to=selection.files.export_name, verbose_name="文件"),
         ),
         migrations.AlterField(
-            model_name='registration',
-            name='signed_form',
-            field=models.FileField(blank=True, upload_to=selection.files.registration_name, verbose_name='本人签字的报名表'),
+            model_name="registration",
+            name="signed_form",
+            field=models.FileField(
+                blank=True, upload_to=selection.files.registration_name, verbose_name="本人签字的报名表"
+            ),
         ),
     ]
