@@ -312,11 +312,22 @@ def test_rename_stored_files_gives_old_names_random_ones_and_keeps_the_record_va
     org, hr, django_capture_on_commit_callbacks
 ):
     cadre, photo, document, attachment = _old_files(org, hr)
+    data = b"%PDF-1.4 approval form of 2025\n%%EOF"
+    copy = Document.objects.create(
+        case=document.case,
+        kind=Document.Kind.OTHER,
+        title="旧正式文本",
+        uploaded_by=hr,
+        sha256=sha256_hex(data),
+    )
+    _stored_as(copy, "file", "documents/2025/approval_form-1-2-0123456789abcdef.pdf", data)
+    events = RecordEvent.objects.filter(case=document.case).count()
     assert [w.id for w in run_checks(databases=["default"])].count("selection.W003") == 1
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("rename_stored_files", stdout=out)
-    assert "已更名 2 个文件" in out.getvalue()
+    assert "已更名 3 个文件" in out.getvalue()
+    assert RecordEvent.objects.filter(case=document.case).count() == events + 1  # one note per case
     assert cadre.id_number not in out.getvalue()  # the command never prints the old names
     new_photo, new_attachment = _names_in_use(cadre, document)
     assert RANDOM_PHOTO.match(new_photo), new_photo
@@ -329,7 +340,12 @@ def test_rename_stored_files_gives_old_names_random_ones_and_keeps_the_record_va
     result = integrity.verify_case(document.case)
     assert result.ok and not result.bad_documents, result.message
     event = RecordEvent.objects.filter(case=document.case).order_by("-seq").first()
-    assert event.action == "rename_stored_file" and event.payload["file"] == new_attachment
+    assert event.action == "rename_stored_file"
+    copy.refresh_from_db()
+    assert event.payload["documents"] == [
+        {"document": document.pk, "file": new_attachment, "sha256": document.sha256},
+        {"document": copy.pk, "file": copy.file.name, "sha256": copy.sha256},
+    ]
     assert "selection.W003" not in [w.id for w in run_checks(databases=["default"])]
     # Idempotent: a second run finds nothing to rename and changes nothing.
     again = io.StringIO()

@@ -252,61 +252,84 @@ def _digest(storage, name: str) -> str:
 def rename_stored_files(*, by, dry_run: bool = False) -> RenameReport:
     """Give every stored file whose name is not random (an LRMX photo saved as `<身份证号>.jpg`, an upload's
     own name) a random one: copy, check the content is unchanged (a document against its recorded SHA-256),
-    switch the row, record it on the case, delete the old file once committed. Idempotent."""
+    switch the row, note it once per case in the record, delete the old files once committed. Idempotent."""
     from django.apps import apps
 
+    report = RenameReport([], [])
+    found = files_with_old_names()
+    if dry_run:
+        report.renamed = [Renamed(label, pk, old, "") for label, _, pk, old in found]
+        return report
+    # A case's documents in one transaction and one record event; any other file on its own.
+    cases = dict(
+        Document.objects.filter(
+            pk__in=[pk for label, _, pk, _ in found if label == "selection.Document"]
+        ).values_list("pk", "case_id")
+    )
+    groups: dict[tuple, list] = {}
+    for label, field_name, pk, old in found:
+        key = ("case", cases[pk]) if label == "selection.Document" else (label, pk)
+        groups.setdefault(key, []).append((apps.get_model(label), field_name, pk, old))
+    for key, group in groups.items():
+        _rename_group(group, case_id=key[1] if key[0] == "case" else None, actor=as_actor(by), report=report)
+    return report
+
+
+def _rename_group(group: list, *, case_id: int | None, actor, report: RenameReport) -> None:
     from selection.files import is_random
 
-    actor = as_actor(by)
-    report = RenameReport([], [])
-    for label, field_name, pk, old in files_with_old_names():
-        if dry_run:
-            report.renamed.append(Renamed(label, pk, old, ""))
-            continue
-        model = apps.get_model(label)
-        field = model._meta.get_field(field_name)
-        storage = field.storage
-        what = f"{model._meta.verbose_name} {pk}"
-        if not storage.exists(old):
-            report.problems.append(f"{what}：存储文件已丢失，未更名。")
-            continue
-        new = ""
-        try:
-            with transaction.atomic():
+    copies: list[tuple] = []  # (storage, new name): removed again if the transaction does not commit
+    done: list[Renamed] = []
+    try:
+        with transaction.atomic():
+            case = lock_case(SelectionCase(pk=case_id)) if case_id else None
+            for model, field_name, pk, old in group:
+                field = model._meta.get_field(field_name)
+                storage = field.storage
+                what = f"{model._meta.verbose_name} {pk}"
                 row = model.objects.select_for_update(of=("self",)).get(pk=pk)
                 if getattr(row, field_name).name != old or is_random(old):
                     continue  # renamed meanwhile
+                if not storage.exists(old):
+                    report.problems.append(f"{what}：存储文件已丢失，未更名。")
+                    continue
                 before = _digest(storage, old)
                 if isinstance(row, Document) and before != row.sha256:
                     report.problems.append(f"{what}：文件与归档时的摘要不符，保留原样以便核查。")
                     continue
                 with storage.open(old, "rb") as handle:
                     new = storage.save(field.generate_filename(row, PurePath(old).name), File(handle))
+                copies.append((storage, new))
                 if _digest(storage, new) != before:
-                    raise OSError("copy differs")
+                    raise OSError(f"{what}: the copy differs")
                 model.objects.filter(pk=pk).update(**{field_name: new})
                 history = getattr(model, "history", None)  # simple_history's past versions cite it too
                 if history is not None:
                     history.filter(**{field_name: old}).update(**{field_name: new})
-                if isinstance(row, Document):
-                    # The events citing the old name stay as they are (append-only); this one links them.
-                    record_event(
-                        lock_case(row.case),
-                        by=actor,
-                        action="rename_stored_file",
-                        candidate=row.candidate,
-                        summary=f"文书《{row.title}》的存储文件更名为随机名称，内容和摘要不变",
-                        payload={"document": row.pk, "file": new, "sha256": row.sha256},
-                    )
                 transaction.on_commit(lambda name=old, store=storage: store.delete(name))
-        except OSError:
-            if new:
-                storage.delete(new)
-            report.problems.append(f"{what}：复制文件失败，未更名。")
-            continue
-        except Exception:
-            if new:
-                storage.delete(new)
-            raise
-        report.renamed.append(Renamed(label, pk, old, new))
-    return report
+                done.append(Renamed(model._meta.label, pk, old, new))
+            if case is not None and done:
+                # The events citing the old names stay as they are (append-only); this one links them.
+                rows = Document.objects.in_bulk([item.pk for item in done])
+                record_event(
+                    case,
+                    by=actor,
+                    action="rename_stored_file",
+                    summary=f"{len(done)} 份文书的存储文件更名为随机名称，内容和摘要不变",
+                    payload={
+                        "documents": [
+                            {"document": item.pk, "file": item.new, "sha256": rows[item.pk].sha256}
+                            for item in done
+                        ]
+                    },
+                )
+    except OSError:
+        for storage, name in copies:
+            storage.delete(name)
+        report.problems.append(f"复制文件失败，{len(group)} 个文件未更名（已全部回退）。")
+        return
+    except Exception:
+        for storage, name in copies:
+            storage.delete(name)
+        raise
+    report.renamed += done
