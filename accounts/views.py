@@ -4,12 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from selection.validators import Bounded
+from selection.validators import Bounded, NextForm
 
 from . import twofactor
 
@@ -24,10 +23,8 @@ class TokenForm(Bounded, forms.Form):
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return "/"
+    data = request.POST if request.POST.get("next") else request.GET
+    return NextForm(data).target(request.get_host()) or "/"
 
 
 @never_cache

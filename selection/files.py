@@ -11,6 +11,7 @@ media URL.
 """
 
 import mimetypes
+import re
 import secrets
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -23,6 +24,17 @@ from django.utils.http import content_disposition_header
 
 PHOTO_FOLDER = "photos"
 DOCUMENT_FOLDER = "documents"
+REGISTRATION_FOLDER = "registrations"
+EXPORT_FOLDER = "exports"
+
+# What `_random_name` produces: a fixed folder (with a year for documents, forms and exports), 32 random
+# hex digits, the extension. Files stored before names were random (`photos/<身份证号>.jpg`, an upload's own
+# name) do not match; `manage.py rename_stored_files` renames them.
+RANDOM_NAME = re.compile(r"^[a-z]+(?:/\d{4})?/[0-9a-f]{32}(?:\.[a-z0-9]{1,5})?$")
+
+
+def is_random(name: str) -> bool:
+    return bool(RANDOM_NAME.fullmatch(name or ""))
 
 
 def _random_name(folder: str, filename: str) -> str:
@@ -40,6 +52,16 @@ def photo_name(instance, filename: str) -> str:
 def document_name(instance, filename: str) -> str:
     """upload_to of Document.file (attachments and official copies), one folder per year."""
     return _random_name(f"{DOCUMENT_FOLDER}/{timezone.now():%Y}", filename)
+
+
+def registration_name(instance, filename: str) -> str:
+    """upload_to of Registration.signed_form (the applicant's signed form: their name, their ID number)."""
+    return _random_name(f"{REGISTRATION_FOLDER}/{timezone.now():%Y}", filename)
+
+
+def export_name(instance, filename: str) -> str:
+    """upload_to of ExportJob.file; the download keeps its readable name (ExportJob.filename)."""
+    return _random_name(f"{EXPORT_FOLDER}/{timezone.now():%Y}", filename)
 
 
 def serve(

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from .forms_cases import StyledForm, UserChoice, UsersChoice, party_group_of, secretaries_of
 from .models import BureauDeliberation, Meeting, Post, PostHolding, ProbationReview, VoteChoice
+from .services.annual import SUGGESTION_MAX
+from .services.base import ServiceError
 
 
 class AppraisalForm(StyledForm):
@@ -149,6 +151,11 @@ class SectionsForm(StyledForm):
         label="存在问题及整改措施", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
     )
 
+    def extra_keys(self) -> set[str]:
+        """Posted names that are not a section (a number beside the text), bounded in number."""
+        names = [k for k in list(self.data)[:100] if k not in self.fields and k != "csrfmiddlewaretoken"]
+        return {name[:100] for name in names}
+
 
 class SlipsForm(StyledForm):
     count = forms.IntegerField(label="评议码数量", min_value=1, max_value=500)
@@ -162,14 +169,54 @@ class FollowUpForm(StyledForm):
 
 class CodeForm(StyledForm):
     code = forms.CharField(label="评议码", max_length=40)
+    submit_ballot = forms.BooleanField(required=False, widget=forms.HiddenInput)  # cast, not just show
+
+
+class EvaluationBallotForm(StyledForm):
+    """One 一报告两评议 ballot: an option per question (`q<i>`), the ticked problems, a suggestion; or an
+    option per evaluated cadre (`c<pk>`). Which options are valid and complete is the service's check."""
+
+    def __init__(self, *args, evaluation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.evaluation = evaluation
+        option = {"max_length": 40, "required": False}
+        if evaluation.kind == "work":
+            self.questions = range(len(evaluation.questions))
+            for index in self.questions:
+                self.fields[f"q{index}"] = forms.CharField(label=f"第 {index + 1} 项", **option)
+            self.fields["problems"] = forms.TypedMultipleChoiceField(
+                label="存在的问题",
+                coerce=int,
+                choices=[(str(i), "") for i in range(len(evaluation.problems))],
+                required=False,
+                error_messages={"invalid_choice": "问题选项无效。"},
+            )
+            self.fields["suggestion"] = forms.CharField(
+                label="意见建议", widget=forms.Textarea, max_length=SUGGESTION_MAX, required=False
+            )
+        else:
+            self.cadre_ids = list(evaluation.cadres.values_list("pk", flat=True))
+            for pk in self.cadre_ids:
+                self.fields[f"c{pk}"] = forms.CharField(label="评价", **option)
+
+    def choices(self) -> dict:
+        data = self.cleaned_data
+        if self.evaluation.kind == "work":
+            return {
+                "answers": {str(i): data[f"q{i}"] for i in self.questions},
+                "problems": data["problems"],
+                "suggestion": data["suggestion"],
+            }
+        return {"cadres": {str(pk): data[f"c{pk}"] for pk in self.cadre_ids}}
 
 
 def evaluation_choices_from(evaluation, data) -> dict:
-    """The POST of a ballot page → the choices the service validates (it refuses anything incomplete)."""
-    if evaluation.kind == "work":
-        return {
-            "answers": {str(i): data.get(f"q{i}", "") for i in range(len(evaluation.questions))},
-            "problems": data.getlist("problems"),
-            "suggestion": data.get("suggestion", ""),
-        }
-    return {"cadres": {str(c.pk): data.get(f"c{c.pk}", "") for c in evaluation.cadres.all()}}
+    """The POST of a ballot page → the choices the service validates (it refuses anything incomplete).
+    Input that is not even a value (control characters, over-long text, unknown problems) is refused
+    here, as a ServiceError the ballot views already show."""
+    form = EvaluationBallotForm(data, evaluation=evaluation)
+    if not form.is_valid():
+        name, errors = next(iter(form.errors.items()))
+        label = form.fields[name].label if name in form.fields else ""
+        raise ServiceError(f"{label}：{errors[0]}" if label else errors[0])
+    return form.choices()

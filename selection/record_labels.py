@@ -37,6 +37,7 @@ ACTION_LABELS: dict[str, str] = {
     "update_candidate_record": "记录人选情况",
     "mark_not_applicable": "纪实表栏目不适用",
     "upload_document": "上传附件",
+    "rename_stored_file": "存储文件更名为随机名称",
     "submit_for_decision": "提交党组讨论决定",
     # 讨论决定
     "schedule_meeting": "安排党组会议",

@@ -251,6 +251,9 @@ def render_roster_xlsx(
     sheet.print_title_rows = "3:3"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    from .interchange.xlsx import neutralise
+
+    neutralise(sheet)  # a cadre field "=HYPERLINK(…)" is shown as text, never run (issue 13)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

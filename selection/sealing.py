@@ -27,22 +27,30 @@ from django.utils import timezone
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
+KEK_INFO = b"xuanba ballot kek"
+
 
 class SealError(Exception):
     """A ballot cannot be sealed or opened (wrong size, key destroyed, unknown key-encryption key)."""
 
 
-def derived_key(info: bytes) -> bytes:
-    """32 bytes derived from SECRET_KEY (HKDF-SHA256): the development default for keys that production
-    sets in the environment. The deploy check (selection.checks) warns when it is in use."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
-        settings.SECRET_KEY.encode()
-    )
+def derived_key(info: bytes, secret: str | None = None) -> bytes:
+    """32 bytes derived from SECRET_KEY (or `secret`, an old one) by HKDF-SHA256 with a purpose of its own
+    (`info`): the default for the keys a deployment may also set apart (docs/PRODUCTION.md "Keys")."""
+    secret = settings.SECRET_KEY if secret is None else secret
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret.encode())
+
+
+def derived_from_old_secrets(info: bytes) -> list[bytes]:
+    """The same key derived from each of SECRET_KEY_FALLBACKS: a rotated secret key keeps what it made
+    readable until the fallback is removed (after `rewrap_all` and `sign_record_heads --all`)."""
+    return [derived_key(info, old) for old in getattr(settings, "SECRET_KEY_FALLBACKS", []) or []]
 
 
 def _keks() -> MultiFernet:
     configured = list(getattr(settings, "XUANBA_BALLOT_KEKS", []) or [])
-    keys = configured or [base64.urlsafe_b64encode(derived_key(b"xuanba ballot kek")).decode()]
+    derived = [derived_key(KEK_INFO), *derived_from_old_secrets(KEK_INFO)]
+    keys = configured or [base64.urlsafe_b64encode(key).decode() for key in derived]
     try:
         return MultiFernet([Fernet(k) for k in keys])
     except ValueError as exc:

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from selection.models import RecordEvent, SelectionCase, SignedHead
-from selection.sealing import derived_key
+from selection.sealing import derived_from_old_secrets, derived_key
 
 RECEIPT_TYPE = "xuanba-record-receipt"
+SIGNING_INFO = b"xuanba record signing key"
 
 
 # ---- keys ----------------------------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def _load_private(file: str, inline: str, secret: str) -> Ed25519PrivateKey:
     if inline:
         return Ed25519PrivateKey.from_private_bytes(base64.b64decode(inline))
     del secret  # cache key only: a changed SECRET_KEY derives another development key
-    return Ed25519PrivateKey.from_private_bytes(derived_key(b"xuanba record signing key"))
+    return Ed25519PrivateKey.from_private_bytes(derived_key(SIGNING_INFO))
 
 
 def private_key() -> Ed25519PrivateKey:
@@ -74,6 +75,11 @@ def trusted_keys() -> dict[str, Ed25519PublicKey]:
     for encoded in settings.XUANBA_SIGNING_OLD_PUBLIC_KEYS:
         raw = base64.b64decode(encoded)
         keys[fingerprint_of(raw)] = Ed25519PublicKey.from_public_bytes(raw)
+    if not (settings.XUANBA_SIGNING_KEY_FILE or settings.XUANBA_SIGNING_KEY):
+        # The key derived from a rotated-out secret key (SECRET_KEY_FALLBACKS) still verifies its heads.
+        for seed in derived_from_old_secrets(SIGNING_INFO):
+            public = Ed25519PrivateKey.from_private_bytes(seed).public_key()
+            keys[fingerprint_of(raw_public(public))] = public
     return keys
 
 

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.deconstruct import deconstructible
+from django.utils.http import url_has_allowed_host_and_scheme
 
 LINE_LIMIT = 200
 TEXT_LIMIT = 2000
@@ -86,3 +87,19 @@ class Bounded:
     def full_clean(self) -> None:
         bound_fields(self)  # fields a subclass added after __init__ (votes per candidate, reasons …)
         super().full_clean()
+
+
+class NextForm(Bounded, forms.Form):
+    """Where to go after a POST (`next`): a path of this site, bounded, without control characters."""
+
+    next = forms.CharField(max_length=2000, required=False)
+
+    def target(self, host: str) -> str:
+        """The cleaned path, or "" for anything else (another site, a view name, a hostile value)."""
+        if not self.is_valid():
+            return ""
+        target = self.cleaned_data["next"]
+        # A path only: `redirect()` would read any other word as a view name (NoReverseMatch).
+        if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={host}):
+            return target
+        return ""

@@ -7,21 +7,24 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.roles import Role
 from selection.forms import CadreForm
 from selection.forms_cases import RoundForm, justifications_from
-from selection.models import Attendance, BallotBox, Inspection, RecommendationRound
+from selection.models import Attendance, BallotBox, HolidaySchedule, Inspection, OpenVote, RecommendationRound
+from selection.services import annual, voting
 from selection.services import cases as svc
-from selection.services import voting
 from selection.services.base import ServiceError
 from selection.validators import CONTROL_MESSAGE, COUNT_MAX
 
-from .factories import CadreFactory
+from .factories import CadreFactory, UserFactory
 from .workflow import TODAY, build_world, to_decision, to_inspection, to_recommendation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HUGE_COUNT = str(10**30)
+MISSING_PK = 987654321
 
 
 @pytest.fixture(autouse=True)
@@ -168,3 +171,80 @@ def test_a_render_past_the_time_limit_fails_cleanly_in_chinese(client, org, hr, 
     settings.XUANBA_PDF_TIME_LIMIT_SECONDS = 60
     again = client.get(reverse("cadre_approval_form", args=[cadre.pk]))  # the next render works
     assert again.status_code == 200 and b"".join(again.streaming_content).startswith(b"%PDF")
+
+
+# ---- views that read POST without a form (issue 13: "every view that reads POST goes through a form") --
+
+
+def _open_meeting(world):
+    meeting = _meeting(world)
+    voting.record_attendance(meeting, by=world.secretary, present=world.members)
+    return voting.open_voting(meeting, by=world.secretary, method="hands")
+
+
+def test_a_vote_for_a_candidate_not_on_the_agenda_is_refused_in_chinese_not_a_500(client, world):
+    meeting = _open_meeting(world)
+    client.force_login(world.members[2])
+    url = reverse("meeting_vote", args=[meeting.pk])
+    response = client.post(url, {f"c_{MISSING_PK}": "agree"})  # read raw: Candidate.DoesNotExist, a 500
+    assert response.status_code == 302
+    assert any("同意" in text for text in refusals(response)), refusals(response)
+    assert not OpenVote.objects.filter(meeting=meeting).exists()
+    target = world.candidates[0]
+    client.post(url, {f"c_{target.pk}": "agree"})
+    assert OpenVote.objects.filter(meeting=meeting, candidate=target, member=world.members[2]).exists()
+
+
+def test_a_nul_byte_in_a_yearly_evaluation_suggestion_is_refused_and_the_voter_may_still_vote(
+    client, world, hr
+):
+    # Read raw, the suggestion went into the stored ballot: refused by PostgreSQL (a 500), kept by SQLite.
+    report = annual.open_report(world.org, 2026, by=hr, today=TODAY)
+    work = report.evaluations.get(kind="work")
+    voter = UserFactory(organization=world.org, roles=[Role.STAFF])
+    annual.invite_accounts(work, by=hr, users=[voter])
+    annual.open_evaluation(work, by=hr)
+    client.force_login(voter)
+    url = reverse("annual_vote", args=[work.pk])
+    answers = {f"q{i}": "good" for i in range(len(work.questions))}
+    refused = client.post(url, {**answers, "suggestion": "公开\x00更多信息"})
+    assert "意见建议：" in refused.content.decode()  # Django refuses a NUL byte in a CharField
+    done = client.post(url, {**answers, "suggestion": "公开更多信息"})  # the first one was not cast
+    assert "回执码" in done.content.decode()
+
+
+def test_a_yearly_evaluation_problem_in_non_ascii_digits_is_refused(client, world, hr):
+    # int("١") is 1: read raw, an Arabic-Indic digit ticked problem 2.
+    report = annual.open_report(world.org, 2026, by=hr, today=TODAY)
+    work = report.evaluations.get(kind="work")
+    voter = UserFactory(organization=world.org, roles=[Role.STAFF])
+    annual.invite_accounts(work, by=hr, users=[voter])
+    annual.open_evaluation(work, by=hr)
+    client.force_login(voter)
+    answers = {f"q{i}": "good" for i in range(len(work.questions))}
+    response = client.post(reverse("annual_vote", args=[work.pk]), {**answers, "problems": ["0", "١"]})
+    assert "问题选项无效" in response.content.decode()
+
+
+def test_a_hostile_next_after_an_upload_goes_back_to_the_case(client, world):
+    to_inspection(world)
+    client.force_login(world.hr)
+    pdf = SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf")
+    response = client.post(
+        reverse("document_upload", args=[world.case.pk]),
+        {"kind": "analysis", "title": "分析研判材料", "file": pdf, "next": "/cases/\x00/../admin/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == world.case.get_absolute_url()
+
+
+def test_a_control_character_in_the_holiday_notice_source_is_refused_and_nothing_saved(client, org):
+    from .test_holidays import NOTICE_2027
+
+    admin = UserFactory(username="sysadmin", organization=None, roles=[Role.ADMIN], is_superuser=True)
+    client.force_login(admin)
+    data = {"year": 2027, "source": "国办发明电\x00", "notice_text": NOTICE_2027, "confirm": "save"}
+    response = client.post(reverse("holiday_edit"), data)
+    assert response.status_code == 200
+    assert CONTROL_MESSAGE in response.content.decode()
+    assert not HolidaySchedule.objects.filter(year=2027).exists()

@@ -57,6 +57,7 @@ from .test_hostile_input import (
     upload,
 )
 from .test_permission_matrix import MATRIX, consume, form_errors
+from .workflow import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,27 @@ def _ballot_fields(s: Sites) -> tuple[str, ...]:
 
 def _opinion_fields(s: Sites) -> tuple[str, ...]:
     return tuple(f"vote_{s.ours.candidate.pk}_{m.pk}" for m in s.ours.world.members[:6])
+
+
+HOLDING = lambda s: {"pk": s.ours.holding.pk}  # noqa: E731
+
+
+def _decision_fields(s: Sites) -> tuple[str, ...]:
+    static = ("held_on", "method", "chair", "members", "present", "basis", "return_post", "minutes")
+    return (*static, *(f"vote_{m.pk}" for m in s.ours.world.members))
+
+
+def _decision(s: Sites) -> dict:
+    members = [str(m.pk) for m in s.ours.world.members]
+    return {
+        "held_on": TODAY.isoformat(),
+        "method": "hands",
+        "chair": str(s.ours.world.secretary.pk),
+        "members": members,
+        "present": members,
+        "basis": "试用期满考核胜任。",
+        **{f"vote_{pk}": "agree" for pk in members},
+    }
 
 
 def _slip(s: Sites) -> dict:
@@ -300,7 +322,6 @@ TARGETS: list[Target] = [
         lambda s: ("code", *_ballot_fields(s)),
         _slip,
         persona="anonymous",
-        not_refusing=("code",),  # a slip code keeps only its letters and digits
     ),
     Target("receipt_check", NO_KWARGS, ("receipt",), persona="anonymous", marker="没有找到该回执码"),
     # ---- motion review, 竞争上岗, LRMX confirmation ----
@@ -347,6 +368,98 @@ TARGETS: list[Target] = [
         ),
     ),
     Target("lrmx_import_confirm", NO_KWARGS, ("token",)),
+    Target("competitive_examiners", COMPETITION, ("users",)),
+    Target(
+        "competitive_effective",
+        lambda s: {**COMPETITION(s), "action": "withdraw"},
+        ("vacancy", "reason"),
+        name="competitive_effective-withdraw",
+    ),
+    Target(
+        "competitive_effective",
+        lambda s: {**COMPETITION(s), "action": "reopen"},
+        ("closes_on", "reason"),
+        name="competitive_effective-reopen",
+    ),
+    Target(
+        "competitive_written",
+        COMPETITION,
+        lambda s: (f"written_{s.ours.registration.pk}",),
+        lambda s: {f"written_{s.ours.registration.pk}": "86.5"},
+    ),
+    Target(
+        "case_return_motion",
+        lambda s: {"pk": s.ours.motion_case.pk},
+        ("comment",),
+        lambda s: {"comment": "请补充岗位空缺情况分析。"},
+        persona="secretary",
+    ),
+    Target(
+        "case_reject_motion",
+        lambda s: {"pk": s.ours.motion_case.pk},
+        ("comment", "confirmed"),
+        lambda s: {"comment": "暂不启动。", "confirmed": "1"},
+        persona="secretary",
+        checkboxes=("confirmed",),
+    ),
+    # ---- 试用期 ----
+    Target(
+        "probation_appraisal",
+        HOLDING,
+        ("on", "expected", "actual", "competent", "basically", "incompetent"),
+        lambda s: {
+            "on": TODAY.isoformat(),
+            "expected": "20",
+            "actual": "18",
+            "competent": "16",
+            "basically": "2",
+            "incompetent": "0",
+        },
+    ),
+    Target(
+        "probation_assessment",
+        HOLDING,
+        ("on", "result", "text"),
+        lambda s: {"on": TODAY.isoformat(), "result": "competent", "text": "考核胜任。"},
+    ),
+    Target("probation_decide", HOLDING, _decision_fields, _decision),
+    # ---- 一报告两评议 ----
+    Target("annual_list", NO_KWARGS, ("year",), lambda s: {"year": "2027"}),
+    Target(
+        "annual_sections",
+        lambda s: {"pk": s.ours.report.pk},
+        ("overall", "rules_applied", "problems"),
+        lambda s: {"overall": "总体情况良好。", "rules_applied": "", "problems": ""},
+    ),
+    Target(
+        "annual_evaluation",
+        lambda s: {"pk": s.ours.evaluated.evaluation_id, "step": "slips"},
+        ("count",),
+        lambda s: {"count": "5"},
+        name="annual_evaluation-slips",
+    ),
+    Target(
+        "annual_follow_up",
+        lambda s: {"pk": s.ours.evaluated.pk},
+        ("investigated_on", "findings", "conclusion"),
+        lambda s: {"investigated_on": TODAY.isoformat(), "findings": "经核实。", "conclusion": "无问题。"},
+    ),
+    Target(
+        "annual_code",
+        NO_KWARGS,
+        ("code", "submit_ballot"),
+        persona="anonymous",
+        checkboxes=("submit_ballot",),
+    ),
+    # ---- the record, the roster ----
+    Target(
+        "record_check_receipt",
+        CASE,
+        ("receipt", "digest"),
+        persona="auditor",
+        files=("receipt",),
+    ),
+    Target("cadre_roster", NO_KWARGS, ("columns", "format"), lambda s: {"format": "pdf"}),
     # ---- accounts ----
     Target("password_change", NO_KWARGS, ("old_password", "new_password1", "new_password2")),
     Target("two_factor_setup", NO_KWARGS, ("token", "next"), not_refusing=("next",)),
@@ -366,25 +479,9 @@ NO_FORM = {
     "box_close": "no input",
     "case_export": "no input: it queues a background export of the case",
     "record_verify": "no input: storing the verification it runs is its purpose",
-    "record_check_receipt": "not yet described (receipt upload or digest, writes nothing): follow-up",
     "competitive_step": "no input",
     "competitive_screening": "no input",
-    "competitive_effective": "not yet described (R-CMP-4 withdraw / reopen, bounded forms): follow-up",
-    "competitive_written": "no input",
-    # Merged on the last day: their forms are bounded (StyledForm), but not yet described here.
-    "competitive_examiners": "not yet described (per-candidate fields): follow-up",
-    "case_reject_motion": "not yet described: follow-up",
-    "case_return_motion": "not yet described: follow-up",
-    "probation_appraisal": "not yet described: follow-up",
-    "probation_assessment": "not yet described: follow-up",
-    "probation_decide": "not yet described: follow-up",
-    "annual_list": "not yet described (merged last): follow-up",
-    "annual_code": "not yet described (merged last): follow-up",
-    "annual_evaluation": "not yet described (merged last): follow-up",
-    "annual_follow_up": "not yet described (merged last): follow-up",
-    "annual_sections": "not yet described (merged last): follow-up",
-    "cadre_roster": "not yet described (merged last): follow-up",
-    "cadre_structure_snapshot": "not yet described (merged last): follow-up",
+    "cadre_structure_snapshot": "no input: storing the year's snapshot is its purpose",
 }
 
 

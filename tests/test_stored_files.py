@@ -10,8 +10,11 @@ from datetime import date
 
 import pytest
 from defusedxml.ElementTree import fromstring
+from django.core.checks import run_checks
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import Resolver404, clear_url_caches, resolve, reverse
 from openpyxl import load_workbook
 from PIL import Image
@@ -24,9 +27,10 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from selection import integrity
 from selection.interchange import lrmx, xlsx
 from selection.interchange.importing import import_lrmx_files
-from selection.models import Cadre, Document
+from selection.models import Cadre, Document, ExportJob, RecordEvent, Registration
 from selection.pdf.case_file import render_case_file
 from selection.pdf.render import LocalOnlyFetcher
 from selection.services import documents
@@ -266,3 +270,126 @@ def test_lrmx_export_drops_characters_xml_cannot_hold(org):
     root = fromstring(lrmx.export_lrmx(cadre, age_on=date(2026, 3, 1)))
     assert root.findtext("JiangChengQingKuang") == "2019年嘉奖一次"
     assert root.findtext("ShuXiZhuanYeYouHeZhuanChang") == "医保"
+
+
+# ---- files stored before names were random -------------------------------------------------------------
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _stored_as(instance, field: str, name: str, data: bytes) -> str:
+    """A file as an earlier version stored it: under a name the uploader or an ID number chose."""
+    stored = default_storage.save(name, ContentFile(data))
+    assert stored == name
+    type(instance).objects.filter(pk=instance.pk).update(**{field: stored})
+    return stored
+
+
+def _old_files(org, hr):
+    cadre = CadreFactory(organization=org)
+    photo = _stored_as(cadre, "photo", f"photos/{cadre.id_number}.jpg", jpeg(40, 50))
+    cadre.refresh_from_db()
+    cadre.save()  # a past version (simple_history) citing the old name
+    assert cadre.history.filter(photo=photo).exists()
+    case = build.build_case(org, hr, candidates=1, stage="inspection", photo=False)
+    data = b"%PDF-1.4 minutes of 2025\n%%EOF"
+    document = Document.objects.create(
+        case=case, kind=Document.Kind.OTHER, title="旧附件", uploaded_by=hr, sha256=sha256_hex(data)
+    )
+    attachment = _stored_as(document, "file", f"documents/2025/{cadre.name}{cadre.id_number}.pdf", data)
+    return cadre, photo, document, attachment
+
+
+def _names_in_use(cadre, document) -> tuple[str, str]:
+    cadre.refresh_from_db()
+    document.refresh_from_db()
+    return cadre.photo.name, document.file.name
+
+
+def test_rename_stored_files_gives_old_names_random_ones_and_keeps_the_record_valid(
+    org, hr, django_capture_on_commit_callbacks
+):
+    cadre, photo, document, attachment = _old_files(org, hr)
+    data = b"%PDF-1.4 approval form of 2025\n%%EOF"
+    copy = Document.objects.create(
+        case=document.case,
+        kind=Document.Kind.OTHER,
+        title="旧正式文本",
+        uploaded_by=hr,
+        sha256=sha256_hex(data),
+    )
+    _stored_as(copy, "file", "documents/2025/approval_form-1-2-0123456789abcdef.pdf", data)
+    events = RecordEvent.objects.filter(case=document.case).count()
+    assert [w.id for w in run_checks(databases=["default"])].count("selection.W003") == 1
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rename_stored_files", stdout=out)
+    assert "已更名 3 个文件" in out.getvalue()
+    assert RecordEvent.objects.filter(case=document.case).count() == events + 1  # one note per case
+    assert cadre.id_number not in out.getvalue()  # the command never prints the old names
+    new_photo, new_attachment = _names_in_use(cadre, document)
+    assert RANDOM_PHOTO.match(new_photo), new_photo
+    assert re.fullmatch(r"documents/\d{4}/[0-9a-f]{32}\.pdf", new_attachment), new_attachment
+    assert not default_storage.exists(photo) and not default_storage.exists(attachment)
+    assert not cadre.history.filter(photo=photo).exists()  # past versions cite the new name
+    with default_storage.open(new_photo) as handle:
+        assert handle.read() == jpeg(40, 50)
+    assert document.intact  # same bytes, same SHA-256
+    result = integrity.verify_case(document.case)
+    assert result.ok and not result.bad_documents, result.message
+    event = RecordEvent.objects.filter(case=document.case).order_by("-seq").first()
+    assert event.action == "rename_stored_file"
+    copy.refresh_from_db()
+    assert event.payload["documents"] == [
+        {"document": document.pk, "file": new_attachment, "sha256": document.sha256},
+        {"document": copy.pk, "file": copy.file.name, "sha256": copy.sha256},
+    ]
+    assert "selection.W003" not in [w.id for w in run_checks(databases=["default"])]
+    # Idempotent: a second run finds nothing to rename and changes nothing.
+    again = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rename_stored_files", stdout=again)
+    assert "已更名 0 个文件" in again.getvalue()
+    assert _names_in_use(cadre, document) == (new_photo, new_attachment)
+
+
+def test_a_document_that_no_longer_matches_its_digest_keeps_its_name_for_the_auditor(
+    org, hr, django_capture_on_commit_callbacks
+):
+    cadre, _photo, document, attachment = _old_files(org, hr)
+    with default_storage.open(attachment, "wb") as handle:
+        handle.write(b"%PDF-1.4 altered")
+    out = io.StringIO()
+    with pytest.raises(CommandError), django_capture_on_commit_callbacks(execute=True):
+        call_command("rename_stored_files", stdout=out)
+    assert "与归档时的摘要不符" in out.getvalue()
+    new_photo, still = _names_in_use(cadre, document)
+    assert still == attachment and default_storage.exists(attachment)
+    assert RANDOM_PHOTO.match(new_photo)  # the other files are renamed all the same
+
+
+def test_signed_forms_and_exports_are_stored_under_random_names(org, hr):
+    job = ExportJob.objects.create(kind="case-file", organization=org, requested_by=hr)
+    job.file.save(f"case-file-{job.pk}-0123456789abcdef-一批一档.pdf", ContentFile(b"%PDF-1.4"))
+    assert re.fullmatch(r"exports/\d{4}/[0-9a-f]{32}\.pdf", job.file.name), job.file.name
+    field = Registration._meta.get_field("signed_form")
+    name = field.generate_filename(None, "张三330523199001011234.pdf")
+    assert re.fullmatch(r"registrations/\d{4}/[0-9a-f]{32}\.pdf", name), name
+
+
+def test_the_roster_workbook_never_writes_a_formula_from_a_cadre_field(org):
+    from selection.roster import COLUMNS, render_roster_xlsx
+
+    CadreFactory(organization=org, native_place=FORMULA, birthplace="@SUM(1)")
+    columns = [c for c in COLUMNS if c.key in ("name", "native_place", "birthplace")]
+    data = render_roster_xlsx(
+        Cadre.objects.filter(organization=org), columns, title="干部花名册", on=date(2026, 11, 26)
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheet_xml = package.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
+    cells = [c for row in load_workbook(io.BytesIO(data)).active.iter_rows() for c in row]
+    hostile = {c.value: c for c in cells if c.value in (FORMULA, "@SUM(1)")}
+    assert set(hostile) == {FORMULA, "@SUM(1)"} and all(c.quotePrefix for c in hostile.values())

@@ -8,6 +8,8 @@ writes them.
 from django.conf import settings
 from django.db import models
 
+from selection.files import registration_name
+
 from .cadre import Cadre, EducationLevel
 from .case import SelectionCase, Vacancy
 
@@ -81,7 +83,7 @@ class Registration(models.Model):
     vacancies = models.ManyToManyField(Vacancy, verbose_name="报名职位", related_name="registrations")
     channel = models.CharField("报名方式", max_length=10, choices=Channel.choices)
     statement = models.TextField("个人简要情况及竞岗优势", blank=True)
-    signed_form = models.FileField("本人签字的报名表", upload_to="registrations/%Y/", blank=True)
+    signed_form = models.FileField("本人签字的报名表", upload_to=registration_name, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
     )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from selection.files import export_name
+
 from .case import SelectionCase
 from .org import Organization
 
@@ -39,7 +41,7 @@ class ExportJob(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField("进度", default=0)  # 0–100
     error = models.TextField("错误信息", blank=True)
-    file = models.FileField("文件", upload_to="exports/%Y/", blank=True)
+    file = models.FileField("文件", upload_to=export_name, blank=True)
     filename = models.CharField("文件名", max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)

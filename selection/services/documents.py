@@ -200,3 +200,136 @@ def file_kind_of(document: Document) -> FileKind:
     """The kind of a stored document, from the extension it was stored under (checked at upload)."""
     extension = PurePath(document.file.name).suffix.lower().lstrip(".")
     return KIND_BY_EXTENSION.get(extension, PDF)
+
+
+# ---- stored names (issue 13: "stored names are random, never an ID number") ---------------------------
+
+# Every FileField: model label, field name, what the name looked like before it was random.
+STORED_FILES = (
+    ("selection.Document", "file"),
+    ("selection.Cadre", "photo"),
+    ("selection.Registration", "signed_form"),
+    ("selection.ExportJob", "file"),
+)
+
+
+@dataclass(frozen=True)
+class Renamed:
+    model: str
+    pk: int
+    old: str
+    new: str
+
+
+@dataclass
+class RenameReport:
+    renamed: list[Renamed]
+    problems: list[str]  # Chinese: a file left as it is, and why
+
+
+def files_with_old_names() -> list[tuple[str, str, int, str]]:
+    """(model label, field, pk, stored name) of every stored file whose name is not random."""
+    from django.apps import apps
+
+    from selection.files import is_random
+
+    found = []
+    for label, field in STORED_FILES:
+        model = apps.get_model(label)
+        rows = model.objects.exclude(**{field: ""}).values_list("pk", field).order_by("pk")
+        found += [(label, field, pk, name) for pk, name in rows.iterator() if name and not is_random(name)]
+    return found
+
+
+def _digest(storage, name: str) -> str:
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def rename_stored_files(*, by, dry_run: bool = False) -> RenameReport:
+    """Give every stored file whose name is not random (an LRMX photo saved as `<身份证号>.jpg`, an upload's
+    own name) a random one: copy, check the content is unchanged (a document against its recorded SHA-256),
+    switch the row, note it once per case in the record, delete the old files once committed. Idempotent."""
+    from django.apps import apps
+
+    report = RenameReport([], [])
+    found = files_with_old_names()
+    if dry_run:
+        report.renamed = [Renamed(label, pk, old, "") for label, _, pk, old in found]
+        return report
+    # A case's documents in one transaction and one record event; any other file on its own.
+    cases = dict(
+        Document.objects.filter(
+            pk__in=[pk for label, _, pk, _ in found if label == "selection.Document"]
+        ).values_list("pk", "case_id")
+    )
+    groups: dict[tuple, list] = {}
+    for label, field_name, pk, old in found:
+        key = ("case", cases[pk]) if label == "selection.Document" else (label, pk)
+        groups.setdefault(key, []).append((apps.get_model(label), field_name, pk, old))
+    for key, group in groups.items():
+        _rename_group(group, case_id=key[1] if key[0] == "case" else None, actor=as_actor(by), report=report)
+    return report
+
+
+def _rename_group(group: list, *, case_id: int | None, actor, report: RenameReport) -> None:
+    from selection.files import is_random
+
+    copies: list[tuple] = []  # (storage, new name): removed again if the transaction does not commit
+    done: list[Renamed] = []
+    try:
+        with transaction.atomic():
+            case = lock_case(SelectionCase(pk=case_id)) if case_id else None
+            for model, field_name, pk, old in group:
+                field = model._meta.get_field(field_name)
+                storage = field.storage
+                what = f"{model._meta.verbose_name} {pk}"
+                row = model.objects.select_for_update(of=("self",)).get(pk=pk)
+                if getattr(row, field_name).name != old or is_random(old):
+                    continue  # renamed meanwhile
+                if not storage.exists(old):
+                    report.problems.append(f"{what}：存储文件已丢失，未更名。")
+                    continue
+                before = _digest(storage, old)
+                if isinstance(row, Document) and before != row.sha256:
+                    report.problems.append(f"{what}：文件与归档时的摘要不符，保留原样以便核查。")
+                    continue
+                with storage.open(old, "rb") as handle:
+                    new = storage.save(field.generate_filename(row, PurePath(old).name), File(handle))
+                copies.append((storage, new))
+                if _digest(storage, new) != before:
+                    raise OSError(f"{what}: the copy differs")
+                model.objects.filter(pk=pk).update(**{field_name: new})
+                history = getattr(model, "history", None)  # simple_history's past versions cite it too
+                if history is not None:
+                    history.filter(**{field_name: old}).update(**{field_name: new})
+                transaction.on_commit(lambda name=old, store=storage: store.delete(name))
+                done.append(Renamed(model._meta.label, pk, old, new))
+            if case is not None and done:
+                # The events citing the old names stay as they are (append-only); this one links them.
+                rows = Document.objects.in_bulk([item.pk for item in done])
+                record_event(
+                    case,
+                    by=actor,
+                    action="rename_stored_file",
+                    summary=f"{len(done)} 份文书的存储文件更名为随机名称，内容和摘要不变",
+                    payload={
+                        "documents": [
+                            {"document": item.pk, "file": item.new, "sha256": rows[item.pk].sha256}
+                            for item in done
+                        ]
+                    },
+                )
+    except OSError:
+        for storage, name in copies:
+            storage.delete(name)
+        report.problems.append(f"复制文件失败，{len(group)} 个文件未更名（已全部回退）。")
+        return
+    except Exception:
+        for storage, name in copies:
+            storage.delete(name)
+        raise
+    report.renamed += done

@@ -157,7 +157,7 @@ def annual_sections(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "提交失败：" + _errors(form) + "。本次填写的内容尚未保存。")
         return _detail(request, report, sections_form=form)
-    extra = {k for k in request.POST if k not in form.fields and k != "csrfmiddlewaretoken"}
+    extra = form.extra_keys()
     sections = dict(form.cleaned_data)
     try:
         # A number posted beside the text is refused, not silently dropped (R-ANR-1).
@@ -263,7 +263,6 @@ def _ballot_page(request, evaluation, *, code: str = "", status: int = 200) -> H
             "problems": list(enumerate(evaluation.problems)),
             "cadres": list(evaluation.cadres.select_related("cadre")),
             "code": code,
-            "posted": request.POST if request.method == "POST" else {},
         },
         status=status,
     )
@@ -310,7 +309,7 @@ def annual_code(request: HttpRequest) -> HttpResponse:
     if evaluation is None:
         messages.error(request, svc.BAD_CODE)
         return render(request, "selection/annual/code.html", {"form": form})
-    if "submit_ballot" not in request.POST:
+    if not form.cleaned_data["submit_ballot"]:
         return _ballot_page(request, evaluation, code=code)
     try:
         receipt = svc.cast(evaluation, choices=evaluation_choices_from(evaluation, request.POST), code=code)

@@ -17,11 +17,12 @@ from ..models import HolidaySchedule
 from ..permissions import Action, require
 from ..services import calendar as service
 from ..services.base import ServiceError
+from ..validators import Bounded
 from ..workdays import PACKAGE_YEARS
 from .record import request_actor
 
 
-class HolidayNoticeForm(forms.Form):
+class HolidayNoticeForm(Bounded, forms.Form):
     year = forms.IntegerField(
         label="年度", min_value=service.YEARS_ACCEPTED.start, max_value=service.YEARS_ACCEPTED.stop - 1
     )
@@ -63,6 +64,15 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ButtonForm(forms.Form):
+    """Which button sent the form: 预览 (preview) or 确认无误，保存 (save); anything else previews."""
+
+    confirm = forms.ChoiceField(choices=[("preview", "预览"), ("save", "保存")], required=False)
+
+    def saves(self) -> bool:
+        return self.is_valid() and self.cleaned_data["confirm"] == "save"
+
+
 @require_http_methods(["GET", "POST"])
 def holiday_edit(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.ADMINISTER)
@@ -81,7 +91,7 @@ def holiday_edit(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             parsed = service.read_notice(data["year"], data["notice_text"])
-            if request.POST.get("confirm") == "save":
+            if ButtonForm(request.POST).saves():
                 service.save_schedule(
                     request_actor(request), data["year"], data["notice_text"], data["source"]
                 )

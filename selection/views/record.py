@@ -18,7 +18,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import files, integrity, signing
@@ -34,7 +33,7 @@ from ..models import (
 from ..permissions import Action, can_read_document, get_case_for, require
 from ..services.base import Actor, ServiceError
 from ..services.documents import file_kind_of, upload_document
-from ..validators import Bounded
+from ..validators import Bounded, NextForm
 
 
 def request_actor(request: HttpRequest) -> Actor:
@@ -54,11 +53,7 @@ class DocumentUploadForm(Bounded, forms.Form):
 
 def _back_to(request: HttpRequest, case) -> str:
     """Where the upload came from (the case or a candidate page), if it is one of ours; else the case."""
-    target = request.POST.get("next", "")
-    # A path of this site only: `redirect()` would read any other word as a view name (NoReverseMatch).
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return case.get_absolute_url()
+    return NextForm(request.POST).target(request.get_host()) or case.get_absolute_url()
 
 
 @require_POST
@@ -156,7 +151,7 @@ def record_verify(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("record_case", pk=case.pk)
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(Bounded, forms.Form):
     receipt = forms.FileField(label="回执文件", required=False)
     digest = forms.CharField(label="链头摘要", max_length=80, required=False)
 

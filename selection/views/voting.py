@@ -24,7 +24,20 @@ from accounts.roles import Role
 
 from .. import gates, rules
 from ..awaiting import nothing_to_vote
-from ..forms_voting import AttendanceForm, PaperTallyForm, SignOffForm, first_error
+from ..forms_voting import (
+    AttendanceForm,
+    BallotForm,
+    ConfirmedForm,
+    InviteForm,
+    MeetingOpenForm,
+    MeetingVoteForm,
+    PaperTallyForm,
+    ReceiptCheckForm,
+    SignOffForm,
+    SlipCodeForm,
+    SlipsForm,
+    first_error,
+)
 from ..models import (
     AppraisalRating,
     BallotBox,
@@ -257,8 +270,12 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_open(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request, pk)
     _chair_only(request, meeting)
+    form = MeetingOpenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("meeting_detail", meeting.pk)
     try:
-        voting.open_voting(meeting, by=_actor(request), method=request.POST.get("method", ""))
+        voting.open_voting(meeting, by=_actor(request), method=form.cleaned_data["method"])
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -271,13 +288,12 @@ def meeting_vote(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request, pk)
     if not can_vote_in(request.user, meeting):
         raise PermissionDenied
-    choices = {
-        int(key.removeprefix("c_")): value
-        for key, value in request.POST.items()
-        if key.startswith("c_") and key.removeprefix("c_").isascii() and key.removeprefix("c_").isdigit()
-    }
+    form = MeetingVoteForm(request.POST, agenda=meeting_agenda(meeting))
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("meeting_detail", meeting.pk)
     try:
-        count = voting.cast_votes(meeting, by=_actor(request), choices=choices)
+        count = voting.cast_votes(meeting, by=_actor(request), choices=form.choices())
     except ServiceError as error:
         messages.error(request, error.message)
     else:
@@ -448,11 +464,14 @@ def box_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def box_invite(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box_for(request, pk)
-    ids = [int(v) for v in request.POST.getlist("users") if v.isascii() and v.isdigit()]
-    users = list(User.objects.filter(pk__in=ids))  # the service refuses anyone not invitable
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("box_detail", box.pk)
+    users = list(form.cleaned_data["users"])  # the service refuses anyone not invitable
     try:
         count = voting.invite_accounts(
-            box, by=_actor(request), users=users, category=request.POST.get("category", "")
+            box, by=_actor(request), users=users, category=form.cleaned_data["category"]
         )
     except ServiceError as error:
         messages.error(request, error.message)
@@ -465,14 +484,12 @@ def box_invite(request: HttpRequest, pk: int) -> HttpResponse:
 def box_slips(request: HttpRequest, pk: int) -> HttpResponse:
     """Generate one-time codes and show the printable slips once (only their hashes are kept)."""
     box = _box_for(request, pk)
-    try:
-        count = int(request.POST.get("count", "0"))
-        codes = voting.issue_slips(
-            box, by=_actor(request), count=count, category=request.POST.get("category", "")
-        )
-    except ValueError:
-        messages.error(request, "请填写投票条张数。")
+    form = SlipsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
         return redirect("box_detail", box.pk)
+    try:
+        codes = voting.issue_slips(box, by=_actor(request), **form.cleaned_data)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("box_detail", box.pk)
@@ -500,7 +517,7 @@ def box_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def box_close(request: HttpRequest, pk: int) -> HttpResponse:
     box = _box_for(request, pk)
-    if request.POST.get("confirmed") != "1":  # the page's dialog sets it; without JavaScript, ask here
+    if not ConfirmedForm(request.POST).is_confirmed():  # the page's dialog sets it; else ask here
         return render(
             request,
             "selection/shared/confirm.html",
@@ -552,13 +569,11 @@ def _ballot_context(box: BallotBox) -> dict:
 
 
 def _posted_choices(request: HttpRequest, box: BallotBox) -> dict:
-    if box.kind == BallotBox.Kind.RECOMMENDATION:
-        return {"candidates": [int(v) for v in request.POST.getlist("pick") if v.isascii() and v.isdigit()]}
-    ids = [str(c) for c in box.candidates.values_list("pk", flat=True)]
-    return {
-        "ratings": {pk: request.POST.get(f"rating_{pk}", "") for pk in ids},
-        "promotion": {pk: request.POST.get(f"promotion_{pk}", "") for pk in ids},
-    }
+    """The ballot's choices, or ServiceError with the form's Chinese refusal."""
+    form = BallotForm(request.POST, box=box)
+    if not form.is_valid():
+        raise ServiceError(first_error(form))
+    return form.choices()
 
 
 def _receipt_page(request: HttpRequest, box: BallotBox, receipt: str) -> HttpResponse:
@@ -592,9 +607,13 @@ def box_vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def slip_vote(request: HttpRequest) -> HttpResponse:
     """A slip holder enters their code, then casts their ballot; no account, no name."""
-    code = voting.normalise_code(request.POST.get("code", "")[:100])
     if request.method == "GET":
         return render(request, "selection/voting/code.html", {})
+    form = SlipCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return render(request, "selection/voting/code.html", {})
+    code = voting.normalise_code(form.cleaned_data["code"])
     if not code:
         messages.error(request, "请输入投票条上的投票码。")
         return render(request, "selection/voting/code.html", {})
@@ -602,7 +621,7 @@ def slip_vote(request: HttpRequest) -> HttpResponse:
     if box is None:
         messages.error(request, voting.BAD_CODE)
         return render(request, "selection/voting/code.html", {})
-    if "submit" in request.POST:
+    if form.cleaned_data["submit"]:
         try:
             receipt = voting.cast_staff_ballot(box, code=code, choices=_posted_choices(request, box))
         except ServiceError as error:
@@ -623,7 +642,11 @@ def receipt_check(request: HttpRequest) -> HttpResponse:
     """Anyone holding a receipt can see that its ballot is in the count; never what it says."""
     result = None
     if request.method == "POST":
-        result = voting.check_receipt(request.POST.get("receipt", ""))
+        form = ReceiptCheckForm(request.POST)
+        if form.is_valid():
+            result = voting.check_receipt(form.cleaned_data["receipt"])
+        else:
+            messages.error(request, first_error(form))
     return render(request, "selection/voting/receipt_check.html", {"result": result})
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from ...forms_cases import justifications_from
+from ...forms_voting import ConfirmedForm
 from ...models import CandidateStatus, CaseStatus, SelectionCase
 from ...services.base import Actor, ServiceError, StaleState, TransitionRefused
 
@@ -168,7 +169,7 @@ def _case_queryset():
 def confirmed(request: HttpRequest) -> bool:
     """An irreversible POST (closing a vote or a ballot box, not agreeing to a motion) carries `confirmed`,
     set by the page's dialog or by the confirm page `ask_confirmation` shows."""
-    return request.POST.get("confirmed") == "1"
+    return ConfirmedForm(request.POST).is_confirmed()
 
 
 def ask_confirmation(request: HttpRequest, *, title: str, text: str, button: str, back: str) -> HttpResponse:
