@@ -235,3 +235,20 @@ def test_r_anr_2_a_slip_code_is_stored_only_as_a_keyed_hash_and_the_receipt_only
         assert code not in dump and code.replace("-", "") not in dump
     assert receipt not in dump and receipt.replace("-", "") not in dump
     assert EvaluationBallot.objects.filter(receipt_hash=annual.receipt_hash(receipt)).exists()
+
+
+def test_r_anr_2_an_evaluation_receipt_is_checked_on_the_public_receipt_page(client, org, hr, voters):
+    """The receipt an evaluator is shown proves their ballot is in the count, as a staff ballot's does."""
+    from django.urls import reverse
+
+    report = annual.open_report(org, 2026, by=hr, today=DAY)
+    work = report.evaluations.get(kind="work")
+    codes = annual.issue_slips(work, by=hr, count=2)
+    work = annual.open_evaluation(work, by=hr)
+    receipt = annual.cast(work, choices=work_choices("good"), code=codes[0])
+    page = client.post(reverse("receipt_check"), {"receipt": receipt}).content.decode()
+    assert f"“{work}”" in page and "投票结束后计入" in page
+    annual.close_evaluation(work, by=hr)
+    page = client.post(reverse("receipt_check"), {"receipt": receipt}).content.decode()
+    assert "已计入计票结果" in page
+    assert "没有找到" in client.post(reverse("receipt_check"), {"receipt": codes[1]}).content.decode()

@@ -797,15 +797,24 @@ def enter_paper_tally(box: BallotBox, *, by, counts: dict[str, CategoryCount]) -
 
 @dataclass(frozen=True)
 class ReceiptCheck:
-    found: bool
-    box: BallotBox | None = None
+    """What a receipt proves: its ballot is in this box or evaluation (`title`), counted once closed."""
 
-    @property
-    def counted(self) -> bool:
-        return bool(self.box and self.box.phase == BallotBox.Phase.CLOSED)
+    found: bool
+    title: str = ""
+    counted: bool = False
 
 
 def check_receipt(receipt: str) -> ReceiptCheck:
-    """Whether the ballot with this receipt is in the box (and counted); never what it says."""
-    ballot = StaffBallot.objects.filter(receipt_hash=receipt_hash(receipt)).select_related("box").first()
-    return ReceiptCheck(ballot is not None, ballot.box if ballot else None)
+    """Whether the ballot with this receipt is in its box or yearly evaluation (and counted); never what it
+    says. Staff ballots and 一报告两评议 ballots share the receipt machinery (services/ballots.py)."""
+    from selection.models.annual import AnnualEvaluation, EvaluationBallot
+
+    digest = receipt_hash(receipt)
+    ballot = StaffBallot.objects.filter(receipt_hash=digest).select_related("box").first()
+    if ballot is not None:
+        return ReceiptCheck(True, ballot.box.title, ballot.box.phase == BallotBox.Phase.CLOSED)
+    vote = EvaluationBallot.objects.filter(receipt_hash=digest).select_related("evaluation__report").first()
+    if vote is not None:
+        evaluation = vote.evaluation
+        return ReceiptCheck(True, str(evaluation), evaluation.phase == AnnualEvaluation.Phase.CLOSED)
+    return ReceiptCheck(False)
