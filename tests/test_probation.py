@@ -371,6 +371,19 @@ def test_r_prb_2_task_list_shows_due_probations_in_constant_queries(
     assert "试用期满考核：到期0" in home
 
 
+def test_r_prb_2_home_lists_the_ten_soonest_probations_and_links_to_the_rest(hr_client, world):
+    for i in range(12):
+        probationary(world, ends_in_days=1 + i, name=f"到期{i:02d}")
+    home = hr_client.get(reverse("home"))
+    titles = [item.title for item in home.context["pending"] if item.title.startswith("试用期满考核")]
+    assert titles[:10] == [t for t in titles if "：到期" in t][:10]
+    assert "到期09" in titles[9] and not any("到期10" in t or "到期11" in t for t in titles)
+    more = next(item for item in home.context["pending"] if "另有2项（共12项）" in item.title)
+    assert more.url == reverse("probation_list")
+    body = hr_client.get(more.url).content.decode()
+    assert all(f"到期{i:02d}" in body for i in range(12))
+
+
 def test_r_prb_3_detail_page_and_decision_through_the_screens(
     hr_client, world, django_assert_max_num_queries
 ):
