@@ -96,7 +96,7 @@ def _current_holding(on: date) -> FilteredRelation:
     reference per row, and the statistics refer to each fact in many buckets.
     """
     mine = "fact_holding__"
-    preferred = PostHolding.objects.filter(_running("", on), cadre=OuterRef("pk")).filter(
+    preferred = PostHolding.objects.filter(_running("", on), cadre=OuterRef(f"{mine}cadre_id")).filter(
         Q(is_concurrent__lt=OuterRef(f"{mine}is_concurrent"))  # 实职 (false) before 兼任 (true)
         | Q(is_concurrent=OuterRef(f"{mine}is_concurrent"))
         & (
