@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from selection import supervision
 from selection.models import (
     Candidate,
     PostHolding,
@@ -382,6 +383,16 @@ def test_r_prb_2_home_lists_the_ten_soonest_probations_and_links_to_the_rest(hr_
     assert more.url == reverse("probation_list")
     body = hr_client.get(more.url).content.decode()
     assert all(f"到期{i:02d}" in body for i in range(12))
+
+
+def test_r_prb_2_a_pending_probation_without_an_end_date_is_in_no_list(world):
+    holding, _ = probationary(world, ends_in_days=5)
+    assert list(svc.probations_due(world.org, TODAY)) == [holding]
+    PostHolding.objects.filter(pk=holding.pk).update(probation_ends_on=None)
+    assert not svc.probations_due(world.org, TODAY).exists()
+    assert not svc.probations_running(world.org, TODAY).exists()
+    for which in supervision.PROBATION_MONTHS:
+        assert not supervision.probations_ending(None, TODAY, which).exists()
 
 
 def test_r_prb_3_detail_page_and_decision_through_the_screens(
