@@ -19,7 +19,7 @@ from ..permissions import Action, can, get_holding_for, require
 from ..services import probation as svc
 from ..services.base import Actor, ServiceError
 
-ENDING_PAGE_SIZE = 50
+ENDING_PAGE_SIZE = 25  # as the cadre list (views/registry.PAGE_SIZE)
 PENDING_SHOWN = 10  # probations due listed one by one on 我的待办
 
 
