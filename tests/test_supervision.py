@@ -305,6 +305,34 @@ def test_stale_count_and_urgent_list_read_the_last_step_not_the_creation(client,
     assert board.urgent[1].waiting_since == approved
 
 
+def test_the_stale_list_pages_through_exactly_the_cases_counted(
+    client, hr, org, monkeypatch, django_assert_max_num_queries
+):
+    from selection.views import supervision as supervision_views
+
+    monkeypatch.setattr(supervision_views, "STALE_PAGE_SIZE", 2)
+    stale = []
+    for days in (50, 40, 35, 33, 31):
+        with time_machine.travel(TODAY - timedelta(days=days), tick=False):
+            stale.append(_open_case(org, hr, f"停留{days}天"))
+    _open_case(org, hr, "刚启动")
+    client.force_login(hr)
+    alerts = _alerts(client)
+    assert alerts["stale_cases"].count == 5
+    listed, page = [], 1
+    while True:
+        # session, user, 2 OTP devices, groups, organization (settings); the count, the page of cases;
+        # the session save (savepoint, update, release)
+        with django_assert_max_num_queries(11):
+            response = client.get(alerts["stale_cases"].url, {"page": page})
+        listed += [c.pk for c in response.context["cases"]]
+        if not response.context["page"].has_next():
+            break
+        page += 1
+    assert listed == [c.pk for c in stale]  # the longest waiting first, none left out
+    assert '<strong id="stale-count">5</strong>' in response.text
+
+
 def test_r_cal_3_missing_holiday_schedule_for_next_year_is_flagged(client, hr, monkeypatch):
     client.force_login(hr)
     monkeypatch.setattr("selection.workdays.PACKAGE_YEARS", frozenset({2026}))
