@@ -199,6 +199,7 @@ def load(cadres: int, seed: int = 11) -> dict:
                     motion_date=today - timedelta(days=i % 700),
                     motion_analysis="岗位空缺，经分析研判拟通过日常选拔任用程序补充。",
                     created_by=hr,
+                    last_step_at=now - timedelta(days=i % 700) + timedelta(hours=3),  # the 3rd event below
                 )
             )
         for start in range(0, len(case_rows), BATCH):

@@ -186,6 +186,7 @@ def main(size: int, runs: int) -> dict:
         ("cadre list, 试用期本月到期", clients["hr"], "/cadres/?probation=this_month"),
         ("cadre list, 满5年应交流", clients["hr"], "/cadres/?rotation=due"),
         ("vacant posts (预警)", clients["hr"], "/supervision/vacant_posts/"),
+        ("stale cases (预警)", clients["hr"], "/supervision/stale_cases/"),
         (
             "花名册 page (count)",
             clients["hr"],

@@ -93,10 +93,13 @@ def _current_holding(on: date) -> FilteredRelation:
 
     A join (at most one row per cadre: no running holding is preferred to it) rather than a correlated
     subquery, so that every count over it reads columns: PostgreSQL evaluates a subquery once per
-    reference per row, and the statistics refer to each fact in many buckets.
+    reference per row, and the statistics refer to each fact in many buckets. The "preferred" test names
+    the holding's own cadre, not the outer cadre's key (the same value): then it depends on the holding
+    alone, PostgreSQL applies it while scanning the holdings, and a filter on the fact (满5年应交流) looks
+    up only the matching cadres instead of hashing them all.
     """
     mine = "fact_holding__"
-    preferred = PostHolding.objects.filter(_running("", on), cadre=OuterRef("pk")).filter(
+    preferred = PostHolding.objects.filter(_running("", on), cadre=OuterRef(f"{mine}cadre_id")).filter(
         Q(is_concurrent__lt=OuterRef(f"{mine}is_concurrent"))  # 实职 (false) before 兼任 (true)
         | Q(is_concurrent=OuterRef(f"{mine}is_concurrent"))
         & (
@@ -112,7 +115,7 @@ def _rank_start(on: date) -> FilteredRelation:
     mine = "fact_rank_start__"
     same_rank = Post.objects.filter(pk=OuterRef(f"{mine}post_id"), rank=OuterRef("fact_holding__post__rank"))
     earlier = PostHolding.objects.filter(
-        cadre=OuterRef("pk"), started_on__lte=on, post__rank=OuterRef("fact_holding__post__rank")
+        cadre=OuterRef(f"{mine}cadre_id"), started_on__lte=on, post__rank=OuterRef("fact_holding__post__rank")
     ).filter(
         Q(started_on__lt=OuterRef(f"{mine}started_on"))
         | Q(started_on=OuterRef(f"{mine}started_on"), pk__lt=OuterRef(f"{mine}pk"))
@@ -135,7 +138,7 @@ def _highest_education(relation: str, kind: str) -> FilteredRelation:
     """The cadre's highest record of the kind (the first one among equals), as a join."""
     mine = OuterRef(f"{relation}__level")
     higher = (
-        EducationRecord.objects.filter(cadre=OuterRef("pk"), kind=kind)
+        EducationRecord.objects.filter(cadre=OuterRef(f"{relation}__cadre_id"), kind=kind)
         .alias(level_rank=_level_rank(F("level")))
         .filter(
             Q(level_rank__gt=_level_rank(mine))

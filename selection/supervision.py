@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from hashlib import sha256
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -26,7 +26,6 @@ from .models import (
     PostHolding,
     PublicNotice,
     Quota,
-    RecordEvent,
     Sanction,
     SelectionCase,
 )
@@ -312,16 +311,13 @@ def quota_lines(user, on: date) -> list[QuotaLine]:
     ]
 
 
-def _last_step_at() -> Subquery:
-    return Subquery(RecordEvent.objects.filter(case=OuterRef("pk")).order_by("-seq").values("at")[:1])
-
-
 def open_cases(user) -> QuerySet[SelectionCase]:
-    """Open cases with `waiting_since`: the time of their last recorded step (or their creation)."""
+    """Open cases with `waiting_since`: the time of their last recorded step (or their creation), the
+    case's indexed copy `last_step_at`."""
     return (
         SelectionCase.objects.visible_to(user)
         .filter(status__in=OPEN_CASE_STATES)
-        .annotate(waiting_since=Coalesce(_last_step_at(), "created_at"))
+        .annotate(waiting_since=F("last_step_at"))
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from selection import supervision
 from selection.models import (
     Candidate,
     PostHolding,
@@ -369,6 +370,29 @@ def test_r_prb_2_task_list_shows_due_probations_in_constant_queries(
     assert body.index("再到期4") < body.index("未到期")  # the due table comes first
     home = hr_client.get(reverse("home")).content.decode()
     assert "试用期满考核：到期0" in home
+
+
+def test_r_prb_2_home_lists_the_ten_soonest_probations_and_links_to_the_rest(hr_client, world):
+    for i in range(12):
+        probationary(world, ends_in_days=1 + i, name=f"到期{i:02d}")
+    home = hr_client.get(reverse("home"))
+    titles = [item.title for item in home.context["pending"] if item.title.startswith("试用期满考核")]
+    assert titles[:10] == [t for t in titles if "：到期" in t][:10]
+    assert "到期09" in titles[9] and not any("到期10" in t or "到期11" in t for t in titles)
+    more = next(item for item in home.context["pending"] if "另有2项（共12项）" in item.title)
+    assert more.url == reverse("probation_list")
+    body = hr_client.get(more.url).content.decode()
+    assert all(f"到期{i:02d}" in body for i in range(12))
+
+
+def test_r_prb_2_a_pending_probation_without_an_end_date_is_in_no_list(world):
+    holding, _ = probationary(world, ends_in_days=5)
+    assert list(svc.probations_due(world.org, TODAY)) == [holding]
+    PostHolding.objects.filter(pk=holding.pk).update(probation_ends_on=None)
+    assert not svc.probations_due(world.org, TODAY).exists()
+    assert not svc.probations_running(world.org, TODAY).exists()
+    for which in supervision.PROBATION_MONTHS:
+        assert not supervision.probations_ending(None, TODAY, which).exists()
 
 
 def test_r_prb_3_detail_page_and_decision_through_the_screens(

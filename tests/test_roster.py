@@ -135,6 +135,26 @@ def test_the_roster_page_keeps_the_list_filters_and_shows_the_count(client, hr, 
     assert "性别：男" in page.text
 
 
+def test_the_cached_roster_count_follows_every_registry_change(client, hr, org, settings):
+    from .factories import CadreFactory
+
+    settings.XUANBA_REGISTRY_CACHE_SECONDS = 600
+    populate(org, TODAY, count=12)
+    client.force_login(hr)
+
+    def counts():
+        return [client.get(reverse("cadre_roster"), query).context["count"] for query in ({}, {"sex": "女"})]
+
+    before = counts()
+    assert before == [Cadre.objects.count(), Cadre.objects.filter(sex="女").count()]
+    assert counts() == before  # served from the cache
+    newcomer = CadreFactory(organization=org, sex="女")
+    assert counts() == [before[0] + 1, before[1] + 1]
+    newcomer.sex = "男"
+    newcomer.save()  # an edit, through the change history
+    assert counts() == [before[0] + 1, before[1]]
+
+
 def test_the_pdf_roster_is_built_in_the_background_and_offered_when_done(client, hr, org):
     CadreFactory(organization=org, name="周明")
     client.force_login(hr)

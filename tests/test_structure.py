@@ -1,7 +1,9 @@
 """干部结构分析: every statistic equals a hand count over a varied registry, every bar links to a list of
 exactly those cadres, the 情况统计表 carries the same numbers, snapshots keep a year (issue 15 §2)."""
 
+import html
 import io
+import re
 from datetime import date
 from statistics import mean
 
@@ -145,6 +147,31 @@ def test_every_bar_links_to_exactly_the_cadres_it_counts(client, hr, registry, d
         expected = {c.name for c in people if hand_bucket(c, dimension) == bucket.key}
         assert item["value"] == len(expected)
         assert _names(client, item["url"]) == expected, (dimension, bucket.key)
+
+
+def test_the_department_table_cells_link_to_exactly_the_cadres_they_count(client, hr, registry):
+    client.force_login(hr)
+    response = client.get(reverse("cadre_structure"))
+    table = response.text.split('id="structure-table"')[1].split("</table>")[0]
+    people = _active(registry)
+    columns = [(d.key, b.key) for d in DIMENSIONS for b in d.buckets]
+    checked = 0
+    for row in response.context["tables"][1:]:
+        if row.scope == "none":
+            continue
+        members = [c for c in people if str(c.department_id) == row.scope]
+        label = row.label.replace("·", "&middot;") if "&middot;" in table else row.label
+        line = table.split(f">{label}</th>")[1].split("</tr>")[0]
+        cells = re.findall(r"<td>(?:<a href=\"([^\"]+)\">)?(\d+)(?:</a>)?</td>", line)[1:]  # after 人数
+        assert len(cells) == len(columns)
+        for (link, count), (dimension, bucket) in zip(cells, columns, strict=True):
+            expected = {c.name for c in members if hand_bucket(c, dimension) == bucket}
+            assert int(count) == len(expected), (row.label, dimension, bucket)
+            assert bool(link) == bool(expected)
+            if link and checked < 12:  # a sample of the click-throughs (each is a page load)
+                assert _names(client, html.unescape(link)) == expected, (row.label, dimension, bucket)
+                checked += 1
+    assert checked == 12
 
 
 def test_a_department_chart_links_to_that_department_only(client, hr, registry):

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from selection import supervision
 from selection.models import HolidaySchedule, PostHolding, Rank
@@ -245,6 +246,93 @@ def test_cases_waiting_longer_than_the_setting_at_one_step(client, hr, org):
     assert fresh.pk not in [c.pk for c in listed]
 
 
+def _last_steps() -> dict[int, tuple]:
+    """Each case's stored `last_step_at` and what it stands for: the newest event's time, else creation."""
+    from django.db.models import F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from selection.models import RecordEvent, SelectionCase
+
+    newest = RecordEvent.objects.filter(case=OuterRef("pk")).order_by("-seq").values("at")[:1]
+    rows = SelectionCase.objects.annotate(expected=Coalesce(Subquery(newest), F("created_at")))
+    return {case.pk: (case.last_step_at, case.expected) for case in rows}
+
+
+def test_a_cases_last_step_follows_every_recorded_event(hr, secretary, org):
+    from django.db import transaction
+
+    from selection.models import SelectionCase
+    from selection.services import cases as svc
+    from selection.services.base import Actor, lock_case, record_event
+
+    with time_machine.travel(TODAY - timedelta(days=45), tick=False):
+        case = _open_case(org, hr, "批次")
+    with time_machine.travel(TODAY - timedelta(days=40), tick=False):
+        svc.approve_motion(case, by=secretary)  # the motion's own state, not the case's stage
+        approved = timezone.now()
+    assert [stored for stored, _ in _last_steps().values()] == [approved]
+    stale_copy = SelectionCase.objects.get(pk=case.pk)
+    with time_machine.travel(TODAY - timedelta(days=30), tick=False), transaction.atomic():
+        record_event(lock_case(case), by=Actor(hr), action="note", summary="补充材料")  # no transition
+        noted = timezone.now()
+    stale_copy.title = "批次（改名）"
+    stale_copy.save()  # a copy loaded before the event does not put the old time back
+    assert [stored for stored, _ in _last_steps().values()] == [noted]
+    with time_machine.travel(TODAY - timedelta(days=10), tick=False):
+        svc.terminate_case(case, by=hr, reason="岗位调整")  # a transition
+        terminated = timezone.now()
+    case.refresh_from_db()
+    assert case.title == "批次（改名）" and case.status == "terminated"
+    assert case.last_step_at == terminated
+    assert all(stored == expected for stored, expected in _last_steps().values())
+
+
+def test_stale_count_and_urgent_list_read_the_last_step_not_the_creation(client, hr, secretary, org):
+    from selection.services import cases as svc
+
+    with time_machine.travel(TODAY - timedelta(days=60), tick=False):
+        moved = _open_case(org, hr, "老批次，刚推进")
+        waiting = _open_case(org, hr, "老批次，未推进")
+    with time_machine.travel(TODAY - timedelta(days=2), tick=False):
+        svc.approve_motion(moved, by=secretary)
+        approved = timezone.now()
+    client.force_login(hr)
+    alerts = _alerts(client)
+    assert alerts["stale_cases"].count == 1
+    assert [c.pk for c in client.get(alerts["stale_cases"].url).context["cases"]] == [waiting.pk]
+    board = client.get(reverse("home")).context["board"]
+    assert [c.pk for c in board.urgent] == [waiting.pk, moved.pk]
+    assert board.urgent[1].waiting_since == approved
+
+
+def test_the_stale_list_pages_through_exactly_the_cases_counted(
+    client, hr, org, monkeypatch, django_assert_max_num_queries
+):
+    from selection.views import supervision as supervision_views
+
+    monkeypatch.setattr(supervision_views, "STALE_PAGE_SIZE", 2)
+    stale = []
+    for days in (50, 40, 35, 33, 31):
+        with time_machine.travel(TODAY - timedelta(days=days), tick=False):
+            stale.append(_open_case(org, hr, f"停留{days}天"))
+    _open_case(org, hr, "刚启动")
+    client.force_login(hr)
+    alerts = _alerts(client)
+    assert alerts["stale_cases"].count == 5
+    listed, page = [], 1
+    while True:
+        # session, user, 2 OTP devices, groups, organization (settings); the count, the page of cases;
+        # the session save (savepoint, update, release)
+        with django_assert_max_num_queries(11):
+            response = client.get(alerts["stale_cases"].url, {"page": page})
+        listed += [c.pk for c in response.context["cases"]]
+        if not response.context["page"].has_next():
+            break
+        page += 1
+    assert listed == [c.pk for c in stale]  # the longest waiting first, none left out
+    assert '<strong id="stale-count">5</strong>' in response.text
+
+
 def test_r_cal_3_missing_holiday_schedule_for_next_year_is_flagged(client, hr, monkeypatch):
     client.force_login(hr)
     monkeypatch.setattr("selection.workdays.PACKAGE_YEARS", frozenset({2026}))
@@ -282,7 +370,7 @@ def test_staff_sees_no_dashboard(client, staff):
     assert client.get(reverse("home")).context["board"].alerts == []
 
 
-HOME_QUERIES = 36  # + the registry version that keys the cached counts
+HOME_QUERIES = 37  # + the registry version that keys the cached counts, + the probations due beyond ten
 
 
 @pytest.mark.parametrize("count", [1, 60])

@@ -9,6 +9,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -149,6 +150,10 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the case last moved: its newest record event's time (its creation before the first one). A
+    # copy kept for 我的待办's stale count and urgent list (one indexed read instead of a "last event"
+    # lookup per open case); only `services.base.record_event` writes it, and `save()` never does.
+    last_step_at = models.DateTimeField("上一步时间", default=timezone.now, editable=False)
 
     objects = CaseQuerySet.as_manager()
     # the case list's full order, served by case_org_recent_idx / case_recent_idx (selection/paging.py)
@@ -163,10 +168,21 @@ class SelectionCase(ConcurrentTransitionMixin, models.Model):
             # the case list: one organization's cases newest first (issue 11), and the same across all
             models.Index(fields=["organization", "-created_at", "-id"], name="case_org_recent_idx"),
             models.Index(fields=["-created_at", "-id"], name="case_recent_idx"),
+            # 我的待办: open cases waiting longest first, and the count of those waiting too long
+            models.Index(fields=["last_step_at", "id"], name="case_last_step_idx"),
+            models.Index(fields=["status", "last_step_at", "organization"], name="case_status_step_idx"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # A copy of the case loaded before an event was recorded must not put `last_step_at` back.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "last_step_at"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])

@@ -121,7 +121,15 @@ class PostHolding(models.Model):
         verbose_name = "任职经历"
         verbose_name_plural = "任职经历"
         ordering = ["cadre", "started_on"]
-        indexes = [models.Index(fields=["post", "ended_on"])]
+        indexes = [
+            models.Index(fields=["post", "ended_on"]),
+            # running, undecided probations soonest end first (我的待办, the 试用期 cards and page)
+            models.Index(
+                fields=["probation_ends_on", "id"],
+                name="holding_probation_due_idx",
+                condition=models.Q(probation_result="pending", ended_on__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),

@@ -127,6 +127,9 @@ def record_event(
     )
     event.hash = event.compute_hash()
     event.save()
+    # The case's copy of its last step (我的待办), written here only: see `SelectionCase.last_step_at`.
+    SelectionCase.objects.filter(pk=case.pk).update(last_step_at=event.at)
+    case.last_step_at = event.at
     if from_state != to_state and candidate is None:
         # A stage change: sign the new head with the key kept outside the database (R-REQ-1).
         signing.sign_head(case, SignedHead.Reason.STAGE)

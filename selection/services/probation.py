@@ -65,7 +65,10 @@ def _pending(organization) -> QuerySet[PostHolding]:
 
 def probations_pending(organizations=None) -> QuerySet[PostHolding]:
     """Running, undecided probations (R-PRB-1) in posts of these organizations (None: of any), the
-    soonest end first."""
+    soonest end first — to be narrowed by the end date (`probation_ends_on__…`), as every caller does,
+    which leaves out a holding without one. (An explicit `probation_ends_on IS NOT NULL` beside that
+    made PostgreSQL misjudge the rows and sort every due probation instead of reading the first ten from
+    the index.)"""
     holdings = PostHolding.objects.all()
     if organizations is not None:
         holdings = holdings.filter(post__organization__in=organizations)
@@ -73,7 +76,6 @@ def probations_pending(organizations=None) -> QuerySet[PostHolding]:
         holdings.filter(
             ended_on__isnull=True,
             how__in=PROBATION_HOWS,
-            probation_ends_on__isnull=False,
             probation_result=PostHolding.Probation.PENDING,
         )
         .select_related("cadre", "post__department", "probation_review")

@@ -19,7 +19,8 @@ from ..permissions import Action, can, get_holding_for, require
 from ..services import probation as svc
 from ..services.base import Actor, ServiceError
 
-ENDING_PAGE_SIZE = 50
+ENDING_PAGE_SIZE = 25  # as the cadre list (views/registry.PAGE_SIZE)
+PENDING_SHOWN = 10  # probations due listed one by one on 我的待办
 
 
 def _form_errors(form) -> str:
@@ -41,14 +42,26 @@ def pending_items(user) -> list:
     if not user.is_authenticated or not can(user, Action.MANAGE_CASES) or not user.organization_id:
         return []
     today = timezone.localdate()
-    return [
+    due = svc.probations_due(user.organization, today)
+    shown = list(due[:PENDING_SHOWN])
+    items = [
         PendingItem(
             f"试用期满考核：{h.cadre.name}（{h.post}）",
             f"试用期至{h.probation_ends_on:%Y年%-m月%-d日}期满，请组织民主测评和考核（R-PRB-2）",
             reverse("probation_detail", args=[h.pk]),
         )
-        for h in svc.probations_due(user.organization, today)
+        for h in shown
     ]
+    # The soonest ones only (a province has hundreds at once); the task list has them all.
+    if len(shown) == PENDING_SHOWN and (total := due.count()) > PENDING_SHOWN:
+        items.append(
+            PendingItem(
+                f"试用期满考核：另有{total - PENDING_SHOWN}项（共{total}项）",
+                "查看全部到期的试用期，逐一组织民主测评和考核（R-PRB-2）",
+                reverse("probation_list"),
+            )
+        )
+    return items
 
 
 @require_GET

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ..permissions import Action, require
-from ..roster import COLUMNS, DEFAULT_COLUMNS
+from ..roster import COLUMNS, DEFAULT_COLUMNS, roster_count
 from ..services.base import ServiceError
 from ..services.exports import request_export
 from .registry import _filtered
@@ -67,7 +67,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filter_form.active_labels() + _shown_filters(filter_form),
-            "count": cadres.count(),
+            "count": roster_count(user, cadres, request.GET.urlencode()),
             "query": query.urlencode(),
             "breadcrumbs": [("干部信息", f"{reverse('cadre_list')}?{query.urlencode()}"), ("花名册", None)],
         },

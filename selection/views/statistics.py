@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from ..forms import departments_of
@@ -26,15 +28,20 @@ from ..supervision import settings_for_user
 PIE_DIMENSIONS = {"sex", "political", "ethnicity"}
 
 
-def cadre_link(dimension: str, bucket: str, scope: str = "") -> str:
+def _bucket_queries() -> dict[tuple[str, str], str]:
+    return {(d.key, b.key): urlencode({"active": "1", d.key: b.key}) for d in DIMENSIONS for b in d.buckets}
+
+
+def cadre_link(dimension: str, bucket: str, scope: str = "", *, base: str | None = None) -> str:
     """The cadre list of exactly the cadres a bar counts: active, the bucket, the department."""
-    query = {"active": "1", dimension: bucket}
+    query = urlencode({"active": "1", dimension: bucket})
     if scope and scope != "none":
-        query["department"] = scope
-    return f"{reverse('cadre_list')}?{urlencode(query)}"
+        query += "&" + urlencode({"department": scope})
+    return f"{base or reverse('cadre_list')}?{query}"
 
 
 def chart_data(table: Table) -> list[dict]:
+    base = reverse("cadre_list")
     return [
         {
             "key": dimension.key,
@@ -44,7 +51,7 @@ def chart_data(table: Table) -> list[dict]:
                 {
                     "name": bucket.label,
                     "value": table.counts[dimension.key][bucket.key],
-                    "url": cadre_link(dimension.key, bucket.key, table.scope),
+                    "url": cadre_link(dimension.key, bucket.key, table.scope, base=base),
                 }
                 for bucket in dimension.buckets
             ],
@@ -54,16 +61,24 @@ def chart_data(table: Table) -> list[dict]:
 
 
 def _rows(tables: list[Table]) -> list[dict]:
-    """Table rows for the template: each count with its link (None for 未分科室, which has no filter)."""
+    """Table rows for the template: each row's count cells as HTML, a count linking to its cadres (none
+    for 未分科室, which has no filter). Built here, the links from one base URL and one query string per
+    bucket: a province has some 50 departments × 40 buckets, too many for a template loop."""
+    base = reverse("cadre_list")
+    queries = _bucket_queries()
     rows = []
     for table in tables:
+        scope = "" if table.scope in ("", "none") else "&" + urlencode({"department": table.scope})
         cells = []
         for dimension in DIMENSIONS:
             for bucket in dimension.buckets:
-                count = table.counts[dimension.key][bucket.key]
-                link = cadre_link(dimension.key, bucket.key, table.scope) if table.scope != "none" else None
-                cells.append((count, link))
-        rows.append({"table": table, "cells": cells})
+                count = int(table.counts[dimension.key][bucket.key])
+                if count and table.scope != "none":
+                    link = escape(f"{base}?{queries[dimension.key, bucket.key]}{scope}")
+                    cells.append(f'<td><a href="{link}">{count}</a></td>')
+                else:
+                    cells.append(f"<td>{count}</td>")
+        rows.append({"table": table, "cells": mark_safe("".join(cells))})  # links escaped above
     return rows
 
 

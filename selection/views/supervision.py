@@ -1,5 +1,6 @@
 """预警提醒: the lists behind the dashboard counts that are not cadre lists (posts, quotas, cases)."""
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from .. import supervision
 from ..permissions import Action, require
+
+STALE_PAGE_SIZE = 25
 
 DETAILS = {
     "vacant_posts": (Action.VIEW_REGISTRY, "职位空缺超过{months}个月"),
@@ -37,7 +40,10 @@ def supervision_detail(request: HttpRequest, kind: str) -> HttpResponse:
     elif kind == "quotas":
         context["quota_lines"] = supervision.quota_lines(user, on)
     elif kind == "stale_cases":
-        context["cases"] = supervision.stale_cases(user, now, settings).order_by("waiting_since", "pk")[:200]
+        # Every stale case, a page at a time (the dashboard's count is the paginator's)
+        stale = supervision.stale_cases(user, now, settings).order_by("waiting_since", "pk")
+        context["page"] = Paginator(stale, STALE_PAGE_SIZE).get_page(request.GET.get("page"))
+        context["cases"] = list(context["page"].object_list)
     else:
         context["notices"] = supervision.notices_ending(user, on).order_by("ends_on", "pk")
     context["breadcrumbs"] = [("我的待办", reverse("home")), (context["title"], None)]
