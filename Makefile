@@ -51,7 +51,7 @@ run: deps
 
 # The whole suite (browser tests excluded; they run in `make e2e`). Exit code 5 (no tests) fails too.
 test: deps
-	$(VENV)/bin/pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n 2 --dist worksteal -m "not e2e" $(PYTEST_ARGS)
 
 e2e: deps e2e-sysdeps
 	$(VENV)/bin/pytest -m e2e -p no:xdist $(PYTEST_ARGS)

@@ -136,16 +136,45 @@ class ExaminersForm(StyledForm):
         )
 
 
-def scores_from(data, prefix: str, allowed: set[int]) -> dict[int, str]:
-    """`<prefix><registration pk>` inputs → {pk: raw text}; the service parses and range-checks them."""
-    out = {}
-    for name, value in data.items():
-        if name.startswith(prefix):
-            tail = name.removeprefix(prefix)
-            if tail.isascii() and tail.isdigit() and int(tail) in allowed and value.strip():
-                out[int(tail)] = value.strip()[:20]
-    return out
+SCORE_MAX_LENGTH = 20
+
+
+class ScoresForm(StyledForm):
+    """One score per applicant, `<key><registration pk>` (written_ / score_), typed as text: empty is "not
+    yet scored"; the service parses each value and checks its range."""
+
+    def __init__(self, *args, key: str, registrations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
+        for pk in registrations:
+            self.fields[f"{key}{pk}"] = forms.CharField(
+                label="成绩", required=False, max_length=SCORE_MAX_LENGTH
+            )
+
+    def scores(self) -> dict[int, str]:
+        return {int(name.removeprefix(self.key)): value for name, value in self.cleaned_data.items() if value}
+
+    def first_error(self) -> str:
+        return f"成绩：{next(iter(self.errors.values()))[0]}"
 
 
 class AdvancingForm(StyledForm):
+    """The advancing list: each ticked `<vacancy pk>:<registration pk>` of this case, in the order sent."""
+
     decided_on = forms.DateField(label="党组会议研究日期")
+    advance = forms.MultipleChoiceField(label="进入民主测评和考察的人选", required=False, choices=())
+
+    def __init__(self, *args, case=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            vacancies = case.vacancies.values_list("pk", flat=True)
+            registrations = case.registrations.values_list("pk", flat=True)
+            self.fields["advance"].choices = [(f"{v}:{r}", "") for v in vacancies for r in registrations]
+
+    def chosen(self) -> dict[int, list[int]]:
+        chosen: dict[int, list[int]] = {}
+        for value in self.cleaned_data["advance"]:
+            vacancy, _, registration = value.partition(":")
+            if int(registration) not in chosen.get(int(vacancy), []):
+                chosen.setdefault(int(vacancy), []).append(int(registration))
+        return chosen

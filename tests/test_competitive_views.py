@@ -134,6 +134,29 @@ def test_hr_enters_written_scores_and_bad_input_changes_nothing(client, contest,
     assert str(Registration.objects.get(pk=reg.pk).written_score) == "88.50"
 
 
+def test_scores_and_the_advancing_list_go_through_forms_that_refuse_what_is_not_a_value(client, contest, clock):
+    """A NUL byte or an over-long score, and an advancing pair of another case, get a Chinese message and
+    write nothing (they were read from the raw POST before)."""
+    to_exam(contest, clock)
+    cmp.set_examiners(contest.case, by=contest.hr, users=contest.examiners)
+    login(client, contest.hr)
+    reg = contest.registrations[0]
+    url = reverse("competitive_written", args=[contest.case.pk])
+    for hostile in ("8\x008", "8" * 21):
+        page = client.post(url, {f"written_{reg.pk}": hostile}, follow=True).content.decode()
+        assert "成绩：" in page
+        assert Registration.objects.get(pk=reg.pk).written_score is None
+    score_all(contest)
+    advance = [f"{v}:{r}" for v, regs in top_two(contest).items() for r in regs]
+    page = client.post(
+        reverse("competitive_advancing", args=[contest.case.pk]),
+        {"decided_on": (TODAY + timedelta(days=5)).isoformat(), "advance": [*advance, "999999:1"]},
+        follow=True,
+    ).content.decode()
+    assert "不属于本次竞争上岗" in page
+    assert not contest.case.advancements.exists()
+
+
 def test_hr_takes_a_case_to_inspection_and_lands_on_the_daily_page(client, contest, clock):
     to_exam(contest, clock)
     score_all(contest)

@@ -18,8 +18,8 @@ from ...forms_competitive import (
     PlanForm,
     ReopenRegistrationForm,
     ReviewAnswerForm,
+    ScoresForm,
     WithdrawPostForm,
-    scores_from,
 )
 from ...models import CaseStatus, Registration, SelectionCase
 from ...pdf import competitive as pdf
@@ -262,8 +262,13 @@ def competitive_examiners(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def competitive_written(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk, Action.MANAGE_CASES)
-    allowed = set(case.registrations.values_list("pk", flat=True))
-    scores = scores_from(request.POST, "written_", allowed)
+    form = ScoresForm(
+        request.POST, key="written_", registrations=case.registrations.values_list("pk", flat=True)
+    )
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect(_hub(case, "scores"))
+    scores = form.scores()
     _perform(
         request,
         lambda: svc.record_written_scores(case, by=_actor(request), scores=scores),
@@ -275,19 +280,14 @@ def competitive_written(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def competitive_advancing(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk, Action.MANAGE_CASES)
-    form = AdvancingForm(request.POST)
+    form = AdvancingForm(request.POST, case=case)
     if not form.is_valid():
-        messages.error(request, "请填写党组会议研究日期。")
+        if "decided_on" in form.errors:
+            messages.error(request, "请填写党组会议研究日期。")
+        else:
+            messages.error(request, "所选人选不属于本次竞争上岗，请刷新页面后重新选择。")
         return redirect(_hub(case, "scores"))
-    vacancies = set(case.vacancies.values_list("pk", flat=True))
-    registrations = set(case.registrations.values_list("pk", flat=True))
-    chosen: dict[int, list[int]] = {}
-    for value in request.POST.getlist("advance"):
-        vacancy, _, registration = value.partition(":")
-        if vacancy.isascii() and vacancy.isdigit() and registration.isascii() and registration.isdigit():
-            v, r = int(vacancy), int(registration)
-            if v in vacancies and r in registrations and r not in chosen.get(v, []):
-                chosen.setdefault(v, []).append(r)
+    chosen = form.chosen()
     refused = _perform(
         request,
         lambda: svc.fix_advancing(

@@ -16,7 +16,7 @@ from ... import gates_competitive as cg
 from ...forms_competitive import (
     ApplyForm,
     ReviewRequestForm,
-    scores_from,
+    ScoresForm,
 )
 from ...models import CaseStatus, CompetitionPlan, Examiner, Registration, SelectionCase, Vacancy
 from ...pdf import competitive as pdf
@@ -223,7 +223,11 @@ def competitive_examine(request: HttpRequest, pk: int) -> HttpResponse:
     examiner = Examiner.objects.get(case=case, user=request.user)
     applicants = cg.qualified(case)
     if request.method == "POST":
-        scores = scores_from(request.POST, "score_", {r.pk for r in applicants})
+        form = ScoresForm(request.POST, key="score_", registrations=[r.pk for r in applicants])
+        if not form.is_valid():
+            messages.error(request, form.first_error())
+            return redirect("competitive_examine", pk=case.pk)
+        scores = form.scores()
         _perform(
             request,
             lambda: svc.record_interview_scores(case, by=_actor(request), scores=scores),
