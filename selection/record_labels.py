@@ -73,6 +73,8 @@ ACTION_LABELS: dict[str, str] = {
     "answer_review": "答复复核申请",
     "start_exam": "进入笔试面试",
     "set_examiners": "确定面试考官",
+    "withdraw_post": "未形成有效竞争的职位调整出竞争上岗",
+    "reopen_registration": "重新组织报名",
     "record_written_scores": "录入笔试成绩",
     "record_interview_scores": "录入面试评分",
     "fix_advancing": "确定进入考察人选",

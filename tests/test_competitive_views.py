@@ -134,7 +134,9 @@ def test_hr_enters_written_scores_and_bad_input_changes_nothing(client, contest,
     assert str(Registration.objects.get(pk=reg.pk).written_score) == "88.50"
 
 
-def test_scores_and_the_advancing_list_go_through_forms_that_refuse_what_is_not_a_value(client, contest, clock):
+def test_scores_and_the_advancing_list_go_through_forms_that_refuse_what_is_not_a_value(
+    client, contest, clock
+):
     """A NUL byte or an over-long score, and an advancing pair of another case, get a Chinese message and
     write nothing (they were read from the raw POST before)."""
     to_exam(contest, clock)
