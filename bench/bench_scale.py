@@ -3,8 +3,9 @@ cases, 45 % open), beside a bare view doing one indexed lookup and the admin cha
 with the growth from the small to the large size; and the case file's background export.
 
 Each size runs in its own process (bench/scale_run.py) against PostgreSQL database `xuanba_scale_bench`
-(dropped and recreated; override with BENCH_SCALE_DATABASE_URL), DEBUG off, through Django's test client
-(no network, one process: "RSS" is that process's memory after the page, "peak" its high-water mark).
+(dropped and recreated; override with BENCH_SCALE_DATABASE_URL), DEBUG off, served by gunicorn (2 sync
+workers, as the issue measured; "RSS" is the largest worker's memory after the page, "peak" its high-water
+mark) or, with BENCH_SCALE_SERVER=client, through Django's test client in one process.
 Sizes: BENCH_SCALE_SIZES (default "1000,100000"); runs per page: BENCH_SCALE_RUNS (default 5).
 BENCH_SCALE_REUSE=1 keeps one database per size (`<name>_<size>`) loaded by an earlier run and only
 migrates it forward, so a re-measurement after a change skips the load.
@@ -67,6 +68,7 @@ def report(results: list[dict]) -> str:
                 for r in results
             )
         }",
+        f"served by {small.get('server', 'test client')}",
         f"{'page':<32} {'median ' + str(small['size']):>12} {'median ' + str(large['size']):>14} {'p95':>9} "
         f"{'× bare':>7} {'growth':>7} {'KB':>7} {'RSS MB':>7} {'peak':>6}",
     ]
@@ -88,6 +90,11 @@ def report(results: list[dict]) -> str:
                 f"{what} at {r['size']}: request {e['request_ms']:.0f} ms ({e['request_status']}), "
                 f"built by the task in {e['build_s']:.1f} s → {e['status']} {e['bytes'] / 1024:.0f} KB"
                 f"{' ' + e['error'] if e['error'] else ''}; second request reuses it: {e['reused']}"
+                + (
+                    f"; 我的待办 meanwhile {e['meanwhile_ms']:.0f} ms (median of {e['meanwhile_runs']})"
+                    if e.get("meanwhile_ms")
+                    else ""
+                )
             )
     return "\n".join(lines)
 

@@ -1,5 +1,10 @@
 """One size of the scale benchmark, in its own process (bench/bench_scale.py starts it): recreate the
-database, migrate, bulk-load, then request each page with the test client (DEBUG off) and print JSON."""
+database, migrate, bulk-load, then request each page and print JSON.
+
+BENCH_SCALE_SERVER=gunicorn (the default) serves the pages from gunicorn (2 sync workers, DEBUG off, as the
+issue measured) and requests them over HTTP; "RSS" is then the largest worker's resident memory after the page
+and "peak" its high-water mark. BENCH_SCALE_SERVER=client uses Django's test client in this process instead.
+"""
 
 import json
 import os
@@ -48,20 +53,142 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _export(client, ids: dict, case_id: int) -> dict:
-    """Request the case file (the request only enqueues), then run the worker's job and time it."""
+class _Response:
+    def __init__(self, status_code: int, body: bytes):
+        self.status_code, self.content, self.streaming = status_code, body, False
+
+
+class Gunicorn:
+    """gunicorn serving bench.scale_settings on a free port; GET pages with a session cookie per role."""
+
+    WORKERS = 2
+
+    def __init__(self):
+        import socket
+        import subprocess
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.scale_settings"}
+        self.process = subprocess.Popen(
+            [
+                os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+                "config.wsgi",
+                f"--workers={self.WORKERS}",
+                "--worker-class=sync",
+                "--timeout=120",
+                f"--bind=127.0.0.1:{self.port}",
+                "--log-level=warning",
+            ],
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/healthz", None).status_code == 200 and len(self._workers()) == self.WORKERS:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        else:
+            self.stop()
+            raise RuntimeError("gunicorn did not start")
+
+    def get(self, path: str, cookie: str | None) -> _Response:
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        url = f"http://127.0.0.1:{self.port}" + urllib.parse.quote(path, safe="/?=&%")
+        request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"} if cookie else {})
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=120) as response:
+                return _Response(response.status, response.read())
+        except urllib.error.HTTPError as error:
+            return _Response(error.code, error.read())
+
+    def _workers(self) -> list[int]:
+        try:
+            with open(f"/proc/{self.process.pid}/task/{self.process.pid}/children") as handle:
+                return [int(pid) for pid in handle.read().split()]
+        except OSError:
+            return []
+
+    def memory_mb(self) -> tuple[float, float]:
+        """The largest worker's resident memory and high-water mark, in MB."""
+        rss = peak = 0.0
+        for pid in self._workers():
+            fields = {}
+            with open(f"/proc/{pid}/status") as handle:
+                for line in handle:
+                    key, _, value = line.partition(":")
+                    fields[key] = value
+            rss = max(rss, int(fields["VmRSS"].split()[0]) / 1024)
+            peak = max(peak, int(fields["VmHWM"].split()[0]) / 1024)
+        return rss, peak
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _no_redirect():
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    return NoRedirect
+
+
+_NoRedirect = _no_redirect()
+
+
+_BUILD = """
+import os, sys, time, django
+django.setup()
+from selection.services.exports import run_export_job
+t0 = time.perf_counter()
+status = run_export_job(int(sys.argv[1]))
+print("BUILD:%s:%.3f" % (status, time.perf_counter() - t0))
+"""
+
+
+def _export(client, ids: dict, case_id: int, during=None) -> dict:
+    """Request the case file (the request only enqueues), then run the worker's job in its own process, as
+    the task worker does, and time it; `during(path)` (gunicorn) requests a page meanwhile to show the site
+    still answering at its usual speed."""
+    import subprocess
+
     from accounts.models import User
     from selection.models import ExportJob
-    from selection.services.exports import request_export, run_export_job
+    from selection.services.exports import request_export
 
     ExportJob.objects.filter(case_id=case_id).delete()  # a reused database keeps earlier jobs
     t0 = time.perf_counter()
     response = client.post(f"/cases/{case_id}/exports/case-file", secure=True)
     request_ms = (time.perf_counter() - t0) * 1000
     job = ExportJob.objects.filter(case_id=case_id).order_by("-pk").first()
-    t0 = time.perf_counter()
-    status = run_export_job(job.pk) if job else "missing"
-    build_s = time.perf_counter() - t0
+    status, build_s, meanwhile = "missing", 0.0, []
+    if job:
+        worker = subprocess.Popen(
+            [sys.executable, "-c", _BUILD, str(job.pk)],
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.scale_settings"},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        while during is not None and worker.poll() is None:
+            started = time.perf_counter()
+            during()
+            meanwhile.append((time.perf_counter() - started) * 1000)
+        out, _ = worker.communicate()
+        for line in out.splitlines():
+            if line.startswith("BUILD:"):
+                _, status, seconds = line.split(":")
+                build_s = float(seconds)
     job = ExportJob.objects.get(pk=job.pk) if job else None
     again = request_export(User.objects.get(pk=ids["hr"]), "case-file", case=job.case) if job else None
     return {
@@ -72,6 +199,8 @@ def _export(client, ids: dict, case_id: int) -> dict:
         "error": job.error if job else "",
         "bytes": job.size if job else 0,
         "reused": bool(again and again.pk == job.pk),
+        "meanwhile_ms": statistics.median(meanwhile) if meanwhile else None,
+        "meanwhile_runs": len(meanwhile),
     }
 
 
@@ -119,11 +248,11 @@ def main(size: int, runs: int) -> dict:
         _recreate(url)
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.scale_settings"
     django.setup()
     from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import setup_test_environment
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -140,29 +269,24 @@ def main(size: int, runs: int) -> dict:
     from accounts.models import User
 
     setup_test_environment()
-    settings = override_settings(
-        ROOT_URLCONF="bench.scale_urls",
-        ALLOWED_HOSTS=["testserver"],
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
-        MEDIA_ROOT=os.environ.get("BENCH_MEDIA", "/tmp/xuanba_scale_media"),
-    )
-    settings.enable()
     clients = {}
     for role in ("hr", "auditor", "admin"):
         clients[role] = Client()
         clients[role].force_login(User.objects.get(pk=ids[role]))
     anonymous = Client()
-    from contextlib import nullcontext
-    from unittest import mock
+    server = Gunicorn() if os.environ.get("BENCH_SCALE_SERVER", "gunicorn") == "gunicorn" else None
 
-    from selection.supervision import Dashboard
+    def fetch(client, path):
+        if server is None:
+            return client.get(path, secure=True)
+        cookie = client.cookies["sessionid"].value if "sessionid" in client.cookies else None
+        return server.get(path, cookie)
 
-    # 我的待办 without the 预警提醒 dashboard (selection/supervision.py, measured on its own line above)
-    without_dashboard = mock.patch("selection.supervision.dashboard", lambda *a, **k: Dashboard())
+    def memory() -> tuple[float, float]:
+        if server is not None:
+            return server.memory_mb()
+        return _rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
     pages = [
         ("bare view (one indexed lookup)", anonymous, f"/bench/bare/{ids['cadre']}"),
         ("bare view, signed in", clients["hr"], f"/bench/bare-signed-in/{ids['cadre']}"),
@@ -172,7 +296,7 @@ def main(size: int, runs: int) -> dict:
         ("case page at 民主推荐", clients["hr"], f"/cases/{ids['recommendation_case']}/"),
         ("picker search (cadres, 王)", clients["hr"], "/picker/cadres?q=王"),
         ("我的待办 (HR)", clients["hr"], "/"),
-        ("我的待办 (HR) without dashboard", clients["hr"], "/", without_dashboard),
+        ("我的待办 (HR) without dashboard", clients["hr"], "/bench/home-without-dashboard"),
         ("case list", clients["hr"], "/cases/"),
         ("case list filtered by post", clients["hr"], "/cases/?post=处长"),
         ("case list, last page", clients["hr"], "/cases/?page=last"),
@@ -203,7 +327,7 @@ def main(size: int, runs: int) -> dict:
     # BENCH_SCALE_SKIP: labels (or parts of them, comma-separated) of pages not to request, e.g. one
     # measured elsewhere; they are reported as skipped.
     skip = [word for word in os.environ.get("BENCH_SCALE_SKIP", "").split(",") if word]
-    for label, client, path, *patch in pages:
+    for label, client, path in pages:
         if any(word in label for word in skip):
             results.append(
                 {
@@ -213,7 +337,7 @@ def main(size: int, runs: int) -> dict:
                     "p95_ms": None,
                     "runs": 0,
                     "bytes": 0,
-                    "rss_mb": _rss_mb(),
+                    "rss_mb": memory()[0],
                     "peak_rss_mb": 0,
                 }
             )
@@ -221,10 +345,9 @@ def main(size: int, runs: int) -> dict:
         times, size_bytes, status = [], 0, None
         budget_start = time.perf_counter()
         for attempt in range(runs + 1):  # the first run warms up and is not counted
-            with patch[0] if patch else nullcontext():
-                t0 = time.perf_counter()
-                response = client.get(path, secure=True)
-                elapsed = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            response = fetch(client, path)
+            elapsed = time.perf_counter() - t0
             body = b"".join(response.streaming_content) if response.streaming else response.content
             status, size_bytes = response.status_code, len(body)
             if attempt:
@@ -232,6 +355,7 @@ def main(size: int, runs: int) -> dict:
             if time.perf_counter() - budget_start > PAGE_BUDGET and len(times) >= 2:
                 break
         times.sort()
+        rss, peak = memory()
         results.append(
             {
                 "page": label,
@@ -242,19 +366,23 @@ def main(size: int, runs: int) -> dict:
                 else None,
                 "runs": len(times),
                 "bytes": size_bytes,
-                "rss_mb": _rss_mb(),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "rss_mb": rss,
+                "peak_rss_mb": peak,
             }
         )
     # The case file: the request only enqueues (database backend); the worker's job is timed separately.
     if "frozen_case" not in ids:  # added to a reused database once
         ids["frozen_case"] = _frozen_case(ids)
         _store_ids(ids)
-    export = _export(clients["hr"], ids, ids["file_case"])
-    frozen = _export(clients["hr"], ids, ids["frozen_case"])
-    settings.disable()
+    # Meanwhile (gunicorn): 我的待办 requested again and again while the worker builds the file.
+    during = (lambda: fetch(clients["hr"], "/")) if server is not None else None
+    export = _export(clients["hr"], ids, ids["file_case"], during)
+    frozen = _export(clients["hr"], ids, ids["frozen_case"], during)
+    if server is not None:
+        server.stop()
     return {
         "size": size,
+        "server": "gunicorn" if server is not None else "test client",
         "ids": ids,
         "migrate_s": migrated,
         "load_s": loaded,

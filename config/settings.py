@@ -101,6 +101,10 @@ elif "postgresql" in DATABASES["default"]["ENGINE"] and not env.bool("XUANBA_PG_
     # queries are short, so it is off unless asked for.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep a worker's database connection between requests (a new PostgreSQL connection per request costs
+# more than most of our pages' queries); a dropped connection is noticed before it is reused.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -225,6 +229,10 @@ XUANBA_FILE_SERVER = env.str("XUANBA_FILE_SERVER", default="")
 XUANBA_FILE_ACCEL_PREFIX = env.str("XUANBA_FILE_ACCEL_PREFIX", default="/protected-media/")
 # A PDF render that takes longer than this fails with a message instead of holding the worker.
 XUANBA_PDF_TIME_LIMIT_SECONDS = env.float("XUANBA_PDF_TIME_LIMIT_SECONDS", default=60.0)
+# The case file's parts are laid out by this many processes (0: one per core, at most four; 1: none
+# forked), at this lower priority so that web requests keep their speed meanwhile (selection/pdf/parallel.py).
+XUANBA_PDF_PROCESSES = env.int("XUANBA_PDF_PROCESSES", default=0)
+XUANBA_PDF_NICE = env.int("XUANBA_PDF_NICE", default=10)
 
 LOGGING = {
     "version": 1,

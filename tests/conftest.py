@@ -10,17 +10,23 @@ from .tamper import allow_test_flush
 allow_test_flush()
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# What every test runs with: fast password hashing; background tasks at once, inside the request that
+# enqueues them (no worker in tests); case files laid out in the test's own process (forking children for
+# every case file of the suite costs more than it saves on two busy cores — tests/test_pdf_parallel.py
+# forks them on purpose).
+TEST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
+    "XUANBA_PDF_PROCESSES": 1,
+}
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_inline(settings):
-    """Background tasks run at once, inside the request that enqueues them (no worker in tests)."""
+def _test_settings(settings):
     import selection.tasks  # noqa: F401  (its receiver resets Django's cached task backends)
 
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +45,38 @@ def _no_required_second_factor(settings):
     over the test client's plain HTTP even when the settings were loaded with DEBUG off."""
     settings.XUANBA_REQUIRE_2FA = False
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo (`seed_demo`), seeded once per test module on its reference day at 9:00 and rolled
+    back after the module's last test; each test runs in a savepoint inside it, so what one test changes
+    the next does not see. Seeding costs minutes: seeded per test, it was most of the suite's time."""
+    from datetime import datetime
+    from io import StringIO
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    import selection.tasks  # noqa: F401
+    from selection.demo import DEMO_TODAY
+
+    at = datetime(DEMO_TODAY.year, DEMO_TODAY.month, DEMO_TODAY.day, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    media = tmp_path_factory.mktemp("demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            **TEST_SETTINGS, MEDIA_ROOT=media, XUANBA_REQUIRE_2FA=False, SECURE_SSL_REDIRECT=False
+        ),
+        time_machine.travel(at, tick=False),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", "--force", stdout=StringIO())
+        yield at
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

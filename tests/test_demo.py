@@ -12,15 +12,18 @@ from selection.models import (
     AnnualAssessment,
     AssessmentResult,
     Cadre,
+    Department,
     EducationRecord,
     FamilyMember,
     Kinship,
+    Organization,
     Post,
     PostHolding,
     Quota,
     Rank,
     ResumeEntry,
     Sanction,
+    SelectionCase,
 )
 from selection.rules import SanctionType
 
@@ -28,10 +31,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    with time_machine.travel(DEMO_TODAY, tick=False):
-        call_command("seed_demo", "--force", stdout=io.StringIO())
-        yield {c.name: c for c in Cadre.objects.for_detail()}
+def seeded(demo_world):
+    return {c.name: c for c in Cadre.objects.for_detail()}
 
 
 def _snapshot() -> dict[str, list]:
@@ -66,11 +67,54 @@ def _snapshot() -> dict[str, list]:
     return {name: sorted(rows) for name, rows in tables.items()}
 
 
-def test_seeding_twice_gives_the_same_registry(seeded):
-    first = _snapshot()
-    with time_machine.travel(DEMO_TODAY, tick=False):
-        call_command("seed_demo", "--force", stdout=io.StringIO())
-    assert _snapshot() == first  # history counts included: a second run saves nothing
+def _everything() -> dict[str, list]:
+    """The registry (above), the accounts, and a count of every other table the demo fills."""
+    from django.apps import apps
+
+    from accounts.models import User
+
+    counted = [
+        model
+        for app in ("selection", "accounts")
+        for model in apps.get_app_config(app).get_models()
+        if not model._meta.proxy
+    ]
+    return {
+        **_snapshot(),
+        "users": sorted(
+            User.objects.values_list("username", "full_name", "organization__name", "password", "is_active")
+        ),
+        "memberships": sorted(User.groups.through.objects.values_list("user__username", "group__name")),
+        "departments": sorted(Department.objects.values_list("organization__name", "name", "order")),
+        "organizations": sorted(Organization.objects.values_list("name", "parent__name")),
+        "cases": sorted(SelectionCase.objects.values_list("title", "status")),
+        "counts": [(model._meta.label, model._default_manager.count()) for model in counted],
+    }
+
+
+def test_seeding_twice_changes_nothing(seeded):
+    """A second `seed_demo` saves nothing: registry rows and their history, accounts, cases, their record
+    events and documents, ballots and invitations, reports — every table of the two apps counted."""
+    first = _everything()
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert _everything() == first
+
+
+def test_the_demo_accounts_and_organizations(seeded):
+    from accounts.models import User
+
+    memberships = sorted(User.groups.through.objects.values_list("user__username", "group__name"))
+    assert 50 <= User.objects.count() <= 60
+    party_group = [u for u, g in memberships if g == "党组成员" and not u.startswith("zx_")]
+    assert len(party_group) == 7  # the bureau's; 医保中心's leaders (zx_…) are its own three
+    # 医保中心's principal leader (zx_zhuren) chairs its own cases (demo_bureau): the bureau's secretary is shuji.
+    assert [u for u, g in memberships if g == "党组书记" and not u.startswith("zx_")] == ["shuji"]
+    assert [u for u, g in memberships if g == "党组书记" and u.startswith("zx_")] == ["zx_zhuren"]
+    assert [u for u, g in memberships if g == "分管领导" and not u.startswith("zx_")] == ["fenguan"]
+    assert [u for u, g in memberships if g == "分管领导" and u.startswith("zx_")] == ["zx_fu1"]
+    assert ("安吉县医疗保障服务中心", "安吉县医疗保障局") in Organization.objects.values_list(
+        "name", "parent__name"
+    )
 
 
 def _about_sixty_cadres_with_full_records(seeded) -> None:

@@ -1,13 +1,11 @@
 """Demo voting: the online 会议推荐 with 30 invited staff is counted, and the 讨论决定 case can be run online
 by the seven demo party-group members to 公示, with one member recused."""
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.management import call_command
 
 from accounts.models import User
 from selection import gates
@@ -52,11 +50,8 @@ def _at(hour: int):
 
 
 @pytest.fixture
-def seeded(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with _at(9):
-        call_command("seed_demo", "--force", stdout=io.StringIO())
-        yield
+def seeded(demo_world):
+    return demo_world
 
 
 def _rules(findings, level: str = "block") -> set[str]:
@@ -64,13 +59,14 @@ def _rules(findings, level: str = "block") -> set[str]:
 
 
 def test_the_recommendation_box_is_counted_with_attendance_and_receipts_and_seeding_is_idempotent(seeded):
+    """(`seed_demo` twice: tests/test_demo.py test_seeding_twice_changes_nothing; here the voting part alone
+    run again adds nothing.)"""
     counts = [
         m.objects.count()
         for m in (BallotBox, Invitation, StaffBallot, RecommendationRound, RecordEvent, Kinship, Cadre)
     ]
     with _at(10):
         seed_voting()
-        call_command("seed_demo", "--force", stdout=io.StringIO())
     assert [
         m.objects.count()
         for m in (BallotBox, Invitation, StaffBallot, RecommendationRound, RecordEvent, Kinship, Cadre)

@@ -1,6 +1,5 @@
 """The foundation: login everywhere, roles, settings, demo data, health check."""
 
-import io
 import os
 import subprocess
 import sys
@@ -15,7 +14,6 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
-from selection.models import Department, Organization
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,40 +77,6 @@ def test_roles_exist_after_migrate():
         "系统管理员",
     } <= names
     assert {role.group_name for role in Role} <= names
-
-
-@pytest.mark.django_db
-def test_seed_demo_twice_gives_the_same_data(django_user_model):
-    from django.core.management import call_command
-
-    def snapshot():
-        users = list(
-            django_user_model.objects.order_by("username").values_list(
-                "username", "full_name", "organization__name", "password"
-            )
-        )
-        memberships = sorted(
-            django_user_model.groups.through.objects.values_list("user__username", "group__name")
-        )
-        departments = list(
-            Department.objects.order_by("pk").values_list("organization__name", "name", "order")
-        )
-        return users, memberships, departments, list(Organization.objects.values_list("name", "parent__name"))
-
-    call_command("seed_demo", "--force", stdout=io.StringIO())
-    first = snapshot()
-    call_command("seed_demo", "--force", stdout=io.StringIO())
-    assert snapshot() == first
-    users = first[0]
-    assert 50 <= len(users) <= 60
-    party_group = [u for u, g in first[1] if g == "党组成员" and not u.startswith("zx_")]
-    assert len(party_group) == 7  # the bureau's; 医保中心's leaders (zx_…) are its own three
-    # 医保中心's principal leader (zx_zhuren) chairs its own cases (demo_bureau): the bureau's secretary is shuji.
-    assert [u for u, g in first[1] if g == "党组书记" and not u.startswith("zx_")] == ["shuji"]
-    assert [u for u, g in first[1] if g == "党组书记" and u.startswith("zx_")] == ["zx_zhuren"]
-    assert [u for u, g in first[1] if g == "分管领导" and not u.startswith("zx_")] == ["fenguan"]
-    assert [u for u, g in first[1] if g == "分管领导" and u.startswith("zx_")] == ["zx_fu1"]
-    assert ("安吉县医疗保障服务中心", "安吉县医疗保障局") in first[3]
 
 
 @pytest.mark.parametrize(

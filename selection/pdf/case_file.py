@@ -5,12 +5,14 @@ generated now), the stage notices, the party-group meetings' tallies with signat
 attachments (PDF pages merged as they are, images placed on pages), the record of events, and a final page
 with the record chain's verification and the SHA-256 of every included part.
 
-Each generated part is laid out on its own (its own page numbers in the footer, as when printed alone),
-then all generated pages are written by WeasyPrint as ONE PDF: one write, one embedded subset per font
-instead of one per part (the file used to carry ~36 copies of the Noto subsets). Only when stored PDFs
-are included (official copies, PDF attachments, merged as they are) does pypdf join that PDF's page
-ranges and the stored files in file order. Either way the outline has one item per part with the
-part's own headings beneath it. The index is rendered last, once the page counts are known.
+Each generated part is laid out on its own (its own page numbers in the footer, as when printed alone).
+On one core, all generated pages are then written by WeasyPrint as ONE PDF: one write, one embedded subset
+per font instead of one per part (the file used to carry ~36 copies of the Noto subsets). With several
+cores (parallel.py) the parts are shared out among child processes, each writing its share as one PDF.
+When stored PDFs are included (official copies, PDF attachments, merged as they are) or parts were laid
+out by children, pypdf joins the page ranges and the stored files in file order. Either way the outline
+has one item per part with the part's own headings beneath it. The index is rendered last, once the page
+counts are known.
 
 Digests on the verification page:
 - stored documents (official copies, attachments): SHA-256 of the stored file, checked against the
@@ -24,7 +26,8 @@ Digests on the verification page:
 import base64
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -38,6 +41,7 @@ from weasyprint import Document as Layout
 from selection import signing
 from selection.models import Candidate, CandidateStatus, Document, Meeting, SelectionCase, verify_chain
 
+from . import parallel
 from .adapters import approval_form_data
 from .approval_form import TEMPLATE as APPROVAL_TEMPLATE
 from .approval_form import approval_form_context
@@ -70,24 +74,53 @@ class Part:
 
     title: str
     group: str  # the index heading: 纪实表, 任免审批表, 阶段文书, …
-    layout: Layout | None = None  # pages laid out by WeasyPrint, written with the others
+    layout: Layout | None = None  # pages laid out by WeasyPrint in this process, written with the others
     stored: PdfReader | None = None  # a stored PDF, merged as it is
     source: str = GENERATED
     document: Document | None = None
     digest: str = ""  # see the module docstring (stored: of the file; generated: of the HTML source)
     intact: bool | None = None  # stored documents: does the file still match the digest on record?
     recorded: str = ""  # stored documents: the digest on record
+    html: str = ""  # generated parts: the source, laid out by `_lay_out`
+    rendered: parallel.Rendered | None = None  # generated parts laid out and written by a child process
 
     @property
     def pages(self) -> int:
-        return len(self.layout.pages) if self.layout is not None else len(self.stored.pages)
+        if self.layout is not None:
+            return len(self.layout.pages)
+        if self.rendered is not None:
+            return self.rendered.pages
+        return len(self.stored.pages)
 
 
-def _generated(
-    title: str, group: str, template: str, context: dict[str, Any], images: dict | None = None
-) -> Part:
+def _generated(title: str, group: str, template: str, context: dict[str, Any]) -> Part:
+    """A generated part, not laid out yet (`_lay_out` does it for all parts at once)."""
     html = render_html(template, context)
-    return Part(title, group, layout(html, image_cache=images), digest=sha256_hex(html.encode()))
+    return Part(title, group, html=html, digest=sha256_hex(html.encode()))
+
+
+def _lay_out(parts: list[Part], progress: Callable[[float], None] = lambda _fraction: None) -> list[Part]:
+    """Lay out every generated part not laid out yet: on several cores when there are enough of them
+    (parallel.py), else here, one by one. `progress(fraction)` after each part."""
+    pending = [n for n, part in enumerate(parts) if part.html and part.layout is None and not part.rendered]
+    parts = list(parts)
+    count = parallel.processes()
+    if count > 1 and len(pending) >= parallel.MIN_PARTS:
+        try:
+            rendered = parallel.render_parallel(
+                [parts[n].html for n in pending], count, lambda done: progress(done / len(pending))
+            )
+        except (BrokenProcessPool, OSError):
+            pass  # a child died (out of memory, killed): lay the parts out here instead
+        else:
+            for n, result in zip(pending, rendered, strict=True):
+                parts[n] = replace(parts[n], rendered=result)
+            return parts
+    images: dict = {}  # one decoded photo per candidate, shared by the 纪实表 and the 审批表
+    for done, n in enumerate(pending, 1):
+        parts[n] = replace(parts[n], layout=layout(parts[n].html, image_cache=images))
+        progress(done / len(pending))
+    return parts
 
 
 def _stored_bytes(document: Document) -> bytes | None:
@@ -315,40 +348,27 @@ def case_file_parts(case: SelectionCase, progress: Callable[[float], None] = _no
         if document.official_copy and document.kind == Document.Kind.APPROVAL_FORM and document.candidate_id:
             official_forms[document.candidate_id] = document  # the latest wins
 
-    images: dict = {}  # one decoded photo per candidate, shared by the 纪实表 and the 审批表
-    # roughly one step per part: 纪实表, 审批表, 考察预告 per candidate; notices, tallies, documents, log
-    expected = max(1, 3 * len(candidates) + 4 + len(documents))
     parts: list[Part] = []
-
-    def added() -> None:
-        progress(min(1.0, len(parts) / expected))
-
     signed = signing.printed_head(case) if candidates else None  # the same head on every 纪实表
     for candidate in candidates:
         data = record_form_data(candidate, events=events, meetings=meetings)
-        added()
         parts.append(
             _generated(
                 f"{candidate.cadre.name}纪实表",
                 "纪实表",
                 "pdf/record_form.html",
                 record_form_context(data, signed=signed),
-                images,
             )
         )
     for candidate in candidates:
-        added()
         if candidate.pk in official_forms:
             parts.append(_stored_part(official_forms[candidate.pk], "干部任免审批表", OFFICIAL))
         elif candidate.status in FORM_STATES:
             form = approval_form_context(approval_form_data(candidate.cadre, candidate=candidate))
             parts.append(
-                _generated(
-                    f"{candidate.cadre.name}干部任免审批表", "干部任免审批表", APPROVAL_TEMPLATE, form, images
-                )
+                _generated(f"{candidate.cadre.name}干部任免审批表", "干部任免审批表", APPROVAL_TEMPLATE, form)
             )
     for candidate in candidates:
-        added()
         if context := _try(inspection_notice_context, candidate):
             parts.append(
                 _generated(f"考察预告（{candidate.cadre.name}）", "阶段文书", "pdf/notice.html", context)
@@ -364,11 +384,10 @@ def case_file_parts(case: SelectionCase, progress: Callable[[float], None] = _no
     included = {part.document.pk for part in parts if part.document}
     for document in documents:
         if document.pk not in included:
-            added()
             source = OFFICIAL if document.official_copy else ATTACHMENT
             parts.append(_stored_part(document, "附件", source))
     parts.append(_generated("纪实记录", "纪实记录", "pdf/case_log.html", _event_log_context(case, events)))
-    return parts
+    return _lay_out(parts, progress)
 
 
 def _index(parts: list[Part], first_page: int) -> list[dict[str, Any]]:
@@ -392,28 +411,32 @@ def render_case_file(case: SelectionCase, progress: Callable[[float], None] = _n
     parts = case_file_parts(case, lambda fraction: progress(0.8 * fraction))
     check = verify_chain(case.events.order_by("seq"))
     now = timezone.now()
-    final = _generated(
-        "纪实记录链及文书完整性核验",
-        "核验",
-        "pdf/case_verification.html",
-        {
-            "case": case,
-            "check": check,
-            "head": case.events.order_by("-seq").values_list("hash", flat=True).first() or "",
-            "signed": signing.printed_head(case),
-            "generated": cn_datetime(now),
-            "parts": [
+    [final] = _lay_out(
+        [
+            _generated(
+                "纪实记录链及文书完整性核验",
+                "核验",
+                "pdf/case_verification.html",
                 {
-                    "number": n,
-                    "title": p.title,
-                    "source": p.source,
-                    "digest": p.digest,
-                    "recorded": p.recorded,
-                    "intact": p.intact,
-                }
-                for n, p in enumerate(parts, 1)
-            ],
-        },
+                    "case": case,
+                    "check": check,
+                    "head": case.events.order_by("-seq").values_list("hash", flat=True).first() or "",
+                    "signed": signing.printed_head(case),
+                    "generated": cn_datetime(now),
+                    "parts": [
+                        {
+                            "number": n,
+                            "title": p.title,
+                            "source": p.source,
+                            "digest": p.digest,
+                            "recorded": p.recorded,
+                            "intact": p.intact,
+                        }
+                        for n, p in enumerate(parts, 1)
+                    ],
+                },
+            )
+        ]
     )
     listed = [*parts, final]
     cover_pages = 2
@@ -461,6 +484,7 @@ def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
             _nest_bookmarks(part)
         return write(_joined(generated, title), finisher=_producer)
     combined = PdfReader(io.BytesIO(write(_joined(generated, title))))
+    shares: dict[int, PdfReader] = {}  # each child's PDF, read once (pypdf then copies its fonts once)
     writer = PdfWriter()
     start = 0
     for part in (cover, *listed):
@@ -469,7 +493,14 @@ def _assemble(case: SelectionCase, cover: Part, listed: list[Part]) -> bytes:
             writer.append(combined, pages=(start, start + part.pages), import_outline=False)
             start += part.pages
             parent = writer.add_outline_item(title=part.title, page_number=first, fit=Fit.fit())
-            _add_headings(writer, part.layout, first, parent)
+            _add_headings(writer, part.layout.make_bookmark_tree(), first, parent)
+        elif (rendered := part.rendered) is not None:
+            if id(rendered.pdf) not in shares:
+                shares[id(rendered.pdf)] = PdfReader(io.BytesIO(rendered.pdf))
+            pages = (rendered.start, rendered.start + rendered.pages)
+            writer.append(shares[id(rendered.pdf)], pages=pages, import_outline=False)
+            parent = writer.add_outline_item(title=part.title, page_number=first, fit=Fit.fit())
+            _add_headings(writer, rendered.bookmarks, first, parent)
         else:
             writer.append(part.stored, outline_item=part.title)
     strip_active_content(writer)  # uploaded PDFs keep their pages, never their scripts or links out
@@ -497,8 +528,9 @@ def _nest_bookmarks(part: Part) -> None:
     pages[0].bookmarks.insert(0, (1, part.title, (0, 0), "open"))
 
 
-def _add_headings(writer: PdfWriter, pages: Layout, first: int, parent: Any) -> None:
-    """The part's own bookmarks (its headings, as WeasyPrint would outline it alone) under its title."""
+def _add_headings(writer: PdfWriter, tree: list, first: int, parent: Any) -> None:
+    """The part's own bookmarks (its headings, as WeasyPrint would outline it alone: its
+    `make_bookmark_tree()`) under its title."""
 
     def add(nodes: list, under: Any) -> None:
         for label, (page, x, y), children, _state in nodes:
@@ -511,7 +543,7 @@ def _add_headings(writer: PdfWriter, pages: Layout, first: int, parent: Any) -> 
             )
             add(children, item)
 
-    add(pages.make_bookmark_tree(), parent)
+    add(tree, parent)
 
 
 def _period(case: SelectionCase) -> str:

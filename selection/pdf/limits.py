@@ -27,6 +27,9 @@ class RenderTimedOut(Exception):
         self.message = TIMED_OUT.format(seconds=seconds)
         super().__init__(self.message)
 
+    def __reduce__(self):  # raised in a child process (parallel.py), re-raised in the parent
+        return (type(self), (self.seconds,))
+
 
 @contextmanager
 def time_limit(seconds: float | None = None) -> Iterator[None]:

@@ -1,0 +1,71 @@
+"""The case file laid out by several processes (selection/pdf/parallel.py) is the file one process lays out."""
+
+import io
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from selection.pdf import parallel
+from selection.pdf.case_file import render_case_file
+from selection.pdf.limits import RenderTimedOut, time_limit
+
+from . import test_pdf_builders as build
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def appointed(org, hr):
+    return build.build_case(org, hr, candidates=3)
+
+
+def _pages(pdf: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return ["".join((page.extract_text() or "").split()) for page in document.pages]
+
+
+def _outline(pdf: bytes) -> list:
+    reader = PdfReader(io.BytesIO(pdf))
+
+    def walk(items):
+        return [
+            walk(item) if isinstance(item, list) else (item.title, reader.get_destination_page_number(item))
+            for item in items
+        ]
+
+    return walk(reader.outline)
+
+
+def test_two_processes_give_the_file_one_process_gives(settings, appointed):
+    """Same pages with the same text (index page numbers included), same outline down to each part's own
+    headings; progress is reported part by part up to 80 % (the cover and the final write follow)."""
+    settings.XUANBA_PDF_PROCESSES = 1
+    alone = render_case_file(appointed)
+    settings.XUANBA_PDF_PROCESSES = 2
+    seen: list[float] = []
+    shared = render_case_file(appointed, seen.append)
+    strip = lambda pages: [page.split("生成时间")[0] for page in pages]  # noqa: E731 (the last page's clock)
+    assert strip(_pages(shared)) == strip(_pages(alone))
+    assert _outline(shared) == _outline(alone)
+    assert seen == sorted(seen) and len(seen) >= 8 and seen[-2:] == [0.8, 0.85]
+
+
+def test_parts_are_shared_out_evenly_and_kept_in_file_order():
+    htmls = ["x" * n for n in (900, 100, 800, 200, 500, 500)]
+    groups = parallel.share_out(htmls, 2)
+    assert sorted(i for group in groups for i in group) == list(range(6))
+    assert all(group == sorted(group) for group in groups)
+    loads = [sum(len(htmls[i]) for i in group) for group in groups]
+    assert abs(loads[0] - loads[1]) <= 200
+    assert parallel.share_out(htmls[:1], 4) == [[0]]  # no empty share, no idle child forked
+
+
+def test_a_render_past_its_time_limit_in_a_child_is_reported_as_such(settings, appointed):
+    settings.XUANBA_PDF_PROCESSES = 2
+    with time_limit(0.2), pytest.raises(RenderTimedOut) as raised:
+        render_case_file(appointed)
+    assert "文书生成时间过长（超过 0.2 秒）" in raised.value.message
