@@ -75,8 +75,13 @@ def key_for(scope: str):
     return SealingKey.objects.filter(scope=scope).first()
 
 
+def encoded(content: dict) -> bytes:
+    """A ballot's content as stored before padding: canonical JSON, ASCII only."""
+    return json.dumps(content, ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode()
+
+
 def pad(content: dict, size: int) -> bytes:
-    raw = json.dumps(content, ensure_ascii=True, sort_keys=True, separators=(",", ":")).encode()
+    raw = encoded(content)
     if len(raw) > size:
         raise SealError("选票内容超过了选票的固定长度。")
     return raw + b" " * (size - len(raw))  # JSON ignores trailing whitespace
@@ -85,7 +90,7 @@ def pad(content: dict, size: int) -> bytes:
 def fixed_size(widest: dict) -> int:
     """The fixed length a box's ballots are padded to: that of its longest possible content, rounded up
     to a multiple of 64, so a blob's length reveals nothing about the choice."""
-    return (len(pad(widest, 10**9).rstrip()) // 64 + 1) * 64
+    return (len(encoded(widest)) // 64 + 1) * 64
 
 
 def seal(key, content: dict, size: int) -> bytes:

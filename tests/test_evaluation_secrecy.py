@@ -252,3 +252,28 @@ def test_r_anr_2_an_evaluation_receipt_is_checked_on_the_public_receipt_page(cli
     page = client.post(reverse("receipt_check"), {"receipt": receipt}).content.decode()
     assert "已计入计票结果" in page
     assert "没有找到" in client.post(reverse("receipt_check"), {"receipt": codes[1]}).content.decode()
+
+
+def test_r_anr_2_sizing_a_ballot_costs_the_ballot_not_a_gigabyte(org, hr, voters):
+    """The fixed ballot length is that of the widest content, found without padding anything: it used to
+    pad to 10⁹ bytes to measure, a gigabyte allocated (and seconds spent) on every vote."""
+    import tracemalloc
+
+    work = open_work(org, hr, voters)
+    tracemalloc.start()
+    try:
+        size = annual.ballot_size(work)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 2**20
+    widest = sealing.encoded(
+        {
+            "answers": {
+                str(i): max((v for v, _ in work.options), key=len) for i in range(len(work.questions))
+            },
+            "problems": list(range(len(work.problems))),
+            "suggestion": "\U0010ffff" * annual.SUGGESTION_MAX,
+        }
+    )
+    assert len(widest) < size <= len(widest) + 64 and size % 64 == 0

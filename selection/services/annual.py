@@ -408,7 +408,7 @@ def ballot_size(evaluation) -> int:
     encoding), so a blob's length tells nothing. Reads only the evaluation's own fields, so that the
     migration that sealed the plaintext ballots can call it on a historical model too."""
     values = [v for v, _ in evaluation.options] or [""]
-    widest = max(values, key=lambda v: len(sealing.pad({"v": v}, 10**9).rstrip()))
+    widest = max(values, key=lambda v: len(sealing.encoded({"v": v})))
     if evaluation.kind == AnnualEvaluation.Kind.WORK:
         return sealing.fixed_size(
             {
