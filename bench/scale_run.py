@@ -6,9 +6,11 @@ issue measured) and requests them over HTTP; "RSS" is then the largest worker's 
 and "peak" its high-water mark. BENCH_SCALE_SERVER=client uses Django's test client in this process instead.
 """
 
+import http.client
 import json
 import os
 import resource
+import socket
 import statistics
 import sys
 import time
@@ -58,18 +60,29 @@ class _Response:
         self.status_code, self.content, self.streaming = status_code, body, False
 
 
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path: str):
+        super().__init__("localhost", timeout=120)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
 class Gunicorn:
-    """gunicorn serving bench.scale_settings on a free port; GET pages with a session cookie per role."""
+    """gunicorn serving bench.scale_settings on a Unix socket, as behind nginx in production (a TCP socket
+    on loopback adds a 40 ms delayed-ACK stall to small responses, which would swamp the bare view);
+    GET pages with a session cookie per role."""
 
     WORKERS = 2
 
     def __init__(self):
-        import socket
         import subprocess
+        import tempfile
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.socket_path = os.path.join(tempfile.mkdtemp(prefix="xuanba-bench-"), "gunicorn.sock")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.scale_settings"}
         self.process = subprocess.Popen(
             [
@@ -78,7 +91,7 @@ class Gunicorn:
                 f"--workers={self.WORKERS}",
                 "--worker-class=sync",
                 "--timeout=120",
-                f"--bind=127.0.0.1:{self.port}",
+                f"--bind=unix:{self.socket_path}",
                 "--log-level=warning",
             ],
             env=env,
@@ -96,18 +109,18 @@ class Gunicorn:
             raise RuntimeError("gunicorn did not start")
 
     def get(self, path: str, cookie: str | None) -> _Response:
-        import urllib.error
         import urllib.parse
-        import urllib.request
 
-        url = f"http://127.0.0.1:{self.port}" + urllib.parse.quote(path, safe="/?=&%")
-        request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"} if cookie else {})
-        opener = urllib.request.build_opener(_NoRedirect)
+        connection = _UnixConnection(self.socket_path)
+        headers = {"Host": "127.0.0.1"}
+        if cookie:
+            headers["Cookie"] = f"sessionid={cookie}"
         try:
-            with opener.open(request, timeout=120) as response:
-                return _Response(response.status, response.read())
-        except urllib.error.HTTPError as error:
-            return _Response(error.code, error.read())
+            connection.request("GET", urllib.parse.quote(path, safe="/?=&%"), headers=headers)
+            response = connection.getresponse()
+            return _Response(response.status, response.read())
+        finally:
+            connection.close()
 
     def _workers(self) -> list[int]:
         try:
@@ -132,19 +145,6 @@ class Gunicorn:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
-
-
-def _no_redirect():
-    import urllib.request
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    return NoRedirect
-
-
-_NoRedirect = _no_redirect()
 
 
 _BUILD = """

@@ -75,18 +75,22 @@ def _today() -> date:
 
 
 def quota_lines(case: SelectionCase) -> list[rules.QuotaLine]:
-    ranks = Counter(case.vacancies.values_list("post__rank", flat=True))
+    """R-MOT-1 / R-REG-2: per rank of the case's vacancies, 核定, 现配, approved elsewhere, asked for.
+    (`.order_by()`: the holdings' default order would join every cadre of the organization into the count.)"""
+    ranks = Counter(case.vacancies.order_by().values_list("post__rank", flat=True))
     approved = dict(Quota.objects.filter(organization=case.organization).values_list("rank", "approved"))
     holders = dict(
         PostHolding.objects.filter(
             post__organization=case.organization, ended_on__isnull=True, is_concurrent=False
         )
+        .order_by()
         .values_list("post__rank")
         .annotate(n=Count("id"))
     )
     pending = Counter(
         Candidate.objects.filter(case__organization=case.organization, status=CandidateStatus.APPROVED)
         .exclude(case=case)
+        .order_by()
         .values_list("vacancy__post__rank", flat=True)
     )
     return [
@@ -95,11 +99,12 @@ def quota_lines(case: SelectionCase) -> list[rules.QuotaLine]:
     ]
 
 
-def motion(case: SelectionCase) -> list[Finding]:
-    """R-MOT-1..3 and R-MET-1/2: before the recommendation starts."""
+def motion(case: SelectionCase, quotas: list[rules.QuotaLine] | None = None) -> list[Finding]:
+    """R-MOT-1..3 and R-MET-1/2: before the recommendation starts. `quotas`: `quota_lines(case)` when the
+    caller has them already (the case page shows them too)."""
     approved_by = case.motion_approved_by
     facts = rules.MotionFacts(
-        quotas=tuple(quota_lines(case)),
+        quotas=tuple(quota_lines(case) if quotas is None else quotas),
         origin=case.motion_origin,
         main_leader=approved_by.get_full_name() if approved_by else "",
         decided_on=timezone.localdate(case.motion_approved_at) if case.motion_approved_at else None,
@@ -931,15 +936,15 @@ def complaint_affects(complaint: Complaint) -> bool:
     return complaint.conclusion == Complaint.Conclusion.AFFECTS
 
 
-def next_step_findings(case: SelectionCase) -> list[Finding]:
-    """The checklist the case page shows for the step that comes next."""
+def next_step_findings(case: SelectionCase, *, quotas: list[rules.QuotaLine] | None = None) -> list[Finding]:
+    """The checklist the case page shows for the step that comes next (`quotas`: see `motion`)."""
     from selection import gates_competitive as competitive_gates
     from selection.models import CaseStatus
 
     if case.is_competitive and case.status in competitive_gates.OWN_STATES:
         return competitive_gates.next_step_findings(case)
     if case.status == CaseStatus.MOTION:
-        return motion(case)
+        return motion(case, quotas)
     if case.status == CaseStatus.RECOMMENDATION:
         return recommendation(case)
     if case.status == CaseStatus.INSPECTION:

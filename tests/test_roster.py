@@ -220,7 +220,7 @@ def test_a_list_export_above_the_cap_goes_to_the_background_roster(client, hr, o
     assert large.status_code == 302
     assert large.url == reverse("cadre_roster") + "?sex=%E7%94%B7"
     page = client.get(large.url)
-    assert "超过3人的名单不能直接导出" in page.text
+    assert "当前名单超过3人，不能直接导出" in page.text
     assert page.context["count"] == 4
     response = _export(client, {"sex": "男"}, columns=["name"], format="xlsx")
     assert sorted(_xlsx_names(b"".join(response.streaming_content))) == ["王0", "王1", "王2", "王3"]

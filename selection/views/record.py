@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,6 +29,7 @@ from ..models import (
     SelectionCase,
     SignedHead,
 )
+from ..paging import paginate
 from ..permissions import Action, can_read_document, get_case_for, require
 from ..services.base import Actor, ServiceError
 from ..services.documents import file_kind_of, upload_document
@@ -111,14 +111,11 @@ AUDIT_PAGE_SIZE = 50
 
 @require_GET
 def record_audit(request: HttpRequest) -> HttpResponse:
-    """The organization's cases, a page at a time, each with its last stored verification."""
+    """The organization's cases, a page at a time (newest first, the case list's indexed order: a capped
+    count and keyset pages, selection/paging.py), each with its last stored verification."""
     require(request.user, Action.AUDIT)
-    cases = (
-        SelectionCase.objects.visible_to(request.user)
-        .select_related("organization", "verification")
-        .order_by("-year", "-pk")
-    )
-    page = Paginator(cases, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = SelectionCase.objects.visible_to(request.user).select_related("organization", "verification")
+    page = paginate(cases, request.GET, keys=SelectionCase.LIST_KEYS, per_page=AUDIT_PAGE_SIZE)
     rows = list(page.object_list)
     return render(
         request,

@@ -131,13 +131,14 @@ def cadre_export(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_REGISTRY)
     _form, cadres = _filtered(request)
     limit = settings.XUANBA_DIRECT_EXPORT_MAX_ROWS
-    if (count := cadres.count()) > limit:
+    # Counted only up to the limit (a slice's count stops there): 100,000 rows are not counted to learn
+    # that there are more than 500; the 花名册 page shows the list's own count.
+    if cadres.order_by()[: limit + 1].count() > limit:
         # Too long to build inside the request (a web worker's time and memory): the 花名册 builds it in
         # the background with the same filters and shows the progress bar.
         messages.info(
             request,
-            f"当前名单共{count}人，超过{limit}人的名单不能直接导出，请在本页选择列和格式（Excel或PDF）"
-            "后在后台生成，完成后即可下载。",
+            f"当前名单超过{limit}人，不能直接导出，请在本页选择列和格式（Excel或PDF）后在后台生成，完成后即可下载。",
         )
         query = request.GET.urlencode()
         return redirect(reverse("cadre_roster") + (f"?{query}" if query else ""))

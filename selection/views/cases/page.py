@@ -266,7 +266,8 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
     status = case.status
     # 竞争上岗's own steps are taken on its page (selection/views/competitive.py)
     step = None if case.is_competitive and status in COMPETITIVE_OWN_STATES else NEXT_STEP.get(status)
-    findings = gates.next_step_findings(case) if case.is_open else []
+    quotas = gates.quota_lines(case) if case.status == CaseStatus.MOTION else None  # shown and checked
+    findings = gates.next_step_findings(case, quotas=quotas) if case.is_open else []
     warnings = [f for f in findings if f.level == Level.WARN]
     terminated_from = next((e.from_state for e in events if e.action == "terminate"), None)
     meeting = meetings[-1] if meetings else None
@@ -312,8 +313,8 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         "breadcrumbs": [("选拔任用", reverse("case_list")), (case.title, None)],
         "open_panel": request.GET.get("open", ""),
     }
-    if status == CaseStatus.MOTION:
-        context["quota_lines"] = gates.quota_lines(case)
+    if quotas is not None:
+        context["quota_lines"] = quotas
     if manage and case.is_open:
         forms: dict[str, Form] = {"terminate_form": TerminateForm()}
         if status in (CaseStatus.MOTION, CaseStatus.RECOMMENDATION):
