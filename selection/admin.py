@@ -107,7 +107,9 @@ class CadreAdmin(SimpleHistoryAdmin):
     list_filter = ["organization", "department", "sex", "is_active"]
     search_fields = ["name", "id_number"]
     list_select_related = ["organization", "department"]
-    date_hierarchy = "birth_date"
+    # At province scale: no second count of the whole table, no birth-date hierarchy (its year links
+    # aggregate every row on each view); the register's own list (/cadres/) is the place to search.
+    show_full_result_count = False
     inlines = [EducationInline, ResumeInline, HoldingInline, AssessmentInline, FamilyInline, SanctionInline]
     history_list_display = ["name", "department"]
 

@@ -173,6 +173,25 @@ def test_a_render_past_the_time_limit_fails_cleanly_in_chinese(client, org, hr, 
     assert again.status_code == 200 and b"".join(again.streaming_content).startswith(b"%PDF")
 
 
+def test_a_time_limit_expiring_inside_a_garbage_collector_finalizer_still_stops_the_render():
+    """The alarm may fire while the collector runs some object's `__del__`: raised there it would be
+    ignored ("Exception ignored in …", seen on PostgreSQL) and the render would run on. It fires again."""
+    import time
+
+    from selection.pdf.limits import RenderTimedOut, rendering, time_limit
+
+    class SlowToDie:
+        def __del__(self):
+            time.sleep(0.08)  # the deadline passes in here
+
+    started = time.monotonic()
+    with time_limit(0.05), pytest.raises(RenderTimedOut), rendering():
+        SlowToDie()  # collected at once: the alarm fires inside __del__ and is deferred
+        while time.monotonic() - started < 2:
+            pass
+    assert time.monotonic() - started < 0.5
+
+
 # ---- views that read POST without a form (issue 13: "every view that reads POST goes through a form") --
 
 

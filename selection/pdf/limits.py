@@ -54,6 +54,19 @@ def _timer_usable() -> bool:
     )
 
 
+RETRY = 0.02  # seconds between further alarms once the deadline passed
+
+
+def _in_finalizer(frame) -> bool:
+    """Is the interrupted code a `__del__` run by the garbage collector? An exception raised there is
+    ignored ("Exception ignored in …") and the render would go on past its limit."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
 @contextmanager
 def rendering() -> Iterator[None]:
     """WeasyPrint at work: stop it when the deadline passes."""
@@ -70,10 +83,12 @@ def rendering() -> Iterator[None]:
         return
 
     def expired(signum, frame):
+        if _in_finalizer(frame):
+            return  # raised there it would be swallowed; the timer fires again in RETRY seconds
         raise RenderTimedOut(seconds)
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, remaining)
+    signal.setitimer(signal.ITIMER_REAL, remaining, RETRY)
     try:
         yield
     except RenderTimedOut:
