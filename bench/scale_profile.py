@@ -15,7 +15,7 @@ import time
 
 
 def main(role: str, path: str, lines: int = 25) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.scale_settings"  # the benchmark's URLs and storage
     os.environ.setdefault("DJANGO_DEBUG", "false")
     os.environ.setdefault("XUANBA_REQUIRE_2FA", "false")
     os.environ.setdefault("XUANBA_LOGIN_THROTTLE", "false")
@@ -24,7 +24,7 @@ def main(role: str, path: str, lines: int = 25) -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from accounts.models import User
     from bench.scale_run import _loaded_ids
@@ -32,40 +32,30 @@ def main(role: str, path: str, lines: int = 25) -> None:
     ids = _loaded_ids(os.environ["DATABASE_URL"])
     path = path.format(**ids)
     setup_test_environment()
-    with override_settings(
-        ROOT_URLCONF="bench.scale_urls",
-        ALLOWED_HOSTS=["testserver"],
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    ):
-        client = Client()
-        client.force_login(User.objects.get(pk=ids[role]))
-        client.get(path, secure=True)  # warm-up
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(path, secure=True)
-            elapsed = time.perf_counter() - started
-        print(
-            f"{path}: {response.status_code}, {len(response.content) / 1024:.0f} KB, {elapsed * 1000:.0f} ms"
-        )
-        total = sum(float(q["time"]) for q in queries.captured_queries)
-        print(f"{len(queries.captured_queries)} queries, {total * 1000:.0f} ms in the database")
-        slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
-        for query in slowest[:8]:
-            print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
-        if slowest and slowest[0]["sql"].lstrip().upper().startswith("SELECT"):
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN ANALYZE " + slowest[0]["sql"])
-                print("\n".join(row[0] for row in cursor.fetchall()))
-        profile = cProfile.Profile()
-        profile.enable()
-        client.get(path, secure=True)
-        profile.disable()
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(lines)
-        print(out.getvalue())
+    client = Client()
+    client.force_login(User.objects.get(pk=ids[role]))
+    client.get(path, secure=True)  # warm-up
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(path, secure=True)
+        elapsed = time.perf_counter() - started
+    print(f"{path}: {response.status_code}, {len(response.content) / 1024:.0f} KB, {elapsed * 1000:.0f} ms")
+    total = sum(float(q["time"]) for q in queries.captured_queries)
+    print(f"{len(queries.captured_queries)} queries, {total * 1000:.0f} ms in the database")
+    slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))
+    for query in slowest[:8]:
+        print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+    if slowest and slowest[0]["sql"].lstrip().upper().startswith("SELECT"):
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN ANALYZE " + slowest[0]["sql"])
+            print("\n".join(row[0] for row in cursor.fetchall()))
+    profile = cProfile.Profile()
+    profile.enable()
+    client.get(path, secure=True)
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(lines)
+    print(out.getvalue())
 
 
 if __name__ == "__main__":

@@ -13,11 +13,14 @@ allow_test_flush()
 # What every test runs with: fast password hashing; background tasks at once, inside the request that
 # enqueues them (no worker in tests); case files laid out in the test's own process (forking children for
 # every case file of the suite costs more than it saves on two busy cores — tests/test_pdf_parallel.py
-# forks them on purpose).
+# forks them on purpose); sign-in with a password only (tests/test_accounts_security.py turns
+# XUANBA_REQUIRE_2FA on), over the test client's plain HTTP even when the settings were loaded with DEBUG off.
 TEST_SETTINGS = {
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
     "TASKS": {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
     "XUANBA_PDF_PROCESSES": 1,
+    "XUANBA_REQUIRE_2FA": False,
+    "SECURE_SSL_REDIRECT": False,
 }
 
 
@@ -39,19 +42,11 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _no_required_second_factor(settings):
-    """Tests sign in with a password only (tests/test_accounts_security.py turns XUANBA_REQUIRE_2FA on),
-    over the test client's plain HTTP even when the settings were loaded with DEBUG off."""
-    settings.XUANBA_REQUIRE_2FA = False
-    settings.SECURE_SSL_REDIRECT = False
-
-
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The whole demo (`seed_demo`), seeded once per test module on its reference day at 9:00 and rolled
     back after the module's last test; each test runs in a savepoint inside it, so what one test changes
-    the next does not see. Seeding costs minutes: seeded per test, it was most of the suite's time."""
+    the next does not see. Seeded once per module instead of once per test (about 10 s each)."""
     from datetime import datetime
     from io import StringIO
     from zoneinfo import ZoneInfo
@@ -68,9 +63,7 @@ def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("demo-media")
     with (
         django_db_blocker.unblock(),
-        override_settings(
-            **TEST_SETTINGS, MEDIA_ROOT=media, XUANBA_REQUIRE_2FA=False, SECURE_SSL_REDIRECT=False
-        ),
+        override_settings(**TEST_SETTINGS, MEDIA_ROOT=media),
         time_machine.travel(at, tick=False),
         transaction.atomic(),
     ):
