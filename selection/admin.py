@@ -45,7 +45,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "organization", "rank", "seats", "is_leadership", "order"]
     list_filter = ["organization", "rank"]
     search_fields = ["title", "department__name"]
@@ -53,7 +53,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "rank", "approved"]
     list_filter = ["organization"]
 

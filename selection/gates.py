@@ -75,27 +75,20 @@ def _today() -> date:
 
 
 def quota_lines(case: SelectionCase) -> list[rules.QuotaLine]:
-    """R-MOT-1 / R-REG-2: per rank of the case's vacancies, 核定, 现配, approved elsewhere, asked for.
-    (`.order_by()`: the holdings' default order would join every cadre of the organization into the count.)"""
+    """R-MOT-1 / R-REG-2: per rank of the case's vacancies, 核定, 现配, approved elsewhere, asked for
+    (the register's shared counts: `services.registry.filled_counts` and `promised_counts`)."""
+    from selection.services.registry import filled_counts, promised_counts
+
     ranks = Counter(case.vacancies.order_by().values_list("post__rank", flat=True))
     approved = dict(Quota.objects.filter(organization=case.organization).values_list("rank", "approved"))
-    holders = dict(
-        PostHolding.objects.filter(
-            post__organization=case.organization, ended_on__isnull=True, is_concurrent=False
-        )
-        .order_by()
-        .values_list("post__rank")
-        .annotate(n=Count("id"))
-    )
-    pending = Counter(
-        Candidate.objects.filter(case__organization=case.organization, status=CandidateStatus.APPROVED)
-        .exclude(case=case)
-        .order_by()
-        .values_list("vacancy__post__rank", flat=True)
-    )
+    filled = filled_counts([case.organization_id])
+    pending = promised_counts([case.organization_id], except_case=case)
+    key = case.organization_id
     return [
-        rules.QuotaLine(rank, approved.get(rank, 0), holders.get(rank, 0), pending[rank], count)
-        for rank, count in sorted(ranks.items())
+        rules.QuotaLine(
+            rank, approved.get(rank, 0), filled.get((key, rank), 0), pending.get((key, rank), 0), n
+        )
+        for rank, n in sorted(ranks.items())
     ]
 
 

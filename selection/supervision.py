@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from hashlib import sha256
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -284,31 +283,23 @@ class QuotaLine:
 
 
 def quota_lines(user, on: date) -> list[QuotaLine]:
-    """R-REG-2: 核定 vs 现配 per organization and rank, the lines over or under only (one query)."""
-    # Counted as services.registry.quota_rows counts for the quota page: open, non-concurrent holdings.
-    filled = (
-        PostHolding.objects.filter(
-            post__organization=OuterRef("organization"),
-            post__rank=OuterRef("rank"),
-            ended_on__isnull=True,
-            is_concurrent=False,
-        )
-        .order_by()
-        .values("post__organization")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
+    """R-REG-2: 核定 vs 现配 per organization and rank, the lines over or under only (the quota page's
+    count, `services.registry.filled_counts`)."""
+    from .services.registry import filled_counts
+
+    rows = list(
         Quota.objects.filter(organization__in=organizations_in_scope(user))
-        .annotate(filled=Coalesce(Subquery(filled), 0))
         .select_related("organization")
         .order_by("organization", "rank")
     )
-    return [
-        QuotaLine(q.organization.name, q.get_rank_display(), q.approved, q.filled)
+    filled = filled_counts({q.organization_id for q in rows})
+    lines = [
+        QuotaLine(
+            q.organization.name, q.get_rank_display(), q.approved, filled.get((q.organization_id, q.rank), 0)
+        )
         for q in rows
-        if q.filled != q.approved
     ]
+    return [line for line in lines if line.filled != line.approved]
 
 
 def open_cases(user) -> QuerySet[SelectionCase]:
@@ -408,8 +399,9 @@ def dashboard(
     if can_registry:
         # The registry's counts, kept while the registry is unchanged (the settings are part of the key).
         key = f"alerts:{scope_key(user)}:{on.isoformat()}:{sha256(repr(settings).encode()).hexdigest()[:16]}"
-        board.alerts += registry_cached(key, lambda: cadre_alerts(user, on, settings))
-        board.alerts += post_alerts(user, on, settings)
+        board.alerts += registry_cached(
+            key, lambda: cadre_alerts(user, on, settings) + post_alerts(user, on, settings)
+        )
     if can_cases:
         board.alerts += case_alerts(user, on, now, settings)
         per_status = dict(
@@ -417,7 +409,7 @@ def dashboard(
             .filter(status__in=OPEN_CASE_STATES)
             .order_by()
             .values_list("status")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))  # COUNT(*): read from the (status, …, organization) index alone
         )
         base = reverse("case_list")
         board.stages = [

@@ -371,6 +371,10 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vacancy", "cadre"], name="candidate_unique_per_vacancy"),
         ]
+        indexes = [
+            # 拟任 places (R-MOT-1, the quota page): the few approved candidates, not every candidate ever.
+            models.Index(fields=["case"], condition=models.Q(status="approved"), name="candidate_approved"),
+        ]
         permissions = [("inspect_candidate", "考察该人选（考察组成员）")]
 
     def __str__(self) -> str:

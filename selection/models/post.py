@@ -29,6 +29,8 @@ class Post(models.Model):
     )
     order = models.PositiveSmallIntegerField("排序", default=0)
 
+    history = HistoricalRecords()  # who changed a post's rank or seats, and when (and the register's version)
+
     class Meta:
         verbose_name = "职位"
         verbose_name_plural = "职位"
@@ -58,6 +60,8 @@ class Quota(models.Model):
     )
     rank = models.CharField("职级", max_length=10, choices=Rank.choices)
     approved = models.PositiveSmallIntegerField("核定职数")
+
+    history = HistoricalRecords()  # 核定职数 changes stay on record (and change the register's version)
 
     class Meta:
         verbose_name = "核定职数"

@@ -20,6 +20,8 @@ The API, for other services:
 - ``end_holding(holding, ended_on, *, by=None, reason="")`` → the ended holding.
 - ``update_holding(holding, *, by=None, reason="", **fields)`` → the holding with fields changed.
 - ``quota_rows(organization)`` → 核定 / 现配 / 拟任 / 空缺 / 超配 per rank (R-REG-2's quota page).
+- ``filled_counts(organization_ids)`` / ``promised_counts(organization_ids, except_case=None)`` → 现配 and
+  拟任 per (organization, rank): the one count the quota page, the case page at 动议 and 预警提醒 show.
 
 The counts: R-REG-1 counts every open holding of a post (a concurrent holder occupies a seat); R-REG-2
 and R-REG-3 count open 实职 holdings only (a 兼任 post neither uses a quota place nor a second 实职).
@@ -30,11 +32,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from hashlib import sha256
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from selection.models import Cadre, Candidate, CandidateStatus, Organization, Post, PostHolding, Quota, Rank
@@ -309,20 +312,54 @@ class QuotaRow:
         return self.approved - self.filled - self.pending
 
 
+def filled_counts(organization_ids: Iterable[int]) -> dict[tuple[int, str], int]:
+    """现配 (R-REG-2): open 实职 holdings per (organization, rank), in one grouped query, kept while the
+    register does not change (`structure.registry_cached`: a holding, post or quota saved anywhere changes
+    the key). The checks that refuse a write (`check_holdings`, `Quota.clean`) count afresh instead.
+
+    (`.order_by()`: the holdings' default order would join every cadre into the count.)"""
+    from selection.structure import registry_cached
+
+    ids = sorted(set(organization_ids))
+    key = sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
+
+    def count() -> dict[tuple[int, str], int]:
+        rows = (
+            PostHolding.objects.filter(post__organization__in=ids, ended_on__isnull=True, is_concurrent=False)
+            .order_by()
+            .values_list("post__organization", "post__rank")
+            .annotate(n=Count("pk"))
+        )
+        return {(organization, rank): n for organization, rank, n in rows}
+
+    return registry_cached(f"filled:{key}", count) if ids else {}
+
+
+def promised_counts(organization_ids: Iterable[int], *, except_case=None) -> dict[tuple[int, str], int]:
+    """拟任: candidates the party group approved and not yet appointed, per (organization, rank) — places
+    promised already (R-MOT-1). One query through the index of approved candidates."""
+    rows = Candidate.objects.filter(
+        case__organization__in=list(organization_ids), status=CandidateStatus.APPROVED
+    )
+    if except_case is not None:
+        rows = rows.exclude(case=except_case)
+    rows = rows.order_by().values_list("case__organization", "vacancy__post__rank").annotate(n=Count("pk"))
+    return {(organization, rank): n for organization, rank, n in rows}
+
+
 def quota_rows(organization: Organization) -> list[QuotaRow]:
-    """核定 / 现配 / 拟任 / 空缺 / 超配 per rank, counted as R-REG-2 counts (3 queries)."""
+    """核定 / 现配 / 拟任 / 空缺 / 超配 per rank, counted as R-REG-2 counts (3 queries, or 2 and the
+    registry version while the register is unchanged)."""
     approved = dict(Quota.objects.filter(organization=organization).values_list("rank", "approved"))
-    filled: dict[str, int] = defaultdict(int)
-    for rank in PostHolding.objects.filter(
-        post__organization=organization, ended_on__isnull=True, is_concurrent=False
-    ).values_list("post__rank", flat=True):
-        filled[rank] += 1
-    pending: dict[str, int] = defaultdict(int)
-    for rank in Candidate.objects.filter(
-        case__organization=organization, status=CandidateStatus.APPROVED
-    ).values_list("vacancy__post__rank", flat=True):
-        pending[rank] += 1
+    filled = filled_counts([organization.pk])
+    pending = promised_counts([organization.pk])
     return [
-        QuotaRow(rank.value, str(rank.label), approved.get(rank, 0), filled[rank], pending[rank])
+        QuotaRow(
+            rank.value,
+            str(rank.label),
+            approved.get(rank, 0),
+            filled.get((organization.pk, rank.value), 0),
+            pending.get((organization.pk, rank.value), 0),
+        )
         for rank in Rank
     ]

@@ -12,12 +12,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import rules, supervision
+from .. import gates, rules, supervision
 from ..forms_bureau import AppraisalForm, AssessmentForm, ProbationDecisionForm
 from ..models import ProbationMeeting, ProbationReview
 from ..permissions import Action, can, get_holding_for, require
 from ..services import probation as svc
 from ..services.base import Actor, ServiceError
+from ..structure import registry_cached
 
 ENDING_PAGE_SIZE = 25  # as the cadre list (views/registry.PAGE_SIZE)
 PENDING_SHOWN = 10  # probations due listed one by one on 我的待办
@@ -37,12 +38,23 @@ def _actor(request: HttpRequest) -> Actor:
 
 def pending_items(user) -> list:
     """我的待办 for HR: each probation ending within the setting's days (R-PRB-2)."""
-    from .voting import PendingItem
 
     if not user.is_authenticated or not can(user, Action.MANAGE_CASES) or not user.organization_id:
         return []
     today = timezone.localdate()
-    due = svc.probations_due(user.organization, today)
+    organization = user.organization
+    days = gates.settings_for(organization).probation_task_days
+    # Register data only: kept while the register is unchanged (a holding saved anywhere changes the key).
+    return registry_cached(
+        f"probation_todo:{organization.pk}:{today.isoformat()}:{days}",
+        lambda: _probation_items(organization, today),
+    )
+
+
+def _probation_items(organization, today) -> list:
+    from .voting import PendingItem
+
+    due = svc.probations_due(organization, today)
     shown = list(due[:PENDING_SHOWN])
     items = [
         PendingItem(

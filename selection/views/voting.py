@@ -695,43 +695,31 @@ def pending_items(user) -> list[PendingItem]:
                 f"主持{meeting}：{todo}", meeting.case.title, reverse("meeting_detail", args=[meeting.pk])
             )
         )
-    mine = Meeting.objects.filter(
-        attendance__member=user, attendance__present=True, case__status=CaseStatus.DECISION
-    ).select_related("case")
-    for meeting in mine.filter(phase=Meeting.Phase.VOTING):
-        if can_vote_in(user, meeting) and (left := voting.ballot_items(meeting, user)):
-            items.append(
-                PendingItem(
-                    f"{meeting}表决（{meeting.get_method_display()}）",
-                    f"{meeting.case.title}：{len(left)} 名人选待表决",
-                    reverse("meeting_detail", args=[meeting.pk]),
-                )
-            )
-    # Absent or wholly recused members learn why they have nothing to vote on (R-DEC-5, R-DEC-6).
-    for meeting in (
+    # The meetings the user attends that vote or have voted, in one query with their attendance and
+    # recusals: votes to cast, why there is nothing to vote on, results to sign.
+    attended = (
         Meeting.objects.filter(
-            attendance__member=user, phase=Meeting.Phase.VOTING, case__status=CaseStatus.DECISION
+            attendance__member=user,
+            phase__in=[Meeting.Phase.VOTING, Meeting.Phase.CLOSED],
+            case__status=CaseStatus.DECISION,
         )
         .select_related("case")
         .prefetch_related("attendance", "recusals")
-    ):
-        if why := nothing_to_vote(meeting, user):
-            items.append(
-                PendingItem(
-                    f"{meeting}：您无需表决",
-                    f"{meeting.case.title}：{why}",
-                    reverse("meeting_detail", args=[meeting.pk]),
-                )
-            )
-    for meeting in mine.filter(phase=Meeting.Phase.CLOSED):
-        if voting.signature_status(meeting).get(user.pk) != "valid":
-            items.append(
-                PendingItem(
-                    f"{meeting}：签字确认表决结果",
-                    meeting.case.title,
-                    reverse("meeting_detail", args=[meeting.pk]),
-                )
-            )
+    )
+    votes, nothing, signatures = [], [], []
+    for meeting in attended:
+        present = any(a.member_id == user.pk and a.present for a in meeting.attendance.all())
+        url = reverse("meeting_detail", args=[meeting.pk])
+        if meeting.phase == Meeting.Phase.VOTING:
+            if present and can_vote_in(user, meeting) and (left := voting.ballot_items(meeting, user)):
+                title = f"{meeting}表决（{meeting.get_method_display()}）"
+                votes.append(PendingItem(title, f"{meeting.case.title}：{len(left)} 名人选待表决", url))
+            # Absent or wholly recused members learn why they have nothing to vote on (R-DEC-5, R-DEC-6).
+            if why := nothing_to_vote(meeting, user):
+                nothing.append(PendingItem(f"{meeting}：您无需表决", f"{meeting.case.title}：{why}", url))
+        elif present and voting.signature_status(meeting).get(user.pk) != "valid":
+            signatures.append(PendingItem(f"{meeting}：签字确认表决结果", meeting.case.title, url))
+    items += votes + nothing + signatures
     boxes = BallotBox.objects.filter(
         phase=BallotBox.Phase.OPEN, invitations__user=user, invitations__used=False
     ).select_related("case")

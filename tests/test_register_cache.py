@@ -1,0 +1,126 @@
+"""The register's counts kept between requests (`structure.registry_cached`) follow every change a user can
+make — a holding, a post's rank, a 核定职数 edited in the admin, a probation decided — on the next page
+(R-REG-2, R-MOT-1, R-PRB-2; issue 11)."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from selection import gates
+from selection.models import PostHolding, Quota, Rank
+from selection.services.registry import assign_holding, end_holding, quota_rows
+
+from .factories import CadreFactory, PostFactory, PostHoldingFactory, QuotaFactory
+from .test_supervision import _open_case
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.XUANBA_REGISTRY_CACHE_SECONDS = 600
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def _alerts(client) -> dict:
+    return {a.key: a.count for a in client.get(reverse("home")).context["board"].alerts}
+
+
+def _filled(org, rank=Rank.CHIEF) -> int:
+    return {row.rank: row.filled for row in quota_rows(org)}[rank]
+
+
+def test_r_reg_2_filled_count_follows_an_appointment_and_a_departure(org):
+    QuotaFactory(organization=org, rank=Rank.CHIEF, approved=3)
+    post = PostFactory(organization=org, rank=Rank.CHIEF)
+    assert _filled(org) == 0
+    assert _filled(org) == 0  # now from the cache
+    holding = assign_holding(CadreFactory(organization=org), post, date(2026, 1, 5), how=PostHolding.How.PROMOTION)
+    assert _filled(org) == 1
+    end_holding(holding, date(2026, 6, 1))
+    assert _filled(org) == 0
+
+
+def test_r_reg_2_filled_count_follows_a_posts_rank_changed(org):
+    post = PostFactory(organization=org, rank=Rank.CHIEF)
+    PostHoldingFactory(cadre=CadreFactory(organization=org), post=post)
+    assert (_filled(org, Rank.CHIEF), _filled(org, Rank.DEPUTY)) == (1, 0)
+    post.rank = Rank.DEPUTY
+    post.save()  # a post's rank corrected (the admin saves it the same way)
+    assert (_filled(org, Rank.CHIEF), _filled(org, Rank.DEPUTY)) == (0, 1)
+
+
+def test_r_reg_2_quota_alert_follows_a_quota_edited_in_the_admin(client, hr, admin_user, org):
+    quota = QuotaFactory(organization=org, rank=Rank.CHIEF, approved=1)
+    for _ in range(2):
+        PostHoldingFactory(cadre=CadreFactory(organization=org), post=PostFactory(organization=org))
+    client.force_login(hr)
+    assert _alerts(client)["quota_over"] == 1
+    assert _alerts(client)["quota_over"] == 1  # from the cache
+    admin = client.__class__()
+    admin.force_login(admin_user)
+    response = admin.post(
+        reverse("admin:selection_quota_change", args=[quota.pk]),
+        {"organization": org.pk, "rank": Rank.CHIEF, "approved": 2},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Quota.objects.get(pk=quota.pk).approved == 2
+    assert quota.history.count() == 2  # the change is on record, with who made it
+    assert quota.history.first().history_user == admin_user
+    alerts = _alerts(client)
+    assert (alerts["quota_over"], alerts["quota_under"]) == (0, 0)
+
+
+def test_vacant_post_alert_follows_a_post_filled(client, hr, org):
+    post = PostFactory(organization=org, rank=Rank.DEPUTY)
+    client.force_login(hr)
+    assert _alerts(client)["vacant_posts"] == 1
+    assign_holding(CadreFactory(organization=org), post, TODAY, how=PostHolding.How.PROMOTION)
+    assert _alerts(client)["vacant_posts"] == 0
+
+
+def test_r_mot_1_case_page_quota_line_follows_the_register(client, hr, org):
+    QuotaFactory(organization=org, rank=Rank.CHIEF, approved=2)
+    case = _open_case(org, hr, "办公室主任选拔")
+    client.force_login(hr)
+
+    def line():
+        (quota,) = client.get(case.get_absolute_url()).context["quota_lines"]
+        return quota.holders
+
+    assert line() == 0
+    PostHoldingFactory(cadre=CadreFactory(organization=org), post=PostFactory(organization=org))
+    assert line() == 1
+    assert [q.holders for q in gates.quota_lines(case)] == [1]
+
+
+def test_r_prb_2_probation_todo_follows_the_decision(client, hr, org):
+    holding = PostHoldingFactory(
+        cadre=CadreFactory(organization=org, name="试用期干部"),
+        post=PostFactory(organization=org),
+        probation_ends_on=date(2026, 12, 10),
+        probation_result=PostHolding.Probation.PENDING,
+    )
+    client.force_login(hr)
+
+    def todo() -> list[str]:
+        return [item.title for item in client.get(reverse("home")).context["pending"] if "试用期" in item.title]
+
+    assert todo() == [f"试用期满考核：试用期干部（{holding.post}）"]
+    holding.probation_result = PostHolding.Probation.PASSED
+    holding.save()
+    assert todo() == []
+
+
+def test_a_signed_in_page_reads_the_user_and_their_organization_in_one_query(client, hr):
+    client.force_login(hr)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("rule_list")).status_code == 200
+    users = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+    assert len(users) == 1 and "selection_organization" in users[0]
+    assert not any(q["sql"].startswith('SELECT "selection_organization"') for q in queries.captured_queries)
