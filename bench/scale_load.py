@@ -1,6 +1,7 @@
 """Bulk loading for the scale benchmark (bench/bench_scale.py): one organization with `cadres` cadres and
-`cadres / 5` cases (45 % open), two candidates and three hash-chained record events a case, plus one case
-at 考察 with 10 candidates for the case-file export. bulk_create in batches: minutes, not hours.
+`cadres / 5` cases in all (45 % open), two candidates and three hash-chained record events a case, one
+of them at 考察 with 10 candidates for the case-file export. `cadres / 5` is a whole number of list pages
+at every size, so the lists' last pages are full at 1k as at 100k. bulk_create in batches: minutes.
 """
 
 import random
@@ -135,7 +136,7 @@ def _registry_facts(org, departments, cadre_ids: list[int], today: date) -> None
 def load(cadres: int, seed: int = 11) -> dict:
     """Fill an empty, migrated database; returns the objects the benchmark's URLs need."""
     rng = random.Random(seed)
-    cases = max(10, cadres // 5)
+    cases = max(10, cadres // 5) - 1  # and the case at 考察 below
     with transaction.atomic():
         org = Organization.objects.create(name="浙江省某某厅（压力测试）", short_name="某某厅")
         hr = _user("bench_hr", "孙丽", org, Role.HR)
