@@ -35,7 +35,7 @@ def _run_size(size: int, runs: int) -> dict:
         "DATABASE_URL": _url(size),
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "scale-benchmark-only-not-a-secret-0123456789",
-        "XUANBA_REQUIRE_2FA": "false",
+        "XUANBA_REQUIRE_2FA": "true",  # as in production: every session below passed its second factor
         "XUANBA_LOGIN_THROTTLE": "false",
         "DJANGO_LOG_LEVEL": "ERROR",
     }

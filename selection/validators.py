@@ -13,6 +13,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.forms.renderers import Jinja2
 from django.utils.deconstruct import deconstructible
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -77,8 +78,18 @@ def bound_fields(form: forms.BaseForm) -> None:
         bound_field(field)
 
 
+# Django's widget templates rendered by Jinja2 (Django's own copies in django/forms/jinja2): the action
+# forms of a case page render in a fraction of the time the Django template language takes. The admin
+# keeps Django's renderer (its widgets have templates for that language only). One instance: its engine
+# compiles each template once per process.
+RENDERER = Jinja2()
+
+
 class Bounded:
-    """Mixin for a form (or model form) whose every field is bounded, those added after __init__ too."""
+    """Mixin for a form (or model form) whose every field is bounded, those added after __init__ too; its
+    widgets render through `RENDERER`."""
+
+    default_renderer = RENDERER
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
