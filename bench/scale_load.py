@@ -119,7 +119,8 @@ def _registry_facts(org, departments, cadre_ids: list[int], today: date) -> None
                     ended_on=started,
                 )
             )
-        pending = k % 10 == 0
+        # one in ten on probation, and the first 60 too: at every size the probation lists fill a page
+        pending = k % 10 == 0 or k < 60
         holdings.append(
             PostHolding(
                 cadre_id=cadre_id,
