@@ -23,17 +23,15 @@ def main(role: str, path: str, lines: int = 25) -> None:
 
     django.setup()
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from accounts.models import User
-    from bench.scale_run import _loaded_ids
+    from bench.scale_run import _loaded_ids, _signed_in
 
     ids = _loaded_ids(os.environ["DATABASE_URL"])
     path = path.format(**ids)
     setup_test_environment()
-    client = Client()
-    client.force_login(User.objects.get(pk=ids[role]))
+    client = _signed_in(User.objects.get(pk=ids[role]))
     client.get(path, secure=True)  # warm-up
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

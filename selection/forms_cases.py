@@ -7,7 +7,6 @@ view stays: authorize → validate → call one service → respond.
 from typing import Any
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -46,26 +45,10 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ListedChoices(ModelChoiceIterator):
-    """A form's few choices (a case's vacancies, candidates, party-group members) read by one ordinary
-    query. Django's own iterator streams them through `QuerySet.iterator()`, which on PostgreSQL outside a
-    transaction declares a server-side cursor: DECLARE, FETCH and CLOSE, three round trips per select.
-    (Choices among every cadre or user are searched on the server instead: `widgets.SearchSelect`.)"""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
-
-
 def _style(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget, date pickers on every date field, choices in one query."""
+    """Bootstrap classes on every widget, date pickers on every date field."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(field, forms.ModelChoiceField) and not isinstance(widget, SearchSelect):
-            field.iterator = ListedChoices
-            widget.choices = field.choices  # the widget holds the iterator made when the queryset was set
         if isinstance(field, forms.DateField):
             field.widget = widget = _date_input()
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):

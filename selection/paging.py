@@ -15,6 +15,7 @@ plain `Paginator` (exact count, OFFSET).
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
@@ -124,8 +125,16 @@ def capped_count(queryset: QuerySet) -> int:
     return queryset.order_by()[: COUNT_CAP + 1].count()
 
 
-def paginate(queryset: QuerySet, params, *, keys: tuple[str, ...] | None, per_page: int) -> Page:
-    """The page `params` (request.GET) asks for: `page` (a number or "last"), `after` or `before`."""
+def paginate(
+    queryset: QuerySet,
+    params,
+    *,
+    keys: tuple[str, ...] | None,
+    per_page: int,
+    count: Callable[[], int] | None = None,
+) -> Page:
+    """The page `params` (request.GET) asks for: `page` (a number or "last"), `after` or `before`.
+    `count`: the capped count when the caller keeps one (`capped_count(queryset)` otherwise)."""
     if keys is None:
         django_page = Paginator(queryset, per_page).get_page(params.get("page"))
         paginator = django_page.paginator
@@ -139,7 +148,7 @@ def paginate(queryset: QuerySet, params, *, keys: tuple[str, ...] | None, per_pa
         )
     model = queryset.model
     ordered = queryset.order_by(*keys)
-    count = capped_count(queryset)
+    count = count() if count is not None else capped_count(queryset)
     capped = count > COUNT_CAP
     numbered = ceil(min(count, COUNT_CAP) / per_page) or 1  # pages reachable by number
 

@@ -276,18 +276,10 @@ def roster_queryset(user, query: dict, on: date) -> QuerySet[Cadre]:
 
 def roster_count(user, cadres: QuerySet[Cadre], query: str) -> int:
     """How many cadres the 花名册 will hold: `cadres.count()`, kept while the registry is unchanged (a
-    province's whole register is 100,000 rows to count). The key holds everything the filters read:
-    who asks, the day, the query string and the organization's settings."""
-    from hashlib import sha256
+    province's whole register is 100,000 rows to count; `structure.register_count`)."""
+    from .structure import register_count
 
-    from django.utils import timezone
-
-    from .structure import registry_cached, scope_key
-    from .supervision import settings_for_user
-
-    digest = sha256(f"{query}|{settings_for_user(user)!r}".encode()).hexdigest()[:24]
-    key = f"roster_count:{scope_key(user)}:{timezone.localdate().isoformat()}:{digest}"
-    return registry_cached(key, cadres.count)
+    return register_count(user, "roster_count", query, cadres.count)
 
 
 def build_roster_export(job, progress: Callable[[float], None]):

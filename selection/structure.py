@@ -70,6 +70,20 @@ def registry_cached[T](key: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def register_count(user, name: str, query: str, count: Callable[[], int]) -> int:
+    """`count()` of the register list `name` as `user` sees it today under `query` (its filters as a query
+    string), kept while the register is unchanged. The key holds everything the filters read: who asks
+    (their scope), the day, the query and the organization's settings."""
+    from hashlib import sha256
+
+    from django.utils import timezone
+
+    from .supervision import settings_for_user
+
+    digest = sha256(f"{query}|{settings_for_user(user)!r}".encode()).hexdigest()[:24]
+    return registry_cached(f"{name}:{scope_key(user)}:{timezone.localdate().isoformat()}:{digest}", count)
+
+
 def scope_key(user) -> str:
     """Who sees which cadres (`Cadre.objects.visible_to`): everyone, one organization's tree, nobody."""
     return "all" if user.is_superuser else str(user.organization_id or "none")

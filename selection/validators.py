@@ -13,9 +13,12 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import Jinja2
 from django.utils.deconstruct import deconstructible
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from .widgets import SearchSelect
 
 LINE_LIMIT = 200
 TEXT_LIMIT = 2000
@@ -85,15 +88,37 @@ def bound_fields(form: forms.BaseForm) -> None:
 RENDERER = Jinja2()
 
 
+class ListedChoices(ModelChoiceIterator):
+    """A form's few choices (a case's vacancies, candidates, party-group members, departments) read by
+    one ordinary query. Django's own iterator streams them through `QuerySet.iterator()`, which on
+    PostgreSQL outside a transaction declares a server-side cursor: DECLARE, FETCH and CLOSE, three round
+    trips per select. (Choices among every cadre or user are searched on the server instead:
+    `widgets.SearchSelect` renders the chosen ones only.)"""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+def list_choices(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(field.widget, SearchSelect):
+            field.iterator = ListedChoices
+            field.widget.choices = field.choices  # the widget keeps the iterator made with the queryset
+
+
 class Bounded:
     """Mixin for a form (or model form) whose every field is bounded, those added after __init__ too; its
-    widgets render through `RENDERER`."""
+    widgets render through `RENDERER`, its model choices in one query each (`ListedChoices`)."""
 
     default_renderer = RENDERER
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         bound_fields(self)
+        list_choices(self)
 
     def full_clean(self) -> None:
         bound_fields(self)  # fields a subclass added after __init__ (votes per candidate, reasons …)

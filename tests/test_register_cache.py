@@ -124,3 +124,23 @@ def test_a_signed_in_page_reads_the_user_and_their_organization_in_one_query(cli
     users = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
     assert len(users) == 1 and "selection_organization" in users[0]
     assert not any(q["sql"].startswith('SELECT "selection_organization"') for q in queries.captured_queries)
+
+
+def test_the_filtered_cadre_lists_count_is_kept_and_follows_a_new_cadre(client, hr, org):
+    for index in range(3):
+        CadreFactory(organization=org, name=f"王{index}")
+    client.force_login(hr)
+    url = reverse("cadre_list") + "?q=wang"
+
+    def count(expect_count_query: bool) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).context["page"]
+        counted = any(q["sql"].startswith("SELECT COUNT(*)") for q in queries.captured_queries)
+        assert counted == expect_count_query
+        return page.count
+
+    assert count(expect_count_query=True) == 3
+    assert count(expect_count_query=False) == 3  # the register has not changed: the count is kept
+    CadreFactory(organization=org, name="王新")
+    assert count(expect_count_query=True) == 4
+    assert client.get(reverse("cadre_list") + "?q=li").context["page"].count == 0  # its own key

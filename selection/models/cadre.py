@@ -268,7 +268,9 @@ class Cadre(models.Model):
             models.Index(fields=["name_pinyin", "id"], name="cadre_pinyin_order"),
             # The pinyin and initials search (prefix LIKE, selectors.search): a plain index serves a prefix
             # only under the C collation; these serve it under any (zh_CN.UTF-8, C.UTF-8, …) on PostgreSQL.
-            models.Index(fields=["name_pinyin"], name="cadre_pinyin_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["name_pinyin"], name="cadre_pinyin_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["name_initials"], name="cadre_initials", opclasses=["varchar_pattern_ops"]),
         ]
 

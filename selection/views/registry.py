@@ -35,11 +35,12 @@ from ..models import (
     ResumeEntry,
     Sanction,
 )
-from ..paging import paginate
+from ..paging import capped_count, paginate
 from ..permissions import Action, can, can_read_cadre_photo, get_cadre_for, require
 from ..rules import age_in_full_years
 from ..selectors import filter_cadres, list_keys
 from ..services.registry import HoldingRefused, apply_holdings
+from ..structure import register_count
 from ..supervision import settings_for_user
 
 PAGE_SIZE = 25
@@ -99,11 +100,19 @@ def _filtered(request: HttpRequest) -> tuple[CadreFilterForm, Any]:
 def cadre_list(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_REGISTRY)
     form, cadres = _filtered(request)
-    page = paginate(cadres, request.GET, keys=list_keys(form.filters()), per_page=PAGE_SIZE)
-    today = date.today()
     query = request.GET.copy()
     for name in ("page", "after", "before"):
         query.pop(name, None)
+    # The filtered register's count, kept while the register is unchanged (a province has 100,000 rows).
+    counted = query.urlencode()
+    page = paginate(
+        cadres,
+        request.GET,
+        keys=list_keys(form.filters()),
+        per_page=PAGE_SIZE,
+        count=lambda: register_count(request.user, "cadre_list", counted, lambda: capped_count(cadres)),
+    )
+    today = date.today()
     sort_query = query.copy()
     sort_query.pop("sort", None)
     return render(
