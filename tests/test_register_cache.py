@@ -40,7 +40,9 @@ def test_r_reg_2_filled_count_follows_an_appointment_and_a_departure(org):
     post = PostFactory(organization=org, rank=Rank.CHIEF)
     assert _filled(org) == 0
     assert _filled(org) == 0  # now from the cache
-    holding = assign_holding(CadreFactory(organization=org), post, date(2026, 1, 5), how=PostHolding.How.PROMOTION)
+    holding = assign_holding(
+        CadreFactory(organization=org), post, date(2026, 1, 5), how=PostHolding.How.PROMOTION
+    )
     assert _filled(org) == 1
     end_holding(holding, date(2026, 6, 1))
     assert _filled(org) == 0
@@ -109,7 +111,9 @@ def test_r_prb_2_probation_todo_follows_the_decision(client, hr, org):
     client.force_login(hr)
 
     def todo() -> list[str]:
-        return [item.title for item in client.get(reverse("home")).context["pending"] if "试用期" in item.title]
+        return [
+            item.title for item in client.get(reverse("home")).context["pending"] if "试用期" in item.title
+        ]
 
     assert todo() == [f"试用期满考核：试用期干部（{holding.post}）"]
     holding.probation_result = PostHolding.Probation.PASSED
