@@ -38,6 +38,7 @@ from .models import (
     Sex,
 )
 from .rules import SanctionType, add_months
+from .services.registry import apply_holdings
 
 DEMO_PASSWORD = "Xuanba@2026"
 
@@ -608,9 +609,16 @@ def _upsert(model: type[models.Model], lookup: dict, values: dict) -> models.Mod
 
 
 def _sync(
-    queryset: models.QuerySet, model: type[models.Model], rows: list[dict], fields: list[str], **parent
+    queryset: models.QuerySet,
+    model: type[models.Model],
+    rows: list[dict],
+    fields: list[str],
+    *,
+    replace=None,
+    **parent,
 ) -> None:
-    """Make the related rows equal to `rows`; an unchanged section is left alone."""
+    """Make the related rows equal to `rows`; an unchanged section is left alone. `replace(old, new)`
+    writes a changed section when a service owns those rows (the post holdings)."""
 
     def key(value) -> str:
         return str(value.pk if isinstance(value, models.Model) else value)
@@ -618,6 +626,9 @@ def _sync(
     current = sorted(tuple(key(v) for v in row) for row in queryset.values_list(*fields))
     wanted = sorted(tuple(key(row[f]) for f in fields) for row in rows)
     if current == wanted:
+        return
+    if replace is not None:
+        replace(list(queryset), [model(**parent, **row) for row in rows])
         return
     for obj in queryset:
         obj.delete()
@@ -885,6 +896,8 @@ def seed_registry(orgs: dict[str, Organization]) -> list[Cadre]:
                 PostHolding,
                 holding_rows,
                 ["post", "started_on", "ended_on", "probation_ends_on", "probation_result"],
+                # through the register's one writer, so R-REG-1..3 hold for the demo too
+                replace=lambda old, new: apply_holdings(new, old, reason="演示数据"),
                 cadre=cadre,
             )
         _sync(

@@ -411,3 +411,23 @@ def test_probation_card_list_issues_a_constant_number_of_queries(
     with django_assert_max_num_queries(PROBATION_CARD_QUERIES):
         response = client.get(supervision.probation_url("this_month"))
     assert len(response.context["ending"]) == count
+
+
+def test_the_vacant_post_list_pages_through_exactly_the_posts_counted(client, hr, org, monkeypatch):
+    from selection.views import supervision as views
+
+    monkeypatch.setattr(views, "STALE_PAGE_SIZE", 2)
+    never = {PostFactory(organization=org, rank=Rank.DEPUTY, title=f"副科长{i}").pk for i in range(5)}
+    PostHoldingFactory(cadre=CadreFactory(organization=org), post=PostFactory(organization=org))  # held
+    client.force_login(hr)
+    alert = next(a for a in client.get(reverse("home")).context["board"].alerts if a.key == "vacant_posts")
+    assert alert.count == 5
+    seen, page = [], 1
+    while True:
+        response = client.get(alert.url, {"page": page})
+        assert '<strong id="vacant-count">5</strong>' in response.text
+        seen += [post.pk for post in response.context["posts"]]
+        if not response.context["page"].has_next():
+            break
+        page += 1
+    assert page == 3 and sorted(seen) == sorted(never)

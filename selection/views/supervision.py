@@ -9,8 +9,9 @@ from django.views.decorators.http import require_GET
 
 from .. import supervision
 from ..permissions import Action, require
+from ..structure import register_count
 
-STALE_PAGE_SIZE = 25
+STALE_PAGE_SIZE = 25  # the stale cases and the vacant posts
 
 DETAILS = {
     "vacant_posts": (Action.VIEW_REGISTRY, "职位空缺超过{months}个月"),
@@ -34,9 +35,12 @@ def supervision_detail(request: HttpRequest, kind: str) -> HttpResponse:
         "today": on,
     }
     if kind == "vacant_posts":
-        context["posts"] = supervision.vacant_posts(user, on, settings).select_related(
-            "organization", "department"
-        )
+        # A page at a time; the count is the dashboard's, kept while the register is unchanged.
+        posts = supervision.vacant_posts(user, on, settings).select_related("organization", "department")
+        paginator = Paginator(posts.order_by("organization", "order", "pk"), STALE_PAGE_SIZE)
+        paginator.count = register_count(user, "vacant_posts", "", posts.count)
+        context["page"] = paginator.get_page(request.GET.get("page"))
+        context["posts"] = list(context["page"].object_list)
     elif kind == "quotas":
         context["quota_lines"] = supervision.quota_lines(user, on)
     elif kind == "stale_cases":
