@@ -358,3 +358,23 @@ def test_r_req_3_an_evaluation_needs_two_distinct_rating_options(world, hr, vote
     work.options = [["good", "好"], ["fair", "一般"], ["poor", "差"]]  # configurable (R-REQ-3)
     work.save()
     assert svc.open_evaluation(work, by=hr).phase == AnnualEvaluation.Phase.OPEN
+
+
+def test_the_report_page_shows_who_opened_and_closed_each_evaluation_and_when(client, world, hr, voters):
+    """The evaluation's own trail (the ballots keep neither voter nor time, R-ANR-2)."""
+    report = svc.open_report(world.org, 2026, by=hr, today=DAY)
+    work = report.evaluations.get(kind="work")
+    svc.invite_accounts(work, by=hr, users=voters)
+    client.force_login(hr)
+    assert client.post(reverse("annual_evaluation", args=[work.pk, "open"])).status_code == 302
+    svc.cast(work, choices=work_choices(), user=voters[0])
+    with time_machine.travel(
+        datetime(2026, 12, 3, 9, 50, tzinfo=SHANGHAI), tick=False
+    ):  # within the idle timeout
+        closed = client.post(reverse("annual_evaluation", args=[work.pk, "close"]), follow=True)
+        assert "已结束并统计" in closed.content.decode(), [str(m) for m in closed.context["messages"]]
+    work.refresh_from_db()
+    assert (work.opened_by, work.closed_by) == (hr, hr)
+    page = client.get(reverse("annual_detail", args=[report.pk])).content.decode()
+    name = hr.get_full_name()
+    assert f"{name}于2026年12月3日 09:30开始评议；{name}于2026年12月3日 09:50结束评议并统计。" in page

@@ -82,6 +82,25 @@ class AnnualEvaluation(models.Model):
     questions = models.JSONField("评议问题", default=list, blank=True)  # work: question texts
     problems = models.JSONField("问题选项", default=list, blank=True)  # work: problems to tick
     tally = models.JSONField("统计结果", default=dict, blank=True)
+    # Who opened and closed the evaluation, and when (the ballots themselves record neither, R-ANR-2).
+    opened_at = models.DateTimeField("开始评议时间", null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="开始评议",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField("结束统计时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="结束统计",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "民主评议"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from selection import gates, rules, sealing
 from selection.models import (
@@ -365,7 +366,8 @@ def open_evaluation(evaluation: AnnualEvaluation, *, by) -> AnnualEvaluation:
         if len({v for v, _ in evaluation.options}) < 2:
             raise ServiceError("R-REQ-3：评议须有两个以上互不相同的评价选项。")
         evaluation.phase = AnnualEvaluation.Phase.OPEN
-        evaluation.save(update_fields=["phase"])
+        evaluation.opened_at, evaluation.opened_by = timezone.now(), as_actor(by).user
+        evaluation.save(update_fields=["phase", "opened_at", "opened_by"])
         sealing.create_key(evaluation_scope(evaluation))
     return evaluation
 
@@ -534,7 +536,8 @@ def close_evaluation(evaluation: AnnualEvaluation, *, by) -> AnnualEvaluation:
         del contents
         evaluation.tally["invited"] = evaluation.invitations.count()
         evaluation.phase = AnnualEvaluation.Phase.CLOSED
-        evaluation.save(update_fields=["phase", "tally"])
+        evaluation.closed_at, evaluation.closed_by = timezone.now(), as_actor(by).user
+        evaluation.save(update_fields=["phase", "tally", "closed_at", "closed_by"])
         sealing.destroy(key)
     return evaluation
 
@@ -616,7 +619,7 @@ class Results:
 
 
 def results(report: AnnualReport) -> Results:
-    evaluations = {e.kind: e for e in report.evaluations.all()}
+    evaluations = {e.kind: e for e in report.evaluations.select_related("opened_by", "closed_by")}
     previous = (
         AnnualReport.objects.filter(organization=report.organization, year=report.year - 1)
         .prefetch_related("evaluations")
