@@ -66,14 +66,19 @@ def _weasyprint_alone() -> Callable[[list[str]], bytes]:
 
 
 def captured_html(render: Callable[[], object]) -> list[str]:
-    """The HTML strings `render` hands to WeasyPrint, in order, earlier layouts of the cover left out."""
+    """The HTML strings `render` hands to WeasyPrint, in order, earlier layouts of the cover left out.
+    Laid out in this process (XUANBA_PDF_PROCESSES=1), so forked children cannot hide parts from the
+    recording."""
+    from django.test.utils import override_settings
+
     from selection.pdf import render as render_module
 
     captured: list[str] = []
     original = render_module.HTML
     render_module.HTML = _recording_html(captured)
     try:
-        render()
+        with override_settings(XUANBA_PDF_PROCESSES=1):
+            render()
     finally:
         render_module.HTML = original
     covers = [i for i, html in enumerate(captured) if "一批一档</title>" in html]
@@ -101,6 +106,7 @@ def run() -> str:
     from accounts.roles import Role
     from selection.pdf.adapters import render_approval_form
     from selection.pdf.case_file import render_case_file
+    from selection.pdf.parallel import processes
     from tests import test_pdf_builders as build
     from tests.factories import OrganizationFactory, UserFactory
 
@@ -115,14 +121,18 @@ def run() -> str:
             render_approval_form(candidate)  # warm-up: fonts, templates
             form = measure(lambda: render_approval_form(candidate), FORM_RUNS)
             pages = len(PdfReader(io.BytesIO(render_case_file(case))).pages)
-            whole = measure(lambda: render_case_file(case), RUNS)
+            with override_settings(XUANBA_PDF_PROCESSES=1):
+                whole = measure(lambda: render_case_file(case), RUNS)
+            parallel = _median(lambda: render_case_file(case), RUNS)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return (
         line(f"任免审批表 (median of {FORM_RUNS})", *form)
         + "; "
         + line(
-            f"case file, {CANDIDATES} candidates (median of {RUNS}{f', {pages} pages' if pages else ''})",
+            f"case file, {CANDIDATES} candidates (median of {RUNS}{f', {pages} pages' if pages else ''}), "
+            "in one process",
             *whole,
         )
+        + f"; laid out by {processes()} processes (XUANBA_PDF_PROCESSES) {parallel:.2f} s"
     )
