@@ -73,6 +73,15 @@ def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture
+def world(org, hr):
+    """The party group, a department with its posts and quotas, cadres and an inspection team
+    (tests/workflow.py drives a case through it); a module may define its own."""
+    from .workflow import build_world
+
+    return build_world(org, hr)
+
+
+@pytest.fixture
 def org(db):
     return OrganizationFactory(name="安吉县医疗保障局", short_name="县医保局")
 

@@ -25,7 +25,7 @@ from selection.services import cases as case_svc
 from selection.services.base import ServiceError
 
 from .factories import UserFactory
-from .workflow import build_world, open_motion, to_notice
+from .workflow import open_motion, to_notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -37,11 +37,6 @@ def _pinned_clock():
 
 
 DAY = date(2026, 12, 3)
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from selection.models.ballot import box_scope, meeting_scope
 from selection.services import voting
 
 from .factories import UserFactory
-from .workflow import TODAY, build_world, to_decision, to_recommendation
+from .workflow import TODAY, to_decision, to_recommendation
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -48,11 +48,6 @@ MARKERS = (b'"c":"', b'"category":', b'"candidates":', b'"appraisal":')
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def sql(query: str, params=()) -> list[tuple]:

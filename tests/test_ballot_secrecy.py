@@ -32,7 +32,7 @@ from selection.models.ballot import box_scope, meeting_scope
 from selection.services import voting
 
 from .factories import UserFactory
-from .workflow import TODAY, build_world, to_decision, to_recommendation
+from .workflow import TODAY, to_decision, to_recommendation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BALLOT_MODELS = [SecretBallot, StaffBallot]
@@ -43,11 +43,6 @@ PARTICIPATION_MODELS = [SecretParticipation, Invitation]
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def _columns(model) -> dict[str, str]:

@@ -35,7 +35,6 @@ from selection.services.base import ServiceError, TransitionRefused
 from .factories import CadreFactory, PostHoldingFactory, UserFactory
 from .workflow import (
     TODAY,
-    build_world,
     complete_inspection,
     open_motion,
     to_decision,
@@ -52,11 +51,6 @@ TOMORROW = TODAY + timedelta(days=1)
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def appoint(world):

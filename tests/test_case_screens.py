@@ -17,7 +17,6 @@ from selection.services.base import ServiceError
 from .factories import CadreFactory, PostFactory, UserFactory
 from .workflow import (
     TODAY,
-    build_world,
     open_motion,
     record_rounds,
     to_decision,
@@ -34,11 +33,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def texts(response) -> list[str]:

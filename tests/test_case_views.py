@@ -26,7 +26,6 @@ from . import workflow
 from .factories import CadreFactory, PostFactory
 from .workflow import (
     TODAY,
-    build_world,
     open_motion,
     to_decision,
     to_inspection,
@@ -41,11 +40,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def texts(response) -> list[str]:

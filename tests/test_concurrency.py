@@ -62,11 +62,6 @@ def race(*calls: Callable[[], object]) -> list[object]:
     return results
 
 
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
-
-
 def test_two_users_starting_the_recommendation_at_once_exactly_one_succeeds(world):
     case = open_motion(world)
     svc.approve_motion(case, by=world.secretary)

@@ -20,7 +20,7 @@ from selection.services.base import ServiceError
 from selection.validators import CONTROL_MESSAGE, COUNT_MAX
 
 from .factories import CadreFactory, UserFactory
-from .workflow import TODAY, build_world, to_decision, to_inspection, to_recommendation
+from .workflow import TODAY, to_decision, to_inspection, to_recommendation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HUGE_COUNT = str(10**30)
@@ -31,11 +31,6 @@ MISSING_PK = 987654321
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def refusals(response) -> list[str]:

@@ -3,7 +3,6 @@ about 20 matches by name or ID-number prefix, inside the user's organization; th
 
 from datetime import date
 
-import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -13,12 +12,7 @@ from selection.models import Candidate
 from selection.views.pickers import LIMIT
 
 from .factories import CadreFactory, OrganizationFactory, UserFactory
-from .workflow import build_world, to_recommendation
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
+from .workflow import to_recommendation
 
 
 def _results(client, source: str, q: str) -> list[dict]:

@@ -29,7 +29,7 @@ from .factories import (
     PostHoldingFactory,
     ResumeEntryFactory,
 )
-from .workflow import TODAY, build_world, to_notice
+from .workflow import TODAY, to_notice
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -38,11 +38,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def probationary(world, *, ends_in_days: int = 10, how=PostHolding.How.PROMOTION, name="钱多多"):

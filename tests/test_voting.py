@@ -32,7 +32,6 @@ from .factories import CadreFactory, UserFactory
 from .workflow import (
     TEST_PASSWORD,
     TODAY,
-    build_world,
     sign_all,
     to_decision,
     to_inspection,
@@ -46,11 +45,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def refused_rules(excinfo) -> set[str]:

@@ -18,7 +18,7 @@ from selection.models import BallotBox, Invitation, ParticipantCategory, SecretB
 from selection.services import voting
 from selection.services.base import ServiceError
 
-from .workflow import TODAY, build_world, to_decision, to_recommendation
+from .workflow import TODAY, to_decision, to_recommendation
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -36,11 +36,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def in_parallel(calls: list, workers: int) -> list:

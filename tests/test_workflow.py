@@ -27,7 +27,6 @@ from .workflow import (
     TODAY,
     answer_negative_list,
     attach,
-    build_world,
     complete_inspection,
     open_motion,
     record_rounds,
@@ -45,11 +44,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-@pytest.fixture
-def world(org, hr):
-    return build_world(org, hr)
 
 
 def fix_targets(world, targets, *, present: int = 7, justifications=None):
