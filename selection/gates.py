@@ -74,14 +74,15 @@ def _today() -> date:
 # ---- 动议 ------------------------------------------------------------------------------------------
 
 
-def quota_lines(case: SelectionCase) -> list[rules.QuotaLine]:
+def quota_lines(case: SelectionCase, *, cached: bool = False) -> list[rules.QuotaLine]:
     """R-MOT-1 / R-REG-2: per rank of the case's vacancies, 核定, 现配, approved elsewhere, asked for
-    (the register's shared counts: `services.registry.filled_counts` and `promised_counts`)."""
+    (the register's shared counts: `services.registry.filled_counts` and `promised_counts`). The step
+    itself counts afresh; the case page may show the count kept while the register is unchanged."""
     from selection.services.registry import filled_counts, promised_counts
 
     ranks = Counter(case.vacancies.order_by().values_list("post__rank", flat=True))
     approved = dict(Quota.objects.filter(organization=case.organization).values_list("rank", "approved"))
-    filled = filled_counts([case.organization_id])
+    filled = filled_counts([case.organization_id], cached=cached)
     pending = promised_counts([case.organization_id], except_case=case)
     key = case.organization_id
     return [

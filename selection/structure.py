@@ -37,10 +37,10 @@ def registry_version() -> str:
     their change histories (one query of index lookups)."""
     from django.db import connection
 
-    from .models import Cadre, Department, Quota, Sanction
+    from .models import Cadre, Department, Quota, ResumeEntry, Sanction
 
-    tables = [Cadre, PostHolding, EducationRecord, Sanction, Post, Department, Quota]
-    tables += [model.history.model for model in (Cadre, PostHolding, EducationRecord, Sanction, Post, Quota)]
+    tracked = (Cadre, PostHolding, EducationRecord, ResumeEntry, Sanction, Post, Quota)  # ResumeEntry: search
+    tables = [*tracked, Department, *(model.history.model for model in tracked)]
     quote = connection.ops.quote_name
     newest = ", ".join(
         f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})" for m in tables

@@ -148,3 +148,37 @@ def test_the_filtered_cadre_lists_count_is_kept_and_follows_a_new_cadre(client, 
     CadreFactory(organization=org, name="王新")
     assert count(expect_count_query=True) == 4
     assert client.get(reverse("cadre_list") + "?q=li").context["page"].count == 0  # its own key
+
+
+def test_r_mot_1_the_step_counts_afresh_when_the_pages_kept_count_is_behind(client, hr, secretary, org):
+    """A holding reopened by a bulk update (no change history, so the register's version stays) leaves
+    the case page's kept count behind; the 动议 step itself still counts and refuses."""
+    from selection.services import cases as svc
+    from selection.services.base import TransitionRefused
+
+    QuotaFactory(organization=org, rank=Rank.CHIEF, approved=1)
+    former = PostHoldingFactory(
+        cadre=CadreFactory(organization=org), post=PostFactory(organization=org), ended_on=date(2026, 6, 1)
+    )
+    case = _open_case(org, hr, "办公室主任选拔")
+    client.force_login(hr)
+    assert [q.holders for q in client.get(case.get_absolute_url()).context["quota_lines"]] == [0]
+    PostHolding.objects.filter(pk=former.pk).update(ended_on=None)  # now 1 of 1 places is filled
+    assert [q.holders for q in client.get(case.get_absolute_url()).context["quota_lines"]] == [0]  # kept
+    case = svc.approve_motion(case, by=secretary)
+    with pytest.raises(TransitionRefused, match="R-MOT-1"):
+        svc.start_recommendation(case, by=hr)
+    case.refresh_from_db()
+    assert case.status == "motion"
+
+
+def test_the_cadre_lists_kept_count_follows_a_new_resume_line(client, hr, org):
+    """The search reads former posts in the résumé too: a new line changes the register's version."""
+    from .factories import ResumeEntryFactory
+
+    cadre = CadreFactory(organization=org, name="周明")
+    client.force_login(hr)
+    url = reverse("cadre_list") + "?q=稽核科"
+    assert client.get(url).context["page"].count == 0
+    ResumeEntryFactory(cadre=cadre, text="安吉县医疗保障局稽核科科员")
+    assert client.get(url).context["page"].count == 1

@@ -312,10 +312,11 @@ class QuotaRow:
         return self.approved - self.filled - self.pending
 
 
-def filled_counts(organization_ids: Iterable[int]) -> dict[tuple[int, str], int]:
-    """现配 (R-REG-2): open 实职 holdings per (organization, rank), in one grouped query, kept while the
-    register does not change (`structure.registry_cached`: a holding, post or quota saved anywhere changes
-    the key). The checks that refuse a write (`check_holdings`, `Quota.clean`) count afresh instead.
+def filled_counts(organization_ids: Iterable[int], *, cached: bool = True) -> dict[tuple[int, str], int]:
+    """现配 (R-REG-2): open 实职 holdings per (organization, rank), in one grouped query; for the pages
+    kept while the register does not change (`structure.registry_cached`: a holding, post or quota saved
+    anywhere changes the key). What refuses a write or a step counts afresh: `cached=False` (the 动议 gate
+    in a transition), `check_holdings`, `Quota.clean`.
 
     (`.order_by()`: the holdings' default order would join every cadre into the count.)"""
     from selection.structure import registry_cached
@@ -332,7 +333,9 @@ def filled_counts(organization_ids: Iterable[int]) -> dict[tuple[int, str], int]
         )
         return {(organization, rank): n for organization, rank, n in rows}
 
-    return registry_cached(f"filled:{key}", count) if ids else {}
+    if not ids:
+        return {}
+    return registry_cached(f"filled:{key}", count) if cached else count()
 
 
 def promised_counts(organization_ids: Iterable[int], *, except_case=None) -> dict[tuple[int, str], int]:

@@ -35,7 +35,7 @@ def supervision_detail(request: HttpRequest, kind: str) -> HttpResponse:
         "today": on,
     }
     if kind == "vacant_posts":
-        # A page at a time; the count is the dashboard's, kept while the register is unchanged.
+        # A page at a time; counted as the dashboard counts, kept while the register is unchanged.
         posts = supervision.vacant_posts(user, on, settings).select_related("organization", "department")
         paginator = Paginator(posts.order_by("organization", "order", "pk"), STALE_PAGE_SIZE)
         paginator.count = register_count(user, "vacant_posts", "", posts.count)

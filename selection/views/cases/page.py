@@ -266,7 +266,8 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
     status = case.status
     # 竞争上岗's own steps are taken on its page (selection/views/competitive.py)
     step = None if case.is_competitive and status in COMPETITIVE_OWN_STATES else NEXT_STEP.get(status)
-    quotas = gates.quota_lines(case) if case.status == CaseStatus.MOTION else None  # shown and checked
+    # shown and checked here with the kept count; the step counts afresh (services.cases)
+    quotas = gates.quota_lines(case, cached=True) if case.status == CaseStatus.MOTION else None
     findings = gates.next_step_findings(case, quotas=quotas) if case.is_open else []
     warnings = [f for f in findings if f.level == Level.WARN]
     terminated_from = next((e.from_state for e in events if e.action == "terminate"), None)

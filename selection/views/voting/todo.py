@@ -13,8 +13,6 @@ from ...models import (
 from ...permissions import can_vote_in
 from ...services import voting
 
-# ---- 我的待办 ---------------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class PendingItem:
