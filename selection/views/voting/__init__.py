@@ -1,7 +1,7 @@
 """Voting pages: the party group's meeting (attendance, vote, close, sign-off, 复议) and staff ballots
 (会议推荐, 民主测评: invitations, slips, ballot, count, paper tally, receipt check).
 
-Thin views: authorize → validate → call one service (selection/services/voting.py) → respond. Every rule,
+Thin views: authorize → validate → call one service (selection/services/voting/) → respond. Every rule,
 including who may vote and when, is enforced by the services; the pages only choose what to show.
 Phone first: one screen, `.btn-vote` targets, a confirmation dialog (Bootstrap data attributes, no script).
 """

@@ -1,4 +1,4 @@
-"""党组会议: schedule, attendance, the vote, close, sign-off and 复议 (selection/services/voting.py decides)."""
+"""党组会议: schedule, attendance, the vote, close, sign-off and 复议 (selection/services/voting/meetings.py decides)."""
 
 from dataclasses import dataclass
 

@@ -1,0 +1,48 @@
+"""What every gate reads: the organization's rule settings, the working-day calendar, today."""
+
+from dataclasses import fields
+from datetime import date
+
+from django.utils import timezone
+
+from selection import rules
+from selection.models import (
+    HolidaySchedule,
+)
+from selection.rules import Finding
+from selection.workdays import WorkdayCalendar, YearSchedule
+
+
+def settings_for(organization) -> rules.RuleSettings:
+    """The organization's rule settings: RULES.md defaults overridden by its `rule_overrides`."""
+    known = {f.name for f in fields(rules.RuleSettings)}
+    overrides = {k: v for k, v in (organization.rule_overrides or {}).items() if k in known}
+    return rules.RuleSettings(**overrides) if overrides else rules.DEFAULT_SETTINGS
+
+
+def calendar() -> WorkdayCalendar:
+    """chinese_calendar, overridden by the holiday schedules an administrator entered (R-CAL-3)."""
+    schedules = [
+        YearSchedule(s.year, s.holiday_dates(), s.makeup_dates()) for s in HolidaySchedule.objects.all()
+    ]
+    return WorkdayCalendar(schedules)
+
+
+def _about(name: str, found: list[Finding]) -> list[Finding]:
+    """Name the candidate in each message so a checklist over several people stays readable."""
+    out = []
+    for f in found:
+        if name in f.message:
+            out.append(f)
+            continue
+        # Messages start "R-INS-2：" or "R-INS-2①：": the name goes after that head.
+        head, sep, rest = f.message.partition("：")
+        if sep and head.startswith(f.rule):
+            out.append(Finding(f.rule, f.level, f"{head}：{name}：{rest}"))
+        else:
+            out.append(Finding(f.rule, f.level, f"{name}：{f.message}"))
+    return out
+
+
+def _today() -> date:
+    return timezone.localdate()
