@@ -160,7 +160,7 @@ def appoint(
     _check_dates({"任职通知日期": notice_date, "任职谈话日期": talk_on})
 
     def make_appointments(locked: SelectionCase) -> None:
-        from .probation import probation_end_for
+        from ..probation import probation_end_for
 
         tenure_start = gates.decision_date(locked)
         planned: list[PostHolding] = []
