@@ -365,7 +365,9 @@ def _recorded_actions() -> set[str]:
 
     root = pathlib.Path(__file__).resolve().parent.parent / "selection"
     found: set[str] = set()
-    for path in [*root.glob("services/*.py"), *root.glob("*.py")]:
+    for path in root.rglob("*.py"):  # every module, packages included (services/cases/, gates/ …)
+        if "migrations" in path.parts:
+            continue
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'action="([a-z_]+)"', text))
         found |= set(re.findall(r'Step\(\s*"([a-z_]+)"', text))
