@@ -37,17 +37,26 @@ def registry_version() -> str:
     their change histories (one query of index lookups)."""
     from django.db import connection
 
+    sql = _VERSION_SQL.get(connection.vendor)
+    if sql is None:  # built once per process: naming each history model builds its manager
+        sql = _VERSION_SQL[connection.vendor] = _registry_version_sql(connection.ops.quote_name)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return ".".join(str(value or 0) for value in cursor.fetchone())
+
+
+_VERSION_SQL: dict[str, str] = {}
+
+
+def _registry_version_sql(quote: Callable[[str], str]) -> str:
     from .models import Cadre, Department, Quota, ResumeEntry, Sanction
 
     tracked = (Cadre, PostHolding, EducationRecord, ResumeEntry, Sanction, Post, Quota)  # ResumeEntry: search
     tables = [*tracked, Department, *(model.history.model for model in tracked)]
-    quote = connection.ops.quote_name
     newest = ", ".join(
         f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})" for m in tables
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {newest}")
-        return ".".join(str(value or 0) for value in cursor.fetchone())
+    return f"SELECT {newest}"
 
 
 def registry_cached[T](key: str, compute: Callable[[], T]) -> T:
