@@ -254,7 +254,7 @@ class BallotBox(models.Model):
     class Meta:
         verbose_name = "民主推荐（测评）投票"
         verbose_name_plural = "民主推荐（测评）投票"
-        ordering = ["case", "held_on", "pk"]
+        ordering = ["-case_id", "held_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.title}（{self.get_kind_display()}）"

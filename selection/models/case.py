@@ -299,7 +299,7 @@ class Vacancy(models.Model):
     class Meta:
         verbose_name = "拟任职位"
         verbose_name_plural = "拟任职位"
-        ordering = ["case", "pk"]
+        ordering = ["-case_id", "pk"]
         constraints = [models.UniqueConstraint(fields=["case", "post"], name="vacancy_unique_post")]
 
     def __str__(self) -> str:
@@ -367,7 +367,7 @@ class Candidate(ConcurrentTransitionMixin, models.Model):
     class Meta:
         verbose_name = "人选"
         verbose_name_plural = "人选"
-        ordering = ["case", "vacancy", "pk"]
+        ordering = ["-case_id", "vacancy_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["vacancy", "cadre"], name="candidate_unique_per_vacancy"),
         ]
@@ -462,7 +462,7 @@ class Document(models.Model):
     class Meta:
         verbose_name = "文书"
         verbose_name_plural = "文书"
-        ordering = ["case", "uploaded_at", "pk"]
+        ordering = ["-case_id", "uploaded_at", "pk"]
 
     def __str__(self) -> str:
         return self.title

@@ -105,7 +105,7 @@ class Registration(models.Model):
     class Meta:
         verbose_name = "竞争上岗报名"
         verbose_name_plural = "竞争上岗报名"
-        ordering = ["case", "submitted_at", "pk"]
+        ordering = ["-case_id", "submitted_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["case", "cadre"], name="registration_unique_cadre")]
 
     def __str__(self) -> str:
@@ -132,7 +132,7 @@ class Examiner(models.Model):
     class Meta:
         verbose_name = "面试考官"
         verbose_name_plural = "面试考官"
-        ordering = ["case", "pk"]
+        ordering = ["-case_id", "pk"]
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="examiner_unique_user")]
 
     def __str__(self) -> str:
@@ -171,7 +171,7 @@ class Advancement(models.Model):
     class Meta:
         verbose_name = "考察人选"
         verbose_name_plural = "考察人选"
-        ordering = ["case", "vacancy", "rank", "pk"]
+        ordering = ["-case_id", "vacancy_id", "rank", "pk"]
         constraints = [models.UniqueConstraint(fields=["vacancy", "registration"], name="advancement_unique")]
 
     def __str__(self) -> str:

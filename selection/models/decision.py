@@ -33,7 +33,7 @@ class Meeting(models.Model):
     class Meta:
         verbose_name = "党组会议"
         verbose_name_plural = "党组会议"
-        ordering = ["case", "held_on", "pk"]
+        ordering = ["-case_id", "held_on", "pk"]
         permissions = [("vote_in_meeting", "在该次党组会议上表决（出席成员）")]
 
     def __str__(self) -> str:

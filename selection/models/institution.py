@@ -29,7 +29,7 @@ class BureauDeliberation(models.Model):
     class Meta:
         verbose_name = "局党组集体商议"
         verbose_name_plural = "局党组集体商议"
-        ordering = ["case", "held_on", "pk"]
+        ordering = ["-case_id", "held_on", "pk"]
 
     def __str__(self) -> str:
         return f"局党组会议（{self.held_on:%Y.%m.%d}）{self.get_opinion_display()}"

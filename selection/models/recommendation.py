@@ -25,7 +25,7 @@ class RecommendationRound(models.Model):
     class Meta:
         verbose_name = "推荐轮次"
         verbose_name_plural = "推荐轮次"
-        ordering = ["case", "held_on", "pk"]
+        ordering = ["-case_id", "held_on", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(actual__lte=models.F("expected")), name="round_actual_le_expected"

@@ -86,7 +86,7 @@ class RecordEvent(models.Model):
     class Meta:
         verbose_name = "纪实记录"
         verbose_name_plural = "纪实记录"
-        ordering = ["case", "seq"]
+        ordering = ["-case_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="record_event_unique_seq")]
         triggers = append_only_triggers("record_event")
 
@@ -179,7 +179,7 @@ class SignedHead(models.Model):
     class Meta:
         verbose_name = "纪实链头签名"
         verbose_name_plural = "纪实链头签名"
-        ordering = ["case", "seq", "signed_at", "pk"]
+        ordering = ["-case_id", "seq", "signed_at", "pk"]
         indexes = [models.Index(fields=["case", "-seq"], name="signed_head_latest")]
         triggers = append_only_triggers("signed_head")
 
