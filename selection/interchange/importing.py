@@ -6,13 +6,9 @@ number of rows) and validates every record with the models' own `full_clean()`; 
 whole plan in one transaction, or nothing. A cadre is matched by its 公民身份号码, so re-importing updates.
 """
 
-import secrets
-import time
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -592,47 +588,3 @@ def import_lrmx_files(
     with transaction.atomic():
         plan = preview_lrmx_files(files, organization)
         return apply_plan(plan, by=by, reason="LRMX导入")
-
-
-# ---- the uploaded file between preview and confirmation ---------------------------------------------------
-
-STASH_DIR = "tmp/imports"
-STASH_MAX_AGE = 24 * 3600
-
-
-def _stash_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / STASH_DIR
-
-
-def stash_upload(data: bytes) -> str:
-    """Keep an upload until it is confirmed; returns a random token naming it. Old uploads are removed."""
-    folder = _stash_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - STASH_MAX_AGE
-    for old in folder.glob("*.upload"):
-        with suppress(OSError):
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-    token = secrets.token_urlsafe(24)
-    (folder / f"{token}.upload").write_bytes(data)
-    return token
-
-
-def _stash_path(token: str) -> Path | None:
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
-        return None
-    return _stash_dir() / f"{token}.upload"
-
-
-def load_stash(token: str) -> bytes | None:
-    path = _stash_path(token)
-    try:
-        return path.read_bytes() if path else None
-    except OSError:
-        return None
-
-
-def discard_stash(token: str) -> None:
-    path = _stash_path(token)
-    if path:
-        path.unlink(missing_ok=True)

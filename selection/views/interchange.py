@@ -15,15 +15,13 @@ from selection.interchange import lrmx, xlsx
 from selection.interchange.importing import (
     ImportPlan,
     ImportRefused,
-    discard_stash,
     import_cadre_sheet,
     import_lrmx_files,
-    load_stash,
     preview_cadre_sheet,
     preview_lrmx_files,
-    stash_upload,
 )
 from selection.interchange.records import ImportFileError
+from selection.interchange.stash import discard_stash, load_stash, stash_upload
 from selection.models import Cadre, Organization
 from selection.permissions import Action, can
 
