@@ -209,7 +209,7 @@ def render_registration_form(registration: Registration) -> bytes:
 
 def record_section(case: SelectionCase, candidate, row):
     """三、竞争上岗: plan, registration, screening, scores and the advancing decision of one candidate."""
-    from .record_form import Grid, Section
+    from .record_sections import Grid, Section
 
     plan = cg.plan_of(case)
     registration = (
