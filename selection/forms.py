@@ -22,7 +22,7 @@ from .models import (
     ResumeEntry,
     Sanction,
 )
-from .models.cadre import KINSHIP_DUPLICATE_MESSAGE
+from .models.cadre_records import KINSHIP_DUPLICATE_MESSAGE
 from .photos import MAX_PHOTO_BYTES, crop_to_portrait
 from .structure import DIMENSIONS
 from .validators import Bounded, bound_field

@@ -70,7 +70,8 @@ def test_blocking_and_warnings_pick_their_level():
 
 
 def test_vocabularies_match_the_models():
-    from selection.models.cadre import AssessmentResult, EducationLevel, Kinship
+    from selection.models.cadre import AssessmentResult, EducationLevel
+    from selection.models.cadre_records import Kinship
     from selection.models.case import Candidate, SelectionCase
     from selection.models.decision import Meeting, VoteChoice
     from selection.models.notice import Complaint

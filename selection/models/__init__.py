@@ -24,18 +24,14 @@ from .ballot import (
     StaffBallot,
     meeting_agenda,
 )
-from .cadre import (
+from .cadre import AssessmentResult, Cadre, EducationLevel, PoliticalStatus, Sex
+from .cadre_records import (
     AnnualAssessment,
-    AssessmentResult,
-    Cadre,
-    EducationLevel,
     EducationRecord,
     FamilyMember,
     Kinship,
-    PoliticalStatus,
     ResumeEntry,
     Sanction,
-    Sex,
     are_relatives,
     relatives_of,
 )
