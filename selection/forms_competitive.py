@@ -1,4 +1,4 @@
-"""Forms of the 竞争上岗 screens: validation only; selection/services/competitive.py checks the rules."""
+"""Forms of the 竞争上岗 screens: validation only; selection/services/competitive/ checks the rules."""
 
 from typing import Any
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from accounts.roles import Role
 from selection.models import EvaluatedCadre
+from selection.models.annual import WORK_QUESTIONS
 from selection.services import annual
 
 from .factories import CadreFactory, UserFactory
@@ -22,7 +23,7 @@ def staff_voters(org, n: int) -> list:
 
 def work_choices(rating: str, problems=(), suggestion: str = "") -> dict:
     return {
-        "answers": {str(i): rating for i in range(len(annual.WORK_QUESTIONS))},
+        "answers": {str(i): rating for i in range(len(WORK_QUESTIONS))},
         "problems": list(problems),
         "suggestion": suggestion,
     }

@@ -161,7 +161,7 @@ def test_r_anr_2_an_evaluation_ballot_with_a_readable_or_linking_field_blocks_op
     report = svc.open_report(world.org, 2026, by=hr, today=DAY)
     work = report.evaluations.get(kind="work")
     svc.invite_accounts(work, by=hr, users=voters)
-    monkeypatch.setattr(svc, "SEALED_BALLOT_FIELDS", {"id", "evaluation", "receipt_hash"})
+    monkeypatch.setattr(svc.evaluations, "SEALED_BALLOT_FIELDS", {"id", "evaluation", "receipt_hash"})
     with pytest.raises(ServiceError, match="R-ANR-2"):
         svc.open_evaluation(work, by=hr)
     work.refresh_from_db()

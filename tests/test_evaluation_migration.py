@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from selection import sealing
+from selection.models.annual import WORK_OPTIONS
 from selection.services import annual
 
 BEFORE = [("selection", "0019_merge_20261202_0540")]
@@ -37,7 +38,7 @@ def test_r_anr_2_plaintext_evaluation_ballots_are_sealed_by_the_migration():
         Ballot = old.get_model("selection", "EvaluationBallot")
         common = {
             "report": report,
-            "options": [list(o) for o in annual.WORK_OPTIONS],
+            "options": [list(o) for o in WORK_OPTIONS],
             "questions": ["总体评价", "风气"],
             "problems": ["任人唯亲"],
         }

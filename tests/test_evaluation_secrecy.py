@@ -21,6 +21,7 @@ from selection import sealing
 from selection.models import AnnualEvaluation, EvaluationBallot, EvaluationInvitation, SealingKey
 from selection.models.annual import evaluation_scope
 from selection.services import annual
+from selection.services.ballots import receipt_hash
 from selection.services.base import ServiceError
 
 from .evaluation_ballots import (
@@ -234,7 +235,7 @@ def test_r_anr_2_a_slip_code_is_stored_only_as_a_keyed_hash_and_the_receipt_only
     for code in codes:
         assert code not in dump and code.replace("-", "") not in dump
     assert receipt not in dump and receipt.replace("-", "") not in dump
-    assert EvaluationBallot.objects.filter(receipt_hash=annual.receipt_hash(receipt)).exists()
+    assert EvaluationBallot.objects.filter(receipt_hash=receipt_hash(receipt)).exists()
 
 
 def test_r_anr_2_an_evaluation_receipt_is_checked_on_the_public_receipt_page(client, org, hr, voters):

@@ -1,7 +1,7 @@
 """一报告两评议 (R-ANR-1..4, R-REQ-3): the yearly report and its two anonymous evaluations.
 
 The report stores only HR's text sections: its numbers are computed from the year's closed cases each
-time (services/annual.py) and never typed. Each evaluation is a staff ballot on the same machinery as a
+time (services/annual/) and never typed. Each evaluation is a staff ballot on the same machinery as a
 `BallotBox` (models/ballot.py, services/ballots.py, selection/sealing.py; docs/SECURITY.md): who may vote
 (`EvaluationInvitation.used`) and what was chosen (`EvaluationBallot`, a `ReceiptBallot`) live in separate
 tables with nothing that names the other — random UUID keys, no voter column, no timestamp — and what was

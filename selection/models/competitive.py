@@ -1,7 +1,7 @@
 """竞争上岗 (R-CMP): the plan of a competitive case, registrations, the examiner panel and the scores.
 
 The case itself is a `SelectionCase` in `competitive` mode; its own steps before 考察 are transitions of the
-case graph (case.py). These rows hold what each step records; only selection/services/competitive.py
+case graph (case.py). These rows hold what each step records; only selection/services/competitive/
 writes them.
 """
 

@@ -1,5 +1,5 @@
 """The staff-ballot machinery, one copy for every box that invites people and hands out receipts: the
-会议推荐 / 民主测评 ballot boxes (services/voting/boxes.py) and the 一报告两评议 evaluations (services/annual.py).
+会议推荐 / 民主测评 ballot boxes (services/voting/boxes.py) and the 一报告两评议 evaluations (services/annual/).
 
 The shape (docs/SECURITY.md "Secret ballots"): one-time invitations (an account, or a printed code of which
 only a keyed hash is stored); the content is validated and sealed under the box's key *before* any lock

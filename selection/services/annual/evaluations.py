@@ -1,46 +1,29 @@
-"""一报告两评议 (R-ANR-1..4, R-REQ-3): the yearly report's numbers, its text, and the two evaluations.
-
-The numbers are computed from the year's closed cases every time they are shown (`figures`); the report
-stores HR's text only, and `update_sections` refuses anything else (R-ANR-1). The evaluations run on the
-staff-ballot machinery itself (services/ballots.py, selection/sealing.py; docs/SECURITY.md), with the same
-secrecy as every other ballot (R-ANR-2): opening creates the evaluation's key; a ballot is validated and
-sealed at a fixed length before the evaluation's lock, then the invitation is flipped to used and the
-sealed ballot written in one short transaction; closing opens the ballots in memory, stores the tally and
-destroys the key in the same transaction, so a ballot paired with its invitation by any database means
-(transaction id, physical order, dead row versions, the WAL) yields a blob nobody can open.
+"""The two evaluations (R-ANR-2/3) on the staff-ballot machinery (services/ballots.py, selection/sealing.py;
+docs/SECURITY.md), with the same secrecy as every other ballot: opening creates the evaluation's key; a
+ballot is validated and sealed at a fixed length before the evaluation's lock, then the invitation is
+flipped to used and the sealed ballot written in one short transaction; closing opens the ballots in
+memory, stores the tally and destroys the key in the same transaction, so a ballot paired with its
+invitation by any database means (transaction id, physical order, dead row versions, the WAL) yields a
+blob nobody can open.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from selection import gates, rules, sealing
-from selection.models import (
-    CandidateStatus,
-    CaseStatus,
-    Complaint,
-    PostHolding,
-    SelectionCase,
-)
 from selection.models.annual import (
-    CADRE_OPTIONS,
-    WORK_OPTIONS,
-    WORK_PROBLEMS,
-    WORK_QUESTIONS,
     AnnualEvaluation,
-    AnnualReport,
     CadreFollowUp,
     EvaluatedCadre,
     EvaluationBallot,
     EvaluationInvitation,
     evaluation_scope,
 )
-from selection.models.post import Rank
 
-from .ballots import (
+from ..ballots import (
     RECEIPT_LENGTH,
     SLIP_CODE_LENGTH,
     code_hash,
@@ -51,143 +34,13 @@ from .ballots import (
     seal_ballot,
     write_ballot,
 )
-from .base import ServiceError, as_actor
+from ..base import ServiceError, as_actor
 
-SECTIONS = {
-    "overall": "选人用人工作总体情况",
-    "rules_applied": "执行政策法规和制度情况",
-    "problems": "存在问题及整改措施",
-}
-SECTION_MAX = 10000
 SUGGESTION_MAX = 500
 MAX_SLIPS = 500
 NOT_OPEN = "该评议不在评议期间。"
 ALREADY = "您已参加本次评议，每人只能评议一次。"
 BAD_CODE = "评议码无效或已使用。"
-
-
-# ---- R-ANR-1: the numbers --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figures:
-    """What the report says in numbers, all computed from the year's closed cases."""
-
-    year: int
-    cases_closed: int
-    cases_appointed: int
-    cases_terminated: int
-    selected: int
-    by_rank: dict[str, int]
-    by_mode: dict[str, int]
-    exceptional: int
-    promoted: int
-    exchanged: int
-    complaints: int
-    complaints_affecting: int
-    by_stage: dict[str, int]
-    consistency: list[rules.Finding] = field(default_factory=list)
-
-    @property
-    def rows(self) -> list[tuple[str, int]]:
-        return [
-            ("已结束的选拔任用批次", self.cases_closed),
-            ("其中：完成任职", self.cases_appointed),
-            ("其中：终止", self.cases_terminated),
-            ("选拔任用中层干部（人）", self.selected),
-            ("其中：中层正职", self.by_rank.get(Rank.CHIEF, 0)),
-            ("其中：中层副职", self.by_rank.get(Rank.DEPUTY, 0)),
-            ("其中：日常选拔任用", self.by_mode.get(SelectionCase.Mode.DAILY, 0)),
-            ("其中：竞争上岗", self.by_mode.get(SelectionCase.Mode.COMPETITIVE, 0)),
-            ("其中：提拔", self.promoted),
-            ("其中：交流（平级转任）", self.exchanged),
-            ("其中：破格提拔", self.exceptional),
-            ("任职前公示期间信访举报（件）", self.complaints),
-            ("其中：经核实影响任职", self.complaints_affecting),
-        ]
-
-
-INSPECTED = {
-    CandidateStatus.TARGET,
-    CandidateStatus.PROPOSED,
-    CandidateStatus.APPROVED,
-    CandidateStatus.REJECTED,
-    CandidateStatus.DEFERRED,
-    CandidateStatus.APPOINTED,
-}
-
-
-def closed_cases(organization, year: int):
-    return SelectionCase.objects.filter(
-        organization=organization, year=year, status__in=[CaseStatus.APPOINTED, CaseStatus.TERMINATED]
-    )
-
-
-def figures(organization, year: int) -> Figures:
-    """R-ANR-1 / R-REQ-3: the year's numbers from its closed cases, in a fixed number of queries."""
-    cases = list(closed_cases(organization, year).values_list("pk", "status"))
-    case_ids = [pk for pk, _ in cases]
-    from selection.models import Candidate
-
-    rows = list(
-        Candidate.objects.filter(case_id__in=case_ids).values(
-            "status",
-            "exceptional",
-            "cadre_id",
-            "vacancy__post_id",
-            "vacancy__post__rank",
-            "case__mode",
-            "appointment__tenure_starts_on",
-        )
-    )
-    appointed = [r for r in rows if r["status"] == CandidateStatus.APPOINTED]
-    holdings = {
-        (h["cadre_id"], h["post_id"], h["started_on"]): h["how"]
-        for h in PostHolding.objects.filter(cadre_id__in={r["cadre_id"] for r in appointed}).values(
-            "cadre_id", "post_id", "started_on", "how"
-        )
-    }
-    hows = [
-        holdings.get((r["cadre_id"], r["vacancy__post_id"], r["appointment__tenure_starts_on"]), "")
-        for r in appointed
-    ]
-    promoted = sum(1 for h in hows if h in (PostHolding.How.PROMOTION, PostHolding.How.COMPETITION))
-    complaints = Complaint.objects.filter(notice__case_id__in=case_ids)
-    by_stage = {
-        rules.ReportStage.RECOMMENDED: len(rows),
-        rules.ReportStage.INSPECTED: sum(1 for r in rows if r["status"] in INSPECTED),
-        rules.ReportStage.DECIDED: sum(
-            1 for r in rows if r["status"] in (CandidateStatus.APPROVED, CandidateStatus.APPOINTED)
-        ),
-        rules.ReportStage.APPOINTED: len(appointed),
-    }
-    by_kind = {"promotion": promoted, "exchange": len(appointed) - promoted}
-    consistency = rules.annual_report(
-        rules.AnnualReport(
-            year=year,
-            by_stage=by_stage,
-            by_kind=by_kind,
-            work_rating_options=tuple(label for _, label in WORK_OPTIONS),
-            cadre_rating_options=tuple(label for _, label in CADRE_OPTIONS),
-            ballots_name_voters=ballots_name_voters(),
-        )
-    )
-    return Figures(
-        year=year,
-        cases_closed=len(cases),
-        cases_appointed=sum(1 for _, s in cases if s == CaseStatus.APPOINTED),
-        cases_terminated=sum(1 for _, s in cases if s == CaseStatus.TERMINATED),
-        selected=len(appointed),
-        by_rank=dict(Counter(r["vacancy__post__rank"] for r in appointed)),
-        by_mode=dict(Counter(r["case__mode"] for r in appointed)),
-        exceptional=sum(1 for r in appointed if r["exceptional"]),
-        promoted=promoted,
-        exchanged=len(appointed) - promoted,
-        complaints=complaints.count(),
-        complaints_affecting=complaints.filter(conclusion=Complaint.Conclusion.AFFECTS).count(),
-        by_stage={str(k): v for k, v in by_stage.items()},
-        consistency=consistency,
-    )
 
 
 SEALED_BALLOT_FIELDS = {"id", "evaluation", "sealed", "receipt_hash"}
@@ -209,101 +62,6 @@ def ballots_name_voters() -> bool:
             if isinstance(f, models.DateField | models.DateTimeField | models.AutoField):
                 return True
     return False
-
-
-# ---- the report -----------------------------------------------------------------------------------
-
-
-def promoted_in(organization, year: int) -> list[PostHolding]:
-    """Cadres newly promoted in the year (a promotion's holding started that year, R-PRB-1), from the
-    registry, so appointments through a case and holdings entered or imported count alike."""
-    return list(
-        PostHolding.objects.filter(
-            post__organization=organization,
-            started_on__year=year,
-            how__in=[PostHolding.How.PROMOTION, PostHolding.How.COMPETITION],
-            is_concurrent=False,
-        )
-        .select_related("cadre", "post__department")
-        .order_by("started_on", "pk")
-    )
-
-
-def open_report(organization, year: int, *, by, today: date) -> AnnualReport:
-    """Start a year's report with its two evaluations (options configurable per evaluation, R-REQ-3)."""
-    actor = as_actor(by)
-    if year > today.year or year < 2000:
-        raise ServiceError("请选择已开始的年度。")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                report = AnnualReport.objects.create(
-                    organization=organization, year=year, created_by=actor.user
-                )
-        except IntegrityError:
-            raise ServiceError(f"{year}年度的报告已经建立。") from None
-        AnnualEvaluation.objects.create(
-            report=report,
-            kind=AnnualEvaluation.Kind.WORK,
-            options=[list(o) for o in WORK_OPTIONS],
-            questions=list(WORK_QUESTIONS),
-            problems=list(WORK_PROBLEMS),
-        )
-        cadre_eval = AnnualEvaluation.objects.create(
-            report=report, kind=AnnualEvaluation.Kind.CADRE, options=[list(o) for o in CADRE_OPTIONS]
-        )
-        EvaluatedCadre.objects.bulk_create(
-            [
-                EvaluatedCadre(
-                    evaluation=cadre_eval, cadre=h.cadre, post=str(h.post), appointed_on=h.started_on
-                )
-                for h in promoted_in(organization, year)
-            ],
-            ignore_conflicts=True,
-        )
-    return report
-
-
-def refresh_cadres(evaluation: AnnualEvaluation) -> int:
-    """Add the cadres promoted since the report was opened (only while the evaluation is preparing)."""
-    with transaction.atomic():
-        evaluation = (
-            AnnualEvaluation.objects.select_for_update(of=("self",))
-            .select_related("report")
-            .get(pk=evaluation.pk)
-        )
-        if (
-            evaluation.kind != AnnualEvaluation.Kind.CADRE
-            or evaluation.phase != AnnualEvaluation.Phase.PREPARING
-        ):
-            raise ServiceError("只能在评议开始前更新评议对象。")
-        report = evaluation.report
-        known = set(evaluation.cadres.values_list("cadre_id", flat=True))
-        new = [
-            EvaluatedCadre(evaluation=evaluation, cadre=h.cadre, post=str(h.post), appointed_on=h.started_on)
-            for h in promoted_in(report.organization, report.year)
-            if h.cadre_id not in known
-        ]
-        EvaluatedCadre.objects.bulk_create(new)
-    return len(new)
-
-
-def update_sections(report: AnnualReport, *, by, sections: dict[str, str]) -> AnnualReport:
-    """HR writes the text sections; a number cannot be typed into the report (R-ANR-1)."""
-    unknown = set(sections) - set(SECTIONS)
-    if unknown:
-        raise ServiceError(
-            "R-ANR-1：报告中的数字由系统根据本年度已结束的选拔任用工作自动统计，不能手工填写或修改。"
-        )
-    for key, text in sections.items():
-        if len(text) > SECTION_MAX:
-            raise ServiceError(f"“{SECTIONS[key]}”不能超过 {SECTION_MAX} 字。")
-    with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-        for key, text in sections.items():
-            setattr(report, key, text.strip())
-        report.save()
-    return report
 
 
 # ---- R-ANR-2/3: the evaluations -------------------------------------------------------------------
@@ -567,91 +325,3 @@ def record_follow_up(
                 )
         except IntegrityError:
             raise ServiceError("该干部的调查核实情况已经记录。") from None
-
-
-# ---- R-ANR-4: results and the year-on-year comparison ---------------------------------------------
-
-
-@dataclass
-class Results:
-    report: AnnualReport
-    figures: Figures
-    previous_figures: Figures | None
-    work: AnnualEvaluation
-    cadre: AnnualEvaluation
-    previous_work: AnnualEvaluation | None
-    previous_cadre: AnnualEvaluation | None
-    follow_ups: dict[int, CadreFollowUp]
-
-    def work_rows(self) -> list[dict]:
-        """Per question: this year's rates and, where asked last year too, the change in 好和较好率."""
-        before = {}
-        if self.previous_work and self.previous_work.phase == AnnualEvaluation.Phase.CLOSED:
-            before = {q["text"]: q for q in self.previous_work.tally.get("questions", [])}
-        rows = []
-        for q in self.work.tally.get("questions", []):
-            prev = before.get(q["text"])
-            delta = None
-            if prev is not None:
-                d = q["positive_tenths"] - prev["positive_tenths"]
-                delta = f"{'+' if d >= 0 else '-'}{abs(d) // 10}.{abs(d) % 10}"
-            options = [v for v, _ in self.work.options]
-            rows.append(
-                {
-                    **q,
-                    "previous": prev["positive"] if prev else "—",
-                    "delta": delta,
-                    "cells": [(q["counts"].get(o, 0), q["rates"].get(o, "—")) for o in options],
-                }
-            )
-        return rows
-
-    def cadre_rows(self) -> list[dict]:
-        options = [v for v, _ in self.cadre.options]
-        return [
-            {
-                **c,
-                "follow_up": self.follow_ups.get(c["id"]),
-                "cells": [(c["counts"].get(o, 0), c["rates"].get(o, "—")) for o in options],
-            }
-            for c in self.cadre.tally.get("cadres", [])
-        ]
-
-
-def results(report: AnnualReport) -> Results:
-    evaluations = {e.kind: e for e in report.evaluations.select_related("opened_by", "closed_by")}
-    previous = (
-        AnnualReport.objects.filter(organization=report.organization, year=report.year - 1)
-        .prefetch_related("evaluations")
-        .first()
-    )
-    before = {e.kind: e for e in previous.evaluations.all()} if previous else {}
-    cadre_eval = evaluations[AnnualEvaluation.Kind.CADRE]
-    follow_ups = {
-        f.evaluated_id: f
-        for f in CadreFollowUp.objects.filter(evaluated__evaluation=cadre_eval).select_related("recorded_by")
-    }
-    return Results(
-        report=report,
-        figures=figures(report.organization, report.year),
-        previous_figures=figures(report.organization, report.year - 1) if previous else None,
-        work=evaluations[AnnualEvaluation.Kind.WORK],
-        cadre=cadre_eval,
-        previous_work=before.get(AnnualEvaluation.Kind.WORK),
-        previous_cadre=before.get(AnnualEvaluation.Kind.CADRE),
-        follow_ups=follow_ups,
-    )
-
-
-def pending_for(user) -> list[AnnualEvaluation]:
-    """Open evaluations this account is invited to and has not filled (我的待办)."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        AnnualEvaluation.objects.filter(
-            phase=AnnualEvaluation.Phase.OPEN, invitations__user=user, invitations__used=False
-        )
-        .select_related("report")
-        .order_by("report__year", "kind")
-        .distinct()
-    )
