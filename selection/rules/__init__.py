@@ -14,5 +14,6 @@ from .base import *  # noqa: F403
 from .competitive import *  # noqa: F403
 from .decision import *  # noqa: F403
 from .eligibility import *  # noqa: F403
+from .inspection import *  # noqa: F403
 from .oversight import *  # noqa: F403
 from .procedure import *  # noqa: F403
