@@ -31,8 +31,7 @@ from hypothesis import strategies as st
 from selection.models import ParticipantCategory
 from selection.services import voting
 
-from .matrix import Sites, shared_sites
-from .test_hostile_input import (
+from .hostile_cases import (
     BOX,
     CADRE,
     CANDIDATE,
@@ -56,6 +55,7 @@ from .test_hostile_input import (
     targets,
     upload,
 )
+from .matrix import Sites, shared_sites
 from .test_permission_matrix import MATRIX, consume, form_errors
 from .workflow import TODAY
 
