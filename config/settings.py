@@ -107,6 +107,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache (the registry's counts, the statistics, whether a year's holidays are entered): in each process
+# by default; DJANGO_CACHE_URL=redis://127.0.0.1:6379/1 shares it between every worker and server (Django's
+# Redis backend), so a count is computed once per change of the registry, not once per worker, and a saved
+# holiday schedule is seen by every worker at once. Keys carry the database's name (config/cache.py).
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+CACHES["default"].setdefault("KEY_PREFIX", "xuanba")
+CACHES["default"]["KEY_FUNCTION"] = "config.cache.database_key"
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address

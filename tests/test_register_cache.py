@@ -182,3 +182,57 @@ def test_the_cadre_lists_kept_count_follows_a_new_resume_line(client, hr, org):
     assert client.get(url).context["page"].count == 0
     ResumeEntryFactory(cadre=cadre, text="安吉县医疗保障局稽核科科员")
     assert client.get(url).context["page"].count == 1
+
+
+def test_two_databases_sharing_one_cache_never_read_each_others_counts(org, monkeypatch):
+    """Keys name the database in use (config/cache.py): the same count under the same registry version
+    in another database (a second deployment on the same Redis, the demo beside the tests) is computed
+    there, not read from here."""
+    from selection.structure import registry_cached
+
+    assert registry_cached("probe", lambda: "here") == "here"
+    assert registry_cached("probe", lambda: "computed again") == "here"  # kept for this database
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_database")
+    assert registry_cached("probe", lambda: "there") == "there"
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis on 127.0.0.1:6379")
+def test_with_a_redis_cache_url_every_worker_reads_the_count_one_worker_computed(tmp_path):
+    """DJANGO_CACHE_URL=redis://…: two processes (two gunicorn workers) share the cache, so a count one
+    computed is not computed again by the other."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    key = f"probe-{uuid.uuid4().hex}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "DJANGO_CACHE_URL": "redis://127.0.0.1:6379/15",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    script = (
+        "import sys, django; django.setup(); from django.core.cache import cache; "
+        "print(cache.get_or_set(sys.argv[1], lambda: sys.argv[2], 30), type(cache._cache).__name__)"
+    )
+
+    def worker(offer: str) -> list[str]:
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        done = subprocess.run(
+            [sys.executable, "-c", script, key, offer], env=env, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert worker("first") == ["first", "RedisCacheClient"]
+    assert worker("second") == ["first", "RedisCacheClient"]
