@@ -126,7 +126,6 @@ def record_form_data(
     """Everything the 纪实表 prints for one candidate. `events`/`meetings` may be passed in (case file)."""
     candidate = load_candidate(candidate)
     case = candidate.case
-    cadre = candidate.cadre
     if events is None:
         events = list(case.events.order_by("seq"))
     if meetings is None:
@@ -145,7 +144,7 @@ def record_form_data(
         events=mine,
         chain_message=check.message,
         chain_ok=check.ok,
-        reporting_unit=reporting_unit_for(cadre, case),
+        reporting_unit=reporting_unit_for(candidate.cadre, case),
     )
 
 
