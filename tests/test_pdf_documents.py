@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from selection import rules
-from selection.models import CaseStatus, Document, RecordEvent, verify_chain
+from selection.models import CaseStatus, Document, Organization, RecordEvent, SelectionCase, verify_chain
 from selection.pdf.adapters import render_approval_form
 from selection.pdf.case_file import case_file_parts, render_case_file
 from selection.pdf.common import DocumentUnavailable
@@ -394,6 +395,36 @@ def test_case_file_embeds_each_font_once_and_outlines_every_part(appointed):
     assert outline[0] == "封面及目录" and outline[-1] == "纪实记录链及文书完整性核验"
     assert outline.count("陈晓明纪实表") == 1 and "纪实记录" in outline
     assert [part.title for part in case_file_parts(appointed)] == outline[1:-1]
+
+
+@pytest.mark.parametrize("rows", [28, 29, 59, 60])
+def test_the_cover_is_laid_out_once_when_its_index_has_one_line_titles(rows):
+    """The first guess of the cover's length (its index numbers count the cover's pages) is right at the
+    page boundaries of pdf/case_cover.html, so the cover is not laid out twice."""
+    from selection.pdf.case_file import _cover_pages_guess
+    from selection.pdf.render import layout, render_html
+
+    index = [
+        {"number": n, "title": f"陈晓明{n}纪实表", "group": "纪实表", "page": n + 3, "count": 2}
+        for n in range(1, rows + 1)
+    ]
+    case = SelectionCase(title="2026年第一批中层干部选拔任用", organization=Organization(name="县医保局"))
+    cover = {"case": case, "index": index, "generated": "2026年12月4日", "period": "", "candidates": []}
+    assert _cover_pages_guess(rows) == len(layout(render_html("pdf/case_cover.html", cover)).pages)
+
+
+def test_the_index_gives_each_part_the_page_it_starts_on(appointed):
+    pdf = render_case_file(appointed)
+    reader = PdfReader(io.BytesIO(pdf))
+    starts = {
+        item.title: reader.get_destination_page_number(item) + 1
+        for item in reader.outline
+        if not isinstance(item, list)
+    }
+    index_text = "\n".join(page.extract_text() for page in reader.pages[1 : starts["陈晓明纪实表"] - 1])
+    for title, page in starts.items():
+        if title != "封面及目录":
+            assert re.search(rf"{re.escape(title)}\s*{page}\s", index_text), title
 
 
 def test_generated_parts_are_digested_from_their_html_and_stay_the_same_across_exports(appointed):

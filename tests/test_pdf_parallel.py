@@ -56,14 +56,22 @@ def test_two_processes_give_the_file_one_process_gives(settings, appointed):
     assert seen == sorted(seen) and len(seen) >= 8 and seen[-2:] == [0.8, 0.85]
 
 
-def test_parts_are_shared_out_evenly_and_kept_in_file_order():
-    htmls = ["x" * n for n in (900, 100, 800, 200, 500, 500)]
-    groups = parallel.share_out(htmls, 2)
-    assert sorted(i for group in groups for i in group) == list(range(6))
-    assert all(group == sorted(group) for group in groups)
-    loads = [sum(len(htmls[i]) for i in group) for group in groups]
-    assert abs(loads[0] - loads[1]) <= 200
-    assert parallel.share_out(htmls[:1], 4) == [[0]]  # no empty share, no idle child forked
+def test_a_child_busy_with_a_long_part_leaves_the_short_ones_to_the_other():
+    """The parts come from one queue, longest first: while one child lays out the long part, the other
+    takes every short one (a fixed share by HTML length left one child idle while the other worked on)."""
+    long_part = "<p>第一段。</p>" * 1500
+    short = ["<p>短</p>"] * 5
+    rendered = parallel.render_parallel([short[0], long_part, *short[1:]], 2)
+    assert [r.pages for r in rendered].count(max(r.pages for r in rendered)) == 1
+    shorts = [r for n, r in enumerate(rendered) if n != 1]
+    assert all(r.pdf is not rendered[1].pdf for r in shorts)  # written by the other child
+    assert len({id(r.pdf) for r in shorts}) == 1
+    assert [r.start for r in shorts] == list(range(5))  # in file order within that child's PDF
+
+
+def test_more_processes_asked_for_than_parts_lay_out_each_part_once_and_return():
+    rendered = parallel.render_parallel(["<p>一</p>", "<p>二</p>"], 4)
+    assert [(r.pages, bool(r.pdf)) for r in rendered] == [(1, True), (1, True)]
 
 
 def test_a_render_past_its_time_limit_in_a_child_is_reported_as_such():

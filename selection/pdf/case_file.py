@@ -28,7 +28,7 @@ import io
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pydyf
@@ -328,10 +328,15 @@ def _no_progress(_fraction: float) -> None:
 
 
 def case_file_parts(case: SelectionCase, progress: Callable[[float], None] = _no_progress) -> list[Part]:
-    """Every included part except the cover/index and the final verification page, in file order.
+    """Every included part except the cover/index and the final verification page, in file order, laid out.
 
     `progress(fraction)` is told how far the parts are (0.0–1.0), one call per laid-out part.
     """
+    return _lay_out(_part_sources(case), progress)
+
+
+def _part_sources(case: SelectionCase) -> list[Part]:
+    """The parts of `case_file_parts`, the generated ones not laid out yet (their HTML and digest)."""
     case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
     events = list(case.events.select_related("candidate__cadre").order_by("seq"))
     meetings = meetings_of(case)
@@ -387,7 +392,7 @@ def case_file_parts(case: SelectionCase, progress: Callable[[float], None] = _no
             source = OFFICIAL if document.official_copy else ATTACHMENT
             parts.append(_stored_part(document, "附件", source))
     parts.append(_generated("纪实记录", "纪实记录", "pdf/case_log.html", _event_log_context(case, events)))
-    return _lay_out(parts, progress)
+    return parts
 
 
 def _index(parts: list[Part], first_page: int) -> list[dict[str, Any]]:
@@ -408,39 +413,15 @@ def render_case_file(case: SelectionCase, progress: Callable[[float], None] = _n
     `progress(fraction)`: the parts take the first 80 %, the cover and the final write the rest.
     """
     case = SelectionCase.objects.select_related("organization").get(pk=case.pk)
-    parts = case_file_parts(case, lambda fraction: progress(0.8 * fraction))
-    check = verify_chain(case.events.order_by("seq"))
+    sources = _part_sources(case)
     now = timezone.now()
-    [final] = _lay_out(
-        [
-            _generated(
-                "纪实记录链及文书完整性核验",
-                "核验",
-                "pdf/case_verification.html",
-                {
-                    "case": case,
-                    "check": check,
-                    "head": case.events.order_by("-seq").values_list("hash", flat=True).first() or "",
-                    "signed": signing.printed_head(case),
-                    "generated": cn_datetime(now),
-                    "parts": [
-                        {
-                            "number": n,
-                            "title": p.title,
-                            "source": p.source,
-                            "digest": p.digest,
-                            "recorded": p.recorded,
-                            "intact": p.intact,
-                        }
-                        for n, p in enumerate(parts, 1)
-                    ],
-                },
-            )
-        ]
+    # The verification page lists digests, not pages: it is laid out with the parts (on several cores).
+    *parts, final = _lay_out(
+        [*sources, _verification(case, sources, now)], lambda fraction: progress(0.8 * fraction)
     )
     listed = [*parts, final]
-    cover_pages = 2
-    while True:
+    cover_pages = _cover_pages_guess(len(listed))
+    while True:  # the index's page numbers count the cover's own pages: lay it out again if it guessed wrong
         cover = layout(
             render_html(
                 "pdf/case_cover.html",
@@ -462,6 +443,43 @@ def render_case_file(case: SelectionCase, progress: Callable[[float], None] = _n
         cover_pages = pages
     progress(0.85)
     return _assemble(case, Part("封面及目录", "", cover), listed)
+
+
+# Rows of one-line titles that the index holds on its first page (under its heading) and on each further
+# page (pdf/case_cover.html, A4). Titles that wrap make it longer: then the cover is laid out once more.
+INDEX_ROWS_FIRST, INDEX_ROWS_NEXT = 28, 31
+
+
+def _cover_pages_guess(rows: int) -> int:
+    """The cover page and the index pages, as `rows` one-line titles fill them."""
+    return 2 + max(0, -(-(rows - INDEX_ROWS_FIRST) // INDEX_ROWS_NEXT))
+
+
+def _verification(case: SelectionCase, parts: list[Part], now: datetime) -> Part:
+    """The final page: the record chain's check and the digest of every included part."""
+    return _generated(
+        "纪实记录链及文书完整性核验",
+        "核验",
+        "pdf/case_verification.html",
+        {
+            "case": case,
+            "check": verify_chain(case.events.order_by("seq")),
+            "head": case.events.order_by("-seq").values_list("hash", flat=True).first() or "",
+            "signed": signing.printed_head(case),
+            "generated": cn_datetime(now),
+            "parts": [
+                {
+                    "number": n,
+                    "title": p.title,
+                    "source": p.source,
+                    "digest": p.digest,
+                    "recorded": p.recorded,
+                    "intact": p.intact,
+                }
+                for n, p in enumerate(parts, 1)
+            ],
+        },
+    )
 
 
 def build_case_file_export(job, progress: Callable[[float], None]):

@@ -1,9 +1,11 @@
 """Lay out many documents at once on several cores: the case file's parts (case_file.py).
 
 WeasyPrint is pure Python for the most part, so threads would not help; processes do. The generated parts'
-HTML is shared out among forked child processes (balanced by HTML length); each child lays out its share,
-reports every finished part through a queue (the export's progress bar), and writes its share as ONE PDF
-(one embedded subset per font, per child). The parent gets back, per part, its page range in that PDF and
+HTML is inherited by forked child processes, which take the parts from one queue, longest first, each
+taking the next part as soon as it has laid out the last one (so no child idles while another still has a
+backlog: HTML length predicts the layout time only roughly). Each child reports every finished part
+through a queue (the export's progress bar) and writes the parts it took as ONE PDF (one embedded subset
+per font, per child). The parent gets back, per part, its page range in that PDF and
 its bookmark tree, and case_file.py joins the PDFs with pypdf.
 
 The children run at a lower priority (`XUANBA_PDF_NICE`, default 10), so web requests served on the same
@@ -50,42 +52,40 @@ def processes() -> int:
     return max(1, wanted)
 
 
-def share_out(htmls: Sequence[str], count: int) -> list[list[int]]:
-    """Indexes of `htmls` in `count` groups of about equal total length, each group in file order."""
-    groups: list[list[int]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for index in sorted(range(len(htmls)), key=lambda i: -len(htmls[i])):
-        lightest = loads.index(min(loads))
-        groups[lightest].append(index)
-        loads[lightest] += len(htmls[index])
-    return [sorted(group) for group in groups if group]
+def longest_first(htmls: Sequence[str]) -> list[int]:
+    """The order the parts are handed out in: longest HTML first, so the last parts taken are short ones."""
+    return sorted(range(len(htmls)), key=lambda i: -len(htmls[i]))
 
 
+_htmls: Sequence[str] = ()
+_work: Any = None
 _progress_queue: Any = None
 
 
-def _start_child(progress_queue: Any, nice: int) -> None:
-    global _progress_queue
-    _progress_queue = progress_queue
+def _start_child(htmls: Sequence[str], work: Any, progress_queue: Any, nice: int) -> None:
+    global _htmls, _work, _progress_queue
+    _htmls, _work, _progress_queue = htmls, work, progress_queue  # inherited by the fork, not pickled
     if nice > 0:
         os.nice(nice)
 
 
-def _render_share(items: list[tuple[int, str]]) -> tuple[bytes, list[tuple[int, int, list]]]:
-    """In a child: lay out each (index, html), then write them all as one PDF."""
+def _render_taken() -> tuple[bytes, list[tuple[int, int, int, list]]]:
+    """In a child: lay out parts from the queue until its end mark, then write them, in file order, as
+    one PDF."""
     images: dict = {}
     laid_out = []
-    for index, html in items:
-        document = layout(html, image_cache=images)
-        laid_out.append((index, document))
+    while (index := _work.get()) is not None:
+        laid_out.append((index, layout(_htmls[index], image_cache=images)))
         _progress_queue.put(index)
+    if not laid_out:  # the other children took every part
+        return b"", []
+    laid_out.sort(key=lambda item: item[0])
     joined = laid_out[0][1].copy([page for _, document in laid_out for page in document.pages])
     ranges, start = [], 0
     for index, document in laid_out:
         ranges.append((index, start, len(document.pages), document.make_bookmark_tree()))
         start += len(document.pages)
-    pdf = write(joined)
-    return pdf, [(index, first, count, tree) for index, first, count, tree in ranges]
+    return write(joined), ranges
 
 
 def render_parallel(
@@ -93,15 +93,22 @@ def render_parallel(
 ) -> list[Rendered]:
     """Lay out every HTML source in `count` forked processes; `progress(done)` after each part."""
     context = multiprocessing.get_context("fork")
-    progress_queue = context.Queue()
-    shares = share_out(htmls, count)
+    progress_queue, work = context.Queue(), context.Queue()
+    count = max(1, min(count, len(htmls)))
+    for index in longest_first(htmls):
+        work.put(index)
+    for _ in range(count):
+        work.put(None)  # one end mark per child
     nice = getattr(settings, "XUANBA_PDF_NICE", 10)
     results: dict[int, Rendered] = {}
     done = 0
     with ProcessPoolExecutor(
-        max_workers=len(shares), mp_context=context, initializer=_start_child, initargs=(progress_queue, nice)
+        max_workers=count,
+        mp_context=context,
+        initializer=_start_child,
+        initargs=(htmls, work, progress_queue, nice),
     ) as pool:
-        futures = [pool.submit(_render_share, [(i, htmls[i]) for i in share]) for share in shares]
+        futures = [pool.submit(_render_taken) for _ in range(count)]
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, timeout=0.25, return_when=FIRST_EXCEPTION)
@@ -118,4 +125,5 @@ def render_parallel(
                 for index, start, pages, tree in ranges:
                     results[index] = Rendered(pdf, start, pages, tree)
     progress_queue.close()
+    work.close()
     return [results[i] for i in range(len(htmls))]
