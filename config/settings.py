@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from config.cache import caches
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -111,9 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # by default; DJANGO_CACHE_URL=redis://127.0.0.1:6379/1 shares it between every worker and server (Django's
 # Redis backend), so a count is computed once per change of the registry, not once per worker, and a saved
 # holiday schedule is seen by every worker at once. Keys carry the database's name (config/cache.py).
-CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
-CACHES["default"].setdefault("KEY_PREFIX", "xuanba")
-CACHES["default"]["KEY_FUNCTION"] = "config.cache.database_key"
+CACHES = caches(env.str("DJANGO_CACHE_URL", default="locmemcache://"))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # a Redis that is down is logged at each miss
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -236,3 +236,29 @@ def test_with_a_redis_cache_url_every_worker_reads_the_count_one_worker_computed
 
     assert worker("first") == "first"
     assert worker("second") == "first"  # a per-process cache would answer "second"
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens there once the probe is closed
+
+
+def test_a_redis_that_is_down_leaves_every_page_answering_with_counts_computed_afresh(
+    settings, client, hr, org
+):
+    """DJANGO_CACHE_URL names a Redis that is not running (stopped, restarting): the dashboard, the cadre
+    list and the statistics still answer, their counts computed on each request (config/cache.py)."""
+    from config.cache import caches
+
+    settings.CACHES = caches(f"redis://127.0.0.1:{_closed_port()}/0")
+    CadreFactory(organization=org, name="陈晓明")
+    client.force_login(hr)
+    for name in ("home", "cadre_list", "cadre_structure"):
+        assert client.get(reverse(name)).status_code == 200, name
+    url = reverse("cadre_list") + "?q=陈晓明"
+    assert client.get(url).context["page"].count == 1
+    CadreFactory(organization=org, name="陈晓明")
+    assert client.get(url).context["page"].count == 2
