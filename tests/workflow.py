@@ -4,7 +4,9 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from accounts.roles import Role
 from selection.models import Candidate, Document, EducationLevel, Post, SelectionCase
@@ -240,3 +242,15 @@ def to_notice(world: World) -> SelectionCase:
         channels="电话0572-5123456、12380",
     )
     return world.case
+
+
+def texts(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def case_url(case: SelectionCase) -> str:
+    return reverse("case_detail", args=[case.pk])
+
+
+def candidate_url(candidate: Candidate) -> str:
+    return reverse("candidate_detail", args=[candidate.case_id, candidate.pk])
