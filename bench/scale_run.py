@@ -425,7 +425,7 @@ def main(size: int, runs: int) -> dict:
         {**quiet[len(quiet) // 2], "builds_s": [e["build_s"] for e in quiet]},
         *(_export(clients["hr"], ids, ids["file_case"], during, load) for load in loads[1:]),
     ]
-    frozen = _export(clients["hr"], ids, ids["frozen_case"], during, loads[min(1, len(loads) - 1)])
+    frozen = _export(clients["hr"], ids, ids["frozen_case"], during, "paced" if server else "quiet")
     if server is not None:
         server.stop()
     return {

@@ -110,8 +110,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache (the registry's counts, the statistics, whether a year's holidays are entered): in each process
-# by default; DJANGO_CACHE_URL=redis://127.0.0.1:6379/1 shares it between every worker and server (Django's
-# Redis backend), so a count is computed once per change of the registry, not once per worker, and a saved
+# by default; DJANGO_CACHE_URL=redis://127.0.0.1:6379/1 shares it between every worker and server
+# (django-redis; a Redis that is down reads as a miss), so a count is computed once per change of the registry, not once per worker, and a saved
 # holiday schedule is seen by every worker at once. Keys carry the database's name (config/cache.py).
 CACHES = caches(env.str("DJANGO_CACHE_URL", default="locmemcache://"))
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # a Redis that is down is logged at each miss

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -33,10 +32,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def _pinned_clock():
     with time_machine.travel(datetime(2026, 11, 26, 9, 30, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-def texts(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 # ---- 1. typed input survives every refusal ---------------------------------------------------------------

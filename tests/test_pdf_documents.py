@@ -398,9 +398,9 @@ def test_case_file_embeds_each_font_once_and_outlines_every_part(appointed):
 
 
 @pytest.mark.parametrize("rows", [28, 29, 59, 60])
-def test_the_cover_is_laid_out_once_when_its_index_has_one_line_titles(rows):
-    """The first guess of the cover's length (its index numbers count the cover's pages) is right at the
-    page boundaries of pdf/case_cover.html, so the cover is not laid out twice."""
+def test_the_cover_length_guessed_from_its_index_rows_is_the_length_it_lays_out_to(rows):
+    """At the page boundaries of pdf/case_cover.html (one-line titles) the guess of the cover's length is
+    the real one, so the case file lays its cover out once (a wrong guess costs a second layout)."""
     from selection.pdf.case_file import _cover_pages_guess
     from selection.pdf.render import layout, render_html
 

@@ -8,7 +8,7 @@ with the record chain's verification and the SHA-256 of every included part.
 Each generated part is laid out on its own (its own page numbers in the footer, as when printed alone).
 On one core, all generated pages are then written by WeasyPrint as ONE PDF: one write, one embedded subset
 per font instead of one per part (the file used to carry ~36 copies of the Noto subsets). With several
-cores (parallel.py) the parts are shared out among child processes, each writing its share as one PDF.
+cores (parallel.py) child processes take the parts from one queue, each writing those it took as one PDF.
 When stored PDFs are included (official copies, PDF attachments, merged as they are) or parts were laid
 out by children, pypdf joins the page ranges and the stored files in file order. Either way the outline
 has one item per part with the part's own headings beneath it. The index is rendered last, once the page
