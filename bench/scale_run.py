@@ -328,6 +328,7 @@ def main(size: int, runs: int) -> dict:
     pages = [
         ("bare view (one indexed lookup)", anonymous, f"/bench/bare/{ids['cadre']}"),
         ("bare view, signed in", clients["hr"], f"/bench/bare-signed-in/{ids['cadre']}"),
+        ("bare view in the site's layout", clients["hr"], f"/bench/bare-layout/{ids['cadre']}"),
         ("admin changelist: cadres", clients["admin"], "/admin/selection/cadre/"),
         ("admin changelist: users", clients["admin"], "/admin/accounts/user/"),
         ("case page at 动议", clients["hr"], f"/cases/{ids['motion_case']}/"),
@@ -360,7 +361,7 @@ def main(size: int, runs: int) -> dict:
     ]
     if only := [part for part in os.environ.get("BENCH_SCALE_ONLY", "").split(",") if part]:
         # Just these pages (label substrings), beside the bare view and the admin changelists.
-        pages = pages[:3] + [page for page in pages[3:] if any(part in page[0] for part in only)]
+        pages = pages[:4] + [page for page in pages[3:] if any(part in page[0] for part in only)]
     results = []
     # BENCH_SCALE_SKIP: labels (or parts of them, comma-separated) of pages not to request, e.g. one
     # measured elsewhere; they are reported as skipped.

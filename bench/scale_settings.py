@@ -14,3 +14,5 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 MEDIA_ROOT = os.environ.get("BENCH_MEDIA", "/tmp/xuanba_scale_media")
 SECURE_SSL_REDIRECT = False  # plain HTTP to the workers, as behind the TLS-terminating proxy
+# The bare layout's template (bench/templates) beside the project's.
+TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]}]  # noqa: F405

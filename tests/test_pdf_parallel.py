@@ -1,7 +1,9 @@
 """The case file laid out by several processes (selection/pdf/parallel.py) is the file one process lays out."""
 
 import io
+import os
 import re
+from concurrent.futures.process import BrokenProcessPool
 
 import pdfplumber
 import pytest
@@ -80,3 +82,22 @@ def test_a_render_past_its_time_limit_in_a_child_is_reported_as_such():
     with time_limit(0.05), pytest.raises(RenderTimedOut) as raised:
         parallel.render_parallel([long_document] * 4, 2)
     assert "文书生成时间过长（超过 0.05 秒）" in raised.value.message
+
+
+def _die():
+    os._exit(9)  # as the out-of-memory killer ends a child: no exception, no result
+
+
+def test_a_child_that_dies_leaves_the_case_file_to_the_worker_itself(settings, appointed, monkeypatch):
+    """A child killed mid-layout breaks the pool; the worker lays every part out itself and the file
+    still comes out whole: the pages and outline one process gives."""
+    settings.XUANBA_PDF_PROCESSES = 1
+    alone = render_case_file(appointed)
+    settings.XUANBA_PDF_PROCESSES = 2
+    monkeypatch.setattr(parallel, "_render_taken", _die)
+    with pytest.raises(BrokenProcessPool):  # what the fallback catches
+        parallel.render_parallel(["<p>一</p>"] * 4, 2)
+    survived = render_case_file(appointed)
+    strip = lambda pages: [re.sub(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}", "…", p) for p in pages]  # noqa: E731
+    assert strip(_pages(survived)) == strip(_pages(alone))
+    assert _outline(survived) == _outline(alone)
