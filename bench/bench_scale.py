@@ -6,7 +6,9 @@ Each size runs in its own process (bench/scale_run.py) against PostgreSQL databa
 (dropped and recreated; override with BENCH_SCALE_DATABASE_URL), DEBUG off, served by gunicorn (2 sync
 workers, as the issue measured; "RSS" is the largest worker's memory after the page, "peak" its high-water
 mark) or, with BENCH_SCALE_SERVER=client, through Django's test client in one process.
-Sizes: BENCH_SCALE_SIZES (default "1000,100000"); runs per page: BENCH_SCALE_RUNS (default 5).
+Sizes: BENCH_SCALE_SIZES (default "1000,100000"); passes over the pages per round: BENCH_SCALE_RUNS
+(default 10); rounds over the sizes in turn: BENCH_SCALE_ROUNDS (default 2), each page's runs pooled per
+size. BENCH_SCALE_EXPORT_RUNS=0: pages only.
 BENCH_SCALE_REUSE=1 keeps one database per size (`<name>_<size>`) loaded by an earlier run and only
 migrates it forward, so a re-measurement after a change skips the load.
 BENCH_SCALE_ONLY: only the pages whose label contains one of these comma-separated parts.
@@ -18,6 +20,7 @@ Not part of CI: about 5–10 minutes on two cores.
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -32,9 +35,10 @@ def _url(size: int) -> str:
     return f"{url}_{size}" if os.environ.get("BENCH_SCALE_REUSE") else url
 
 
-def _run_size(size: int, runs: int) -> dict:
+def _run_size(size: int, runs: int, *, exports: bool = True) -> dict:
     env = {
         **os.environ,
+        **({} if exports else {"BENCH_SCALE_EXPORT_RUNS": "0"}),
         "DATABASE_URL": _url(size),
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "scale-benchmark-only-not-a-secret-0123456789",
@@ -116,8 +120,34 @@ def report(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _merged(rounds: list[dict]) -> dict:
+    """One size's rounds as one result: every page's runs together (median and p95 over all of them),
+    its largest memory; the exports of the first round."""
+    first = rounds[0]
+    pages = []
+    for at, page in enumerate(first["pages"]):
+        times = sorted(t for r in rounds for t in r["pages"][at]["times_ms"])
+        pages.append(
+            {
+                **page,
+                "median_ms": statistics.median(times) if times else None,
+                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else None,
+                "runs": len(times),
+                "rss_mb": max(r["pages"][at]["rss_mb"] for r in rounds),
+                "peak_rss_mb": max(r["pages"][at]["peak_rss_mb"] for r in rounds),
+            }
+        )
+    return {**first, "pages": pages}
+
+
 def run() -> str:
     sizes = [int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "1000,100000").split(",")]
-    runs = int(os.environ.get("BENCH_SCALE_RUNS", "5"))
-    results = [_run_size(size, runs) for size in sizes]
-    return "\n" + report(results)
+    runs = int(os.environ.get("BENCH_SCALE_RUNS", "10"))
+    # BENCH_SCALE_ROUNDS: the sizes in turn this many times (1k, 100k, 1k, 100k …), each page's runs
+    # pooled per size, so a slow spell of the machine does not land on one size only and fake a growth.
+    rounds = int(os.environ.get("BENCH_SCALE_ROUNDS", "2"))
+    by_size: dict[int, list[dict]] = {size: [] for size in sizes}
+    for number in range(rounds):
+        for size in sizes:
+            by_size[size].append(_run_size(size, runs, exports=number == 0))
+    return "\n" + report([_merged(by_size[size]) for size in sizes])

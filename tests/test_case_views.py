@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from selection import gates
 from selection.models import (
     CaseStatus,
+    Document,
     SelectionCase,
 )
 from selection.models.post import Rank
@@ -291,13 +293,13 @@ def test_the_case_list_issues_a_constant_number_of_queries(
 #  1 session, 2 user, 3 groups (roles); 4 the case with organization, creator, proposer, approver, target
 #  decision and public notice; 5 vacancies with posts, 6 candidates with cadre, department, post, inspection
 #  and appointment; 7 rounds (their results, and each meeting's attendance, recusals and votes, are one
-#  prefetch each once there are any: none here); 8 meetings; 9 events; 10 documents;
-#  the checklist (gates.recommendation): 11 rounds with result counts, 12 vacancy count, 13 candidate count,
-#  14 targets with cadres; the HR forms: 15 party-group size; 16 vacancies to nominate for, 17 nominated
-#  candidates to choose as targets (one plain query each, `validators.ListedChoices`; the 提名 picker renders
-#  no cadre: it searches on the server); the two OTP device tables and the session save (3) as on every
-#  page; the user's organization (navigation bar) comes with the user.
-DETAIL_QUERIES = 22
+#  prefetch each once there are any: none here); 8 documents; 9 meetings; 10 events; the checklist
+#  (gates.recommendation) reads the rounds, vacancies and candidates the page holds on the case: none of
+#  its own; the HR forms: 11 party-group size; 12 vacancies to nominate for, 13 nominated candidates to
+#  choose as targets (one plain query each, `validators.ListedChoices`; the 提名 picker renders no cadre:
+#  it searches on the server); the two OTP device tables and the session save (3) as on every page; the
+#  user's organization (navigation bar) comes with the user.
+DETAIL_QUERIES = 18
 
 
 @pytest.mark.parametrize("count", [1, 40])
@@ -406,3 +408,29 @@ def test_the_main_leader_finds_the_motion_to_approve_in_my_pending_list_R_MOT_2(
     assert f"审批动议：{case.title}" not in client.get(reverse("home")).text
     client.force_login(world.hr)
     assert f"推进：{case.title}" in client.get(reverse("home")).text
+
+
+@pytest.mark.parametrize("stage", ["motion", "recommendation"])
+def test_the_checklist_from_the_pages_rows_is_what_the_gates_read_from_the_database(client, world, stage):
+    """R-MOT-1, R-MOT-2, R-REC-3, R-INS-1: the case page hands its checklist's gates the vacancies, candidates,
+    rounds and documents it holds; the findings are those the gates give reading afresh — with a motion
+    attachment, rounds with results, a target and a withdrawn candidate."""
+    if stage == "motion":
+        case = open_motion(world)
+        SelectionCase.objects.filter(pk=case.pk).update(motion_form=SelectionCase.MotionForm.WRITTEN)
+        workflow.attach(world, None, Document.Kind.MOTION)  # the written opinion it then needs
+        svc.approve_motion(case, by=world.secretary)
+    else:
+        case = to_recommendation(world)
+        workflow.record_rounds(world)
+        first, _, third = world.candidates
+        workflow.answer_negative_list(world, first)
+        svc.fix_targets(
+            case, by=world.hr, meeting_date=TODAY, expected_members=7, present_members=6, targets=[first]
+        )
+        svc.withdraw_candidate(third, by=world.hr, reason="本人申请不再参加。")
+    client.force_login(world.hr)
+    response = client.get(case_url(case))
+    shown = [row.finding for row in response.context["checklist"]]
+    assert shown == gates.next_step_findings(SelectionCase.objects.get(pk=case.pk))
+    assert len(shown) >= 3

@@ -44,5 +44,20 @@ def _about(name: str, found: list[Finding]) -> list[Finding]:
     return out
 
 
+def prefetched(instance, name: str) -> list | None:
+    """The rows of `instance.<name>` when the caller prefetched them (the case page holds them for its own
+    tables), else None: the gate then asks the database as before."""
+    rows = getattr(instance, "_prefetched_objects_cache", {}).get(name)
+    return None if rows is None else list(rows)
+
+
+def vacancy_ranks(case) -> list[str]:
+    """The rank of each of the case's vacancies (from the prefetched rows when there are some)."""
+    vacancies = prefetched(case, "vacancies")
+    if vacancies is None:
+        return list(case.vacancies.order_by().values_list("post__rank", flat=True))
+    return [vacancy.post.rank for vacancy in vacancies]
+
+
 def _today() -> date:
     return timezone.localdate()

@@ -12,7 +12,7 @@ from selection.models import (
 )
 from selection.rules import Finding
 
-from .common import settings_for
+from .common import prefetched, settings_for, vacancy_ranks
 
 # ---- 动议 ------------------------------------------------------------------------------------------
 
@@ -23,7 +23,7 @@ def quota_lines(case: SelectionCase, *, cached: bool = False) -> list[rules.Quot
     itself counts afresh; the case page may show the count kept while the register is unchanged."""
     from selection.services.registry import filled_counts, promised_counts
 
-    ranks = Counter(case.vacancies.order_by().values_list("post__rank", flat=True))
+    ranks = Counter(vacancy_ranks(case))
     approved = dict(Quota.objects.filter(organization=case.organization).values_list("rank", "approved"))
     filled = filled_counts([case.organization_id], cached=cached)
     pending = promised_counts([case.organization_id], except_case=case)
@@ -47,9 +47,16 @@ def motion(case: SelectionCase, quotas: list[rules.QuotaLine] | None = None) -> 
         decided_on=timezone.localdate(case.motion_approved_at) if case.motion_approved_at else None,
         proposer=case.motion_proposed_by.get_full_name() if case.motion_proposed_by else "",
         form=case.motion_form,
-        has_attachment=case.documents.filter(kind=Document.Kind.MOTION).exists(),
+        has_attachment=_has_motion_attachment(case),
         analysis_recorded=bool(case.motion_analysis.strip()),
     )
-    ranks = set(case.vacancies.values_list("post__rank", flat=True))
+    ranks = vacancy_ranks(case)
     settings = settings_for(case.organization)
-    return [*rules.motion(facts), *rules.method_choice(case.mode, case.vacancies.count(), ranks, settings)]
+    return [*rules.motion(facts), *rules.method_choice(case.mode, len(ranks), set(ranks), settings)]
+
+
+def _has_motion_attachment(case: SelectionCase) -> bool:
+    documents = prefetched(case, "documents")
+    if documents is None:
+        return case.documents.filter(kind=Document.Kind.MOTION).exists()
+    return any(document.kind == Document.Kind.MOTION for document in documents)

@@ -16,7 +16,7 @@ from selection.models import (
 )
 from selection.rules import Finding, Level, Stage
 
-from .common import _about, _today, settings_for
+from .common import _about, _today, prefetched, settings_for
 
 
 # ---- 民主推荐 --------------------------------------------------------------------------------------
@@ -207,9 +207,23 @@ def targets(
 
 def recommendation(case: SelectionCase) -> list[Finding]:
     """R-REC-1..8, R-INS-1 and R-EXC-2: before the inspection starts."""
-    rounds = list(case.rounds.annotate(result_count=Count("results")))
+    rounds = prefetched(case, "rounds")  # the case page's rows, their results prefetched
+    if rounds is None:
+        rounds = list(case.rounds.annotate(result_count=Count("results")))
+    else:
+        for r in rounds:
+            r.result_count = len(r.results.all())
+    candidates = prefetched(case, "candidates")
+    if candidates is None:
+        reference = case.candidates.exclude(status=CandidateStatus.WITHDRAWN).count()
+        targets = case.candidates.filter(status=CandidateStatus.TARGET).select_related(
+            "cadre", "vacancy__post"
+        )
+    else:
+        reference = sum(1 for c in candidates if c.status != CandidateStatus.WITHDRAWN)
+        targets = [c for c in candidates if c.status == CandidateStatus.TARGET]
     facts = rules.RecommendationFacts(
-        posts=case.vacancies.count(),
+        posts=case.vacancies.count(),  # the prefetched rows' number when there are some
         rounds=tuple(
             rules.RoundFacts(
                 r.kind,
@@ -221,7 +235,7 @@ def recommendation(case: SelectionCase) -> list[Finding]:
             )
             for r in rounds
         ),
-        reference_candidates=case.candidates.exclude(status=CandidateStatus.WITHDRAWN).count(),
+        reference_candidates=reference,
         meeting_skip=rules.MeetingSkip(**case.meeting_skip) if case.meeting_skip else None,
     )
     found = rules.recommendation(facts)
@@ -239,9 +253,7 @@ def recommendation(case: SelectionCase) -> list[Finding]:
             )
         )
     today = _today()
-    for candidate in case.candidates.filter(status=CandidateStatus.TARGET).select_related(
-        "cadre", "vacancy__post"
-    ):
+    for candidate in targets:
         found += _about(
             candidate.cadre.name,
             rules.exceptional_promotion(exceptional_facts(candidate, today), Stage.INSPECTION),

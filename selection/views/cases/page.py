@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,6 +46,7 @@ from ...models import (
     Recusal,
     RoundResult,
     SelectionCase,
+    Vacancy,
 )
 from ...permissions import Action, can, get_case_for, may_correct_motion, may_review_motion
 from ...rules import Finding, Level
@@ -243,17 +244,27 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
     """Everything the case page shows; each relation is one query whatever the number of candidates."""
     user = request.user
     manage = can(user, Action.MANAGE_CASES)
-    vacancies = list(case.vacancies.select_related("post__department"))
-    candidates = list(
-        case.candidates.select_related(
-            "cadre__department", "vacancy__post__department", "inspection", "appointment"
-        )
+    # Held on the case itself, so the checklist's gates read these rows instead of asking again.
+    prefetch_related_objects(
+        [case],
+        Prefetch("vacancies", queryset=Vacancy.objects.select_related("post__department")),
+        Prefetch(
+            "candidates",
+            queryset=Candidate.objects.select_related(
+                "cadre__department", "vacancy__post__department", "inspection", "appointment"
+            ),
+        ),
+        Prefetch(
+            "rounds",
+            queryset=RecommendationRound.objects.prefetch_related(
+                Prefetch("results", queryset=RoundResult.objects.select_related("cadre", "vacancy__post"))
+            ),
+        ),
+        Prefetch("documents", queryset=Document.objects.select_related("candidate__cadre", "uploaded_by")),
     )
-    rounds = list(
-        case.rounds.prefetch_related(
-            Prefetch("results", queryset=RoundResult.objects.select_related("cadre", "vacancy__post"))
-        )
-    )
+    vacancies = list(case.vacancies.all())
+    candidates = list(case.candidates.all())
+    rounds = list(case.rounds.all())
     meetings = list(
         case.meetings.select_related("chair").prefetch_related(
             Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("pk")),
@@ -262,7 +273,7 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         )
     )
     events = list(case.events.select_related("candidate__cadre").order_by("-seq"))
-    documents = list(case.documents.select_related("candidate__cadre", "uploaded_by"))
+    documents = list(case.documents.all())
     status = case.status
     # 竞争上岗's own steps are taken on its page (selection/views/competitive.py)
     step = None if case.is_competitive and status in COMPETITIVE_OWN_STATES else NEXT_STEP.get(status)
