@@ -310,14 +310,29 @@ def test_the_case_page_issues_a_constant_number_of_queries(
     svc.approve_motion(case, by=world.secretary)
     case = svc.start_recommendation(case, by=world.hr)
     vacancy = case.vacancies.get()
-    for index in range(count):
-        cadre = CadreFactory(organization=world.org, department=world.department, name=f"人选{index}")
+    cadres = [
+        CadreFactory(organization=world.org, department=world.department, name=f"人选{index}")
+        for index in range(count)
+    ]
+    for cadre in cadres:
         svc.nominate(case, by=world.hr, cadre=cadre, vacancy=vacancy)
+    svc.record_round(  # each candidate's votes: a row of the round's table, with the post's department
+        case,
+        by=world.hr,
+        kind="conversation",
+        held_on=TODAY,
+        expected=count + 5,
+        actual=count + 5,
+        valid_ballots=count + 5,
+        scope="中层以上干部",
+        results=[(vacancy, cadre, 1) for cadre in cadres],
+    )
     client.force_login(world.hr)
-    with django_assert_max_num_queries(DETAIL_QUERIES):
+    with django_assert_max_num_queries(DETAIL_QUERIES + 1):  # + the round's results
         response = client.get(case_url(case))
     assert response.status_code == 200
     assert len(response.context["candidates"]) == count
+    assert response.text.count(f"<td>{vacancy.post}</td>") >= count  # each result row names the post
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
@@ -434,3 +449,34 @@ def test_the_checklist_from_the_pages_rows_is_what_the_gates_read_from_the_datab
     shown = [row.finding for row in response.context["checklist"]]
     assert shown == gates.next_step_findings(SelectionCase.objects.get(pk=case.pk))
     assert len(shown) >= 3
+
+
+@pytest.mark.parametrize("stage", [to_inspection, to_decision, to_notice], ids=lambda f: f.__name__)
+def test_the_case_page_at_each_later_stage_asks_the_same_queries_as_the_register_grows(client, world, stage):
+    """考察, 讨论决定 and 任职前公示: the page's queries do not follow the register (more cadres in the
+    candidate's department, other open cases in the same department)."""
+    case = stage(world)
+    client.force_login(world.hr)
+    client.get(case_url(case))  # the per-process caches (register counts, holidays) filled once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(case_url(case)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for index in range(12):
+        CadreFactory(organization=world.org, department=world.department, name=f"新进{index}")
+    for index in range(3):
+        other = svc.open_case(
+            world.org,
+            by=world.hr,
+            title=f"另一批{index}",
+            year=2026,
+            posts=[PostFactory(organization=world.org, department=world.department, title=f"副科长{index}")],
+            motion_origin=SelectionCase.MotionOrigin.PERSONNEL_LEAD,
+            motion_date=TODAY,
+            analysis="副科长空缺。",
+        )
+        svc.approve_motion(other, by=world.secretary)
+    assert queries() == before

@@ -257,7 +257,10 @@ def _case_context(request: HttpRequest, case: SelectionCase, bound: dict[str, Fo
         Prefetch(
             "rounds",
             queryset=RecommendationRound.objects.prefetch_related(
-                Prefetch("results", queryset=RoundResult.objects.select_related("cadre", "vacancy__post"))
+                Prefetch(
+                    "results",
+                    queryset=RoundResult.objects.select_related("cadre", "vacancy__post__department"),
+                )
             ),
         ),
         Prefetch("documents", queryset=Document.objects.select_related("candidate__cadre", "uploaded_by")),
