@@ -18,6 +18,7 @@ from selection.models import (
 )
 from selection.models.post import Rank
 from selection.services import cases as svc
+from selection.services.base import TransitionRefused
 
 from . import workflow
 from .factories import CadreFactory, PostFactory
@@ -480,3 +481,40 @@ def test_the_case_page_at_each_later_stage_asks_the_same_queries_as_the_register
         )
         svc.approve_motion(other, by=world.secretary)
     assert queries() == before
+
+
+def _inspecting(world, targets: int) -> SelectionCase:
+    to_recommendation(world)
+    workflow.record_rounds(world)
+    chosen = world.candidates[:targets]
+    for candidate in chosen:
+        workflow.answer_negative_list(world, candidate)
+    decide = lambda **more: svc.fix_targets(  # noqa: E731
+        world.case,
+        by=world.hr,
+        meeting_date=TODAY,
+        expected_members=7,
+        present_members=6,
+        targets=chosen,
+        **more,
+    )
+    try:
+        decide()
+    except TransitionRefused as refused:  # the second by votes: the party group's reason (R-INS-1)
+        decide(justifications={f.key: "综合考虑工作实绩和岗位需要。" for f in refused.missing_justifications})
+    return svc.start_inspection(world.case, by=world.hr)
+
+
+@pytest.mark.parametrize("targets", [1, 2])
+def test_the_case_page_in_inspection_reads_each_targets_register_facts_in_one_query_each(
+    client, world, targets
+):
+    """R-INS-3, R-EXC-3: the checklist's eligibility and 破格 facts (posts held, education, assessments)
+    come for all targets at once; a second target adds no queries of its own for them."""
+    case = _inspecting(world, targets)
+    client.force_login(world.hr)
+    client.get(case_url(case))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(case_url(case)).status_code == 200
+    register = [q for q in captured if "selection_postholding" in q["sql"].split(" WHERE ")[0]]
+    assert len(register) <= 2  # the targets' posts held (one query), and the quota's count

@@ -3,14 +3,24 @@
 from dataclasses import fields
 from datetime import date
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from selection import rules
 from selection.models import (
     HolidaySchedule,
+    PostHolding,
 )
 from selection.rules import Finding
 from selection.workdays import WorkdayCalendar, YearSchedule
+
+# What the gates read of a candidate's cadre (eligibility, 破格, probation: the posts held, education,
+# assessments): prefetched for all the candidates a gate checks, not three queries per candidate.
+CADRE_FACTS = (
+    Prefetch("cadre__holdings", queryset=PostHolding.objects.select_related("post")),
+    "cadre__education",
+    "cadre__assessments",
+)
 
 
 def settings_for(organization) -> rules.RuleSettings:

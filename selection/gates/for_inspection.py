@@ -12,7 +12,7 @@ from selection.models import (
 )
 from selection.rules import Finding, Level, Stage
 
-from .common import _about, _today, settings_for
+from .common import CADRE_FACTS, _about, _today, settings_for
 from .for_recommendation import candidate_eligibility, exceptional_facts, inspection_of
 
 # ---- 考察 ------------------------------------------------------------------------------------------
@@ -135,7 +135,9 @@ def candidate_inspection(candidate: Candidate) -> list[Finding]:
 def inspection(case: SelectionCase) -> list[Finding]:
     """R-INS-3..10, R-EXC-3, R-REC-1: before the case goes to the party group."""
     chosen = list(
-        case.candidates.filter(status=CandidateStatus.TARGET).select_related("cadre", "vacancy__post", "case")
+        case.candidates.filter(status=CandidateStatus.TARGET)
+        .select_related("cadre", "vacancy__post", "case")
+        .prefetch_related(*CADRE_FACTS)
     )
     if not chosen:
         return [Finding("R-INS-1", Level.BLOCK, "R-INS-1：没有考察对象，不能提交讨论决定。")]

@@ -146,7 +146,8 @@ def notice(
     )
     found = rules.appointment(facts)
     found += rules.appointment_talk(talk_on, talk_by)
-    approved_by_rank = Counter(c.vacancy.post.rank for c in approved(case))
+    people = approved(case)
+    approved_by_rank = Counter(c.vacancy.post.rank for c in people)
     holders = dict(
         PostHolding.objects.filter(post__organization=case.organization, ended_on__isnull=True)
         .values_list("post__rank")
@@ -172,10 +173,10 @@ def notice(
                     f"R-APP-5：任职后中层{label} {after} 名，未超过核定职数 {quota.get(rank, 0)} 名。",
                 )
             )
-    for candidate in approved(case):
+    for candidate in people:
         found += kinship_posting(candidate)
     found += institution_deliberation(case)
-    found += record_complete(case)
+    found += record_complete(case, people)
     return found
 
 
@@ -204,12 +205,13 @@ def record_rows(candidate: Candidate):
     return record_form_data(candidate).rows
 
 
-def record_complete(case: SelectionCase) -> list[Finding]:
+def record_complete(case: SelectionCase, people: list[Candidate] | None = None) -> list[Finding]:
     """R-REQ-1: the batch closes only when every 纪实表 row is filled or marked 不适用 with a reason.
 
-    The 任职 rows are written by the appointment itself (and checked by R-APP-2/4), so they are left out."""
+    The 任职 rows are written by the appointment itself (and checked by R-APP-2/4), so they are left out.
+    `people`: the approved candidates when the caller has them already."""
     found = []
-    for candidate in approved(case):
+    for candidate in approved(case) if people is None else people:
         rows = [
             rules.RecordRow(f"{candidate.cadre.name}·{row.label}", row.filled, row.not_applicable)
             for row in record_rows(candidate)

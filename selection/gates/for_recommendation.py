@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 
 from selection import rules
 from selection.models import (
@@ -16,7 +16,7 @@ from selection.models import (
 )
 from selection.rules import Finding, Level, Stage
 
-from .common import _about, _today, prefetched, settings_for
+from .common import CADRE_FACTS, _about, _today, prefetched, settings_for
 
 
 # ---- 民主推荐 --------------------------------------------------------------------------------------
@@ -216,12 +216,13 @@ def recommendation(case: SelectionCase) -> list[Finding]:
     candidates = prefetched(case, "candidates")
     if candidates is None:
         reference = case.candidates.exclude(status=CandidateStatus.WITHDRAWN).count()
-        targets = case.candidates.filter(status=CandidateStatus.TARGET).select_related(
-            "cadre", "vacancy__post"
+        targets = list(
+            case.candidates.filter(status=CandidateStatus.TARGET).select_related("cadre", "vacancy__post")
         )
     else:
         reference = sum(1 for c in candidates if c.status != CandidateStatus.WITHDRAWN)
         targets = [c for c in candidates if c.status == CandidateStatus.TARGET]
+    prefetch_related_objects(targets, *CADRE_FACTS)
     facts = rules.RecommendationFacts(
         posts=case.vacancies.count(),  # the prefetched rows' number when there are some
         rounds=tuple(
