@@ -518,3 +518,15 @@ def test_the_case_page_in_inspection_reads_each_targets_register_facts_in_one_qu
         assert client.get(case_url(case)).status_code == 200
     register = [q for q in captured if "selection_postholding" in q["sql"].split(" WHERE ")[0]]
     assert len(register) <= 2  # the targets' posts held (one query), and the quota's count
+
+
+def test_the_candidate_page_reads_the_persons_register_facts_once(client, world):
+    """R-ELIG-1, R-EXC-3: the person's checks (eligibility, 破格, the inspection record) read the posts
+    held, education and assessments loaded with the person, not once per check."""
+    _inspecting(world, 1)
+    client.force_login(world.hr)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(candidate_url(world.candidates[0]))
+    assert response.status_code == 200 and response.context["checklist"]
+    holdings = [q for q in captured if q["sql"].startswith('SELECT "selection_postholding"."id"')]
+    assert len(holdings) == 1

@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -425,3 +427,22 @@ def test_hr_sets_up_a_box_prints_slips_once_and_counts(world, client):
     box.refresh_from_db()
     assert box.phase == BallotBox.Phase.CLOSED and box.round.actual == 0
     assert "计票结果（按人员类别）" in client.get(reverse("box_detail", args=[box.pk])).content.decode()
+
+
+def test_the_closed_meetings_page_counts_the_votes_once_for_the_results_and_the_signatures_R_DEC_1(
+    world, client
+):
+    """The results table, the digest members sign and each member's signature status come from one tally
+    (before: the tally three times over, seven queries each)."""
+    to_decision(world)
+    meeting = online_meeting(world, present=world.members[:6])
+    everyone_votes(world, meeting)
+    voting.close_voting(meeting, by=world.secretary)
+    voting.sign_off(meeting, by=world.members[1], password=TEST_PASSWORD)
+    client.force_login(world.members[1])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("meeting_detail", args=[meeting.pk]))
+    assert page.context["digest"] == voting.current_digest(meeting)
+    assert [row.status for row in page.context["signatures"]].count("valid") == 1
+    votes_read = [q for q in captured if 'FROM "selection_openvote"' in q["sql"]]
+    assert len(votes_read) <= 2  # the tally, and the canonical result it is hashed from

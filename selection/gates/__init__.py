@@ -6,6 +6,7 @@ checklist, so the user sees exactly the findings that the service will enforce. 
 """
 
 from .common import (
+    CADRE_FACTS,
     _about,
     _today,
     calendar,
@@ -72,6 +73,7 @@ from .for_recommendation import (
 )
 
 __all__ = [
+    "CADRE_FACTS",
     "Tally",
     "_about",
     "_meeting_people",

@@ -240,9 +240,11 @@ def close_voting(meeting: Meeting, *, by) -> Meeting:
     return cases.close_meeting(meeting, by=actor)
 
 
-def current_digest(meeting: Meeting) -> str:
-    """SHA-256 of the canonical tally as it computes now (gates.tally is the one computation)."""
-    return result_digest(meeting, {k: t.as_dict() for k, t in gates.tally(meeting).items()})
+def current_digest(meeting: Meeting, tallies: dict | None = None) -> str:
+    """SHA-256 of the canonical tally as it computes now (gates.tally is the one computation; `tallies`:
+    its result when the caller has just computed it)."""
+    tallies = gates.tally(meeting) if tallies is None else tallies
+    return result_digest(meeting, {k: t.as_dict() for k, t in tallies.items()})
 
 
 def sign_off(meeting: Meeting, *, by, password: str, otp_token: str = "") -> SignOff:
@@ -281,9 +283,10 @@ def sign_off(meeting: Meeting, *, by, password: str, otp_token: str = "") -> Sig
     return signature
 
 
-def signature_status(meeting: Meeting) -> dict[int, str]:
-    """member id → "valid" / "stale" / "missing" for every present member."""
-    digest = current_digest(meeting)
+def signature_status(meeting: Meeting, digest: str | None = None) -> dict[int, str]:
+    """member id → "valid" / "stale" / "missing" for every present member (`digest`: `current_digest`'s
+    when the caller has it)."""
+    digest = current_digest(meeting) if digest is None else digest
     signed = dict(SignOff.objects.filter(meeting=meeting).values_list("member_id", "tally_sha256"))
     valid = set(
         SignOff.objects.filter(meeting=meeting, tally_sha256=digest).values_list("member_id", flat=True)

@@ -39,7 +39,7 @@ def _candidate_for(request: HttpRequest, pk: int, candidate_pk: int) -> tuple[Se
     candidate = get_object_or_404(
         Candidate.objects.select_related(
             "cadre__department", "vacancy__post__department", "inspection", "appointment"
-        ),
+        ).prefetch_related(*gates.CADRE_FACTS),  # the checks read them several times each
         case=case,
         pk=candidate_pk,
     )

@@ -152,8 +152,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
             ResultRow(pk, t.name, t.agree, t.disagree, t.postpone, t.expected, t.recused, t.outcome_label)
             for pk, t in tallies.items()
         ]
-        context["digest"] = voting.current_digest(meeting)
-        status = voting.signature_status(meeting)
+        context["digest"] = voting.current_digest(meeting, tallies)
+        status = voting.signature_status(meeting, context["digest"])
         names = {a.member_id: a.member.get_full_name() for a in attendance}
         context["signatures"] = [SignRow(names[m], s) for m, s in status.items()]
         context["must_sign"] = status.get(user.pk) in ("missing", "stale")
