@@ -198,11 +198,12 @@ def institution_deliberation(case: SelectionCase) -> list[Finding]:
     return rules.institution_deliberation(True, latest.held_on if latest else None)
 
 
-def record_rows(candidate: Candidate):
-    """The 纪实表 rows of one person (pdf/record_form.py builds them from the case and its record)."""
+def record_rows(candidate: Candidate, *, events: list | None = None, meetings: list | None = None):
+    """The 纪实表 rows of one person (pdf/record_form.py builds them from the case and its record;
+    `events`, `meetings`: the case's, when the caller checks several people)."""
     from selection.pdf.record_form import record_form_data
 
-    return record_form_data(candidate).rows
+    return record_form_data(candidate, events=events, meetings=meetings).rows
 
 
 def record_complete(case: SelectionCase, people: list[Candidate] | None = None) -> list[Finding]:
@@ -210,11 +211,18 @@ def record_complete(case: SelectionCase, people: list[Candidate] | None = None) 
 
     The 任职 rows are written by the appointment itself (and checked by R-APP-2/4), so they are left out.
     `people`: the approved candidates when the caller has them already."""
+    from selection.pdf.record_form import meetings_of
+
+    people = approved(case) if people is None else people
+    if not people:
+        return []
+    # The case's record and meetings once for everybody, not once per person.
+    events, meetings = list(case.events.order_by("seq")), meetings_of(case)
     found = []
-    for candidate in approved(case) if people is None else people:
+    for candidate in people:
         rows = [
             rules.RecordRow(f"{candidate.cadre.name}·{row.label}", row.filled, row.not_applicable)
-            for row in record_rows(candidate)
+            for row in record_rows(candidate, events=events, meetings=meetings)
             if not row.key.startswith("appointment.")
         ]
         found += rules.record_completeness(rows)
