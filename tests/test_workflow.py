@@ -594,3 +594,28 @@ def test_a_batch_closes_only_when_every_record_row_is_filled_or_not_applicable_R
             case, by=world.hr, row="basic.family", reason="本人未婚，父母均已去世且无子女。", candidate=target
         )
         assert svc.appoint(case, by=world.hr, **appoint).status == CaseStatus.APPOINTED
+
+
+def test_the_record_check_reads_everybodys_record_facts_in_the_same_queries_as_one_persons_R_REQ_1(world):
+    """A batch of several people at 公示: the 纪实表 rows of each are checked from one read of their facts,
+    the record and the meetings (not a dozen queries more per person); the findings name each person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from selection import gates
+
+    case = to_notice(world)
+    for candidate in world.candidates:
+        candidate.cadre.family.all().delete()  # an empty row each, so every person has a finding
+
+    def check(people):
+        with CaptureQueriesContext(connection) as captured:
+            found = gates.record_complete(case, people)
+        return found, len(captured)
+
+    one, one_queries = check(world.candidates[:1])
+    three, three_queries = check(world.candidates)
+    assert three_queries == one_queries
+    said = lambda found: " ".join(f.message for f in found if f.level == "block")  # noqa: E731
+    assert all(f"{c.cadre.name}·家庭主要成员" in said(three) for c in world.candidates)
+    assert said(one).count("·家庭主要成员") == 1

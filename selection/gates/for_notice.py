@@ -198,12 +198,11 @@ def institution_deliberation(case: SelectionCase) -> list[Finding]:
     return rules.institution_deliberation(True, latest.held_on if latest else None)
 
 
-def record_rows(candidate: Candidate, *, events: list | None = None, meetings: list | None = None):
-    """The 纪实表 rows of one person (pdf/record_form.py builds them from the case and its record;
-    `events`, `meetings`: the case's, when the caller checks several people)."""
+def record_rows(candidate: Candidate):
+    """The 纪实表 rows of one person (pdf/record_form.py builds them from the case and its record)."""
     from selection.pdf.record_form import record_form_data
 
-    return record_form_data(candidate, events=events, meetings=meetings).rows
+    return record_form_data(candidate).rows
 
 
 def record_complete(case: SelectionCase, people: list[Candidate] | None = None) -> list[Finding]:
@@ -211,18 +210,19 @@ def record_complete(case: SelectionCase, people: list[Candidate] | None = None) 
 
     The 任职 rows are written by the appointment itself (and checked by R-APP-2/4), so they are left out.
     `people`: the approved candidates when the caller has them already."""
-    from selection.pdf.record_form import meetings_of
+    from selection.pdf.record_form import load_candidates, meetings_of, record_form_data
 
     people = approved(case) if people is None else people
     if not people:
         return []
-    # The case's record and meetings once for everybody, not once per person.
+    # Everybody's 纪实表 facts, the case's record and its meetings read once, not once per person.
     events, meetings = list(case.events.order_by("seq")), meetings_of(case)
     found = []
-    for candidate in people:
+    for candidate in load_candidates(people):
+        data = record_form_data(candidate, events=events, meetings=meetings, loaded=True)
         rows = [
             rules.RecordRow(f"{candidate.cadre.name}·{row.label}", row.filled, row.not_applicable)
-            for row in record_rows(candidate, events=events, meetings=meetings)
+            for row in data.rows
             if not row.key.startswith("appointment.")
         ]
         found += rules.record_completeness(rows)

@@ -24,8 +24,14 @@ DEFAULT_REASON = "工作需要。"
 
 def prefetch_cadre(cadre: Cadre) -> Cadre:
     """Load every section the documents read, one query each (no-op for already loaded relations)."""
+    prefetch_cadres([cadre])
+    return cadre
+
+
+def prefetch_cadres(cadres: list[Cadre]) -> None:
+    """`prefetch_cadre` for several people at once: still one query per section."""
     prefetch_related_objects(
-        [cadre],
+        cadres,
         "organization__parent",
         "education",
         "assessments",
@@ -38,7 +44,6 @@ def prefetch_cadre(cadre: Cadre) -> Cadre:
             ),
         ),
     )
-    return cadre
 
 
 def party_joining(cadre: Cadre) -> str:

@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from selection import rules, signing
 from selection.models import (
     Candidate,
     Meeting,
     OpenVote,
+    RecommendationRound,
     RecordEvent,
     Recusal,
     SelectionCase,
@@ -26,7 +27,7 @@ from selection.models import (
     verify_chain,
 )
 
-from .adapters import prefetch_cadre, reporting_unit_for
+from .adapters import prefetch_cadres, reporting_unit_for
 from .approval_form import _resume_items
 from .common import cn_date, cn_datetime
 from .record_sections import Row, Section, Tally, build_sections
@@ -55,8 +56,10 @@ class RecordFormData:
 # ---- reading the case ---------------------------------------------------------------------------------------
 
 
-def load_candidate(candidate: Candidate) -> Candidate:
-    """The candidate with everything the record form reads (a fixed number of queries)."""
+def load_candidates(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """The candidates, in their order, with everything the record form reads (a fixed number of queries
+    for any number of them)."""
+    wanted = [candidate.pk for candidate in candidates]
     loaded = (
         Candidate.objects.select_related(
             "case__organization",
@@ -71,12 +74,31 @@ def load_candidate(candidate: Candidate) -> Candidate:
             "appointment",
         )
         .prefetch_related(
-            "inspection__team", "complaints", "recusals", "probation_reviews", "case__bureau_deliberations"
+            "inspection__team",
+            "complaints",
+            "recusals",
+            "probation_reviews",
+            "documents",
+            "case__bureau_deliberations",
         )
-        .get(pk=candidate.pk)
+        .in_bulk(wanted)
     )
-    prefetch_cadre(loaded.cadre)
-    return loaded
+    if missing := [pk for pk in wanted if pk not in loaded]:
+        raise Candidate.DoesNotExist(f"candidates {missing} are gone")
+    cases: dict[int, SelectionCase] = {}
+    for candidate in loaded.values():  # one case object for the candidates of one case
+        candidate.case = cases.setdefault(candidate.case_id, candidate.case)
+    prefetch_related_objects(
+        list(cases.values()),
+        Prefetch("rounds", queryset=RecommendationRound.objects.prefetch_related("results")),
+    )
+    prefetch_cadres([candidate.cadre for candidate in loaded.values()])
+    return [loaded[pk] for pk in wanted]
+
+
+def load_candidate(candidate: Candidate) -> Candidate:
+    """The candidate with everything the record form reads (a fixed number of queries)."""
+    return load_candidates([candidate])[0]
 
 
 def meetings_of(case: SelectionCase) -> list[Meeting]:
@@ -121,10 +143,15 @@ def tallies_for(meeting: Meeting, candidates: Iterable[Candidate]) -> list[Tally
 
 
 def record_form_data(
-    candidate: Candidate, *, events: list[RecordEvent] | None = None, meetings: list[Meeting] | None = None
+    candidate: Candidate,
+    *,
+    events: list[RecordEvent] | None = None,
+    meetings: list[Meeting] | None = None,
+    loaded: bool = False,
 ) -> RecordFormData:
-    """Everything the 纪实表 prints for one candidate. `events`/`meetings` may be passed in (case file)."""
-    candidate = load_candidate(candidate)
+    """Everything the 纪实表 prints for one candidate. `events`/`meetings` may be passed in (case file);
+    `loaded`: the candidate comes from `load_candidates` already."""
+    candidate = candidate if loaded else load_candidate(candidate)
     case = candidate.case
     if events is None:
         events = list(case.events.order_by("seq"))

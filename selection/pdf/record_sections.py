@@ -16,7 +16,6 @@ from selection.models import (
     Meeting,
     PostHolding,
     RecordEvent,
-    RoundResult,
     SelectionCase,
 )
 from selection.rules import age_in_full_years
@@ -253,11 +252,12 @@ def _motion(case: SelectionCase, candidate: Candidate, row: _Rows, events: list[
 
 
 def _recommendation(case: SelectionCase, candidate: Candidate, row: _Rows) -> Section:
+    rounds = sorted(case.rounds.all(), key=lambda r: (r.held_on, r.pk))  # prefetched with their results
     results = {
         r.round_id: r
-        for r in RoundResult.objects.filter(
-            round__case=case, vacancy=candidate.vacancy, cadre=candidate.cadre
-        )
+        for round_ in rounds
+        for r in round_.results.all()
+        if r.vacancy_id == candidate.vacancy_id and r.cadre_id == candidate.cadre_id
     }
     grid = Grid(
         ("推荐方式", "日期", "参加范围", "应参加", "实参加", "有效票", "得票", "排名"),
@@ -272,7 +272,7 @@ def _recommendation(case: SelectionCase, candidate: Candidate, row: _Rows) -> Se
                 str(results[r.pk].votes) if r.pk in results else "—",
                 str(results[r.pk].rank or "") if r.pk in results else "—",
             )
-            for r in case.rounds.order_by("held_on", "pk")
+            for r in rounds
         ),
     )
     na = "" if candidate.from_recommendation else "人选未经民主推荐产生"
@@ -335,7 +335,9 @@ def _inspection(case: SelectionCase, candidate: Candidate, row: _Rows, on: date)
         if i.negative_list:
             negative = "\n".join(_negative_line(item, i.negative_list) for item in rules.NegativeItem)
     assessments = assessment_sentence((a.year, a.result) for a in candidate.cadre.last_assessments(on, 2))
-    material = Document.objects.filter(candidate=candidate, kind=Document.Kind.INSPECTION_MATERIAL).first()
+    material = next(  # the first uploaded (the documents come in upload order)
+        (d for d in candidate.documents.all() if d.kind == Document.Kind.INSPECTION_MATERIAL), None
+    )
     complaints = ""
     if i is not None and (i.started_on or i.appraisal_expected):
         complaints = "考察期间反映的问题已调查核实。" if i.complaints_resolved else "尚有反映的问题未查清。"
