@@ -47,7 +47,7 @@ from .approval_form import TEMPLATE as APPROVAL_TEMPLATE
 from .approval_form import approval_form_context
 from .common import DocumentUnavailable, cn_date, cn_datetime, sha256_hex
 from .notices import appointment_notice_context, inspection_notice_context, public_notice_context
-from .record_form import meetings_of, record_form_context, record_form_data, tallies_for
+from .record_form import load_candidates, meetings_of, record_form_context, record_form_data, tallies_for
 from .render import layout, render_html, write
 from .sanitize import strip_active_content
 
@@ -355,8 +355,8 @@ def _part_sources(case: SelectionCase) -> list[Part]:
 
     parts: list[Part] = []
     signed = signing.printed_head(case) if candidates else None  # the same head on every 纪实表
-    for candidate in candidates:
-        data = record_form_data(candidate, events=events, meetings=meetings)
+    for candidate in load_candidates(candidates):  # everybody's facts in one read
+        data = record_form_data(candidate, events=events, meetings=meetings, loaded=True)
         parts.append(
             _generated(
                 f"{candidate.cadre.name}纪实表",
