@@ -432,8 +432,7 @@ def test_the_checklist_from_the_pages_rows_is_what_the_gates_read_from_the_datab
     rounds and documents it holds; the findings are those the gates give reading afresh — with a motion
     attachment, rounds with results, a target and a withdrawn candidate."""
     if stage == "motion":
-        case = open_motion(world)
-        SelectionCase.objects.filter(pk=case.pk).update(motion_form=SelectionCase.MotionForm.WRITTEN)
+        case = open_motion(world, motion_form=SelectionCase.MotionForm.WRITTEN)
         workflow.attach(world, None, Document.Kind.MOTION)  # the written opinion it then needs
         svc.approve_motion(case, by=world.secretary)
     else:

@@ -81,7 +81,8 @@ def build_world(org, hr) -> World:
     return World(org, hr, members, department, post, deputy_post, cadres, team)
 
 
-def open_motion(world: World) -> SelectionCase:
+def open_motion(world: World, **more) -> SelectionCase:
+    """`more`: further motion fields (e.g. motion_form)."""
     world.case = svc.open_case(
         world.org,
         by=world.hr,
@@ -91,6 +92,7 @@ def open_motion(world: World) -> SelectionCase:
         motion_origin=SelectionCase.MotionOrigin.PERSONNEL_LEAD,
         motion_date=TODAY,
         analysis="待遇保障科科长空缺，经分析研判需尽快配备。",
+        **more,
     )
     return world.case
 
