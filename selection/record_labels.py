@@ -37,6 +37,7 @@ ACTION_LABELS: dict[str, str] = {
     "update_candidate_record": "记录人选情况",
     "mark_not_applicable": "纪实表栏目不适用",
     "upload_document": "上传附件",
+    "store_official_copy": "存档正式文本",
     "rename_stored_file": "存储文件更名为随机名称",
     "submit_for_decision": "提交党组讨论决定",
     # 讨论决定
@@ -148,6 +149,7 @@ FIELD_LABELS: dict[str, str] = {
     "resubmitted": "重新报批",
     "row": "纪实表栏目",
     "scope": "范围",
+    "sha256": "文件摘要（SHA-256）",
     "size": "人数",
     "source": "计票来源",
     "stale": "已过期",

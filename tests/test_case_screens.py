@@ -366,6 +366,7 @@ def _recorded_actions() -> set[str]:
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'action="([a-z_]+)"', text))
         found |= set(re.findall(r'Step\(\s*"([a-z_]+)"', text))
+        found |= set(re.findall(r'^[A-Z_]+_ACTION = "([a-z_]+)"', text, re.MULTILINE))  # action=STORE_ACTION
     return found - {"store_true", "store_false"}
 
 
@@ -373,7 +374,8 @@ def test_every_recorded_action_has_a_chinese_label():
     from selection.record_labels import ACTION_LABELS
 
     actions = _recorded_actions()
-    assert {"open_case", "approve_motion", "appoint", "count_ballot_box"} <= actions  # the scan works
+    # the scan works, constants included (the official copy's event is recorded as action=STORE_ACTION)
+    assert {"open_case", "approve_motion", "appoint", "count_ballot_box", "store_official_copy"} <= actions
     missing = sorted(a for a in actions if a not in ACTION_LABELS)
     assert not missing, f"no Chinese label for {missing}"
 
@@ -402,6 +404,8 @@ def test_payloads_read_as_labelled_fields_with_codes_and_dates_in_chinese():
     assert value_text([{"member": "王建国", "candidate": "陈晓明", "reason": "亲属"}], "recusals") == (
         "成员：王建国，人选：陈晓明，理由：亲属"
     )
+    stored = {f.label for f in payload_fields({"document": 7, "sha256": "ab12"})}  # 存档正式文本
+    assert stored == {"附件编号", "文件摘要（SHA-256）"}
 
 
 def test_the_auditor_sees_action_names_and_payload_fields_not_codes_or_json(client, world, auditor):
