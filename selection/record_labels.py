@@ -15,6 +15,7 @@ from .models import (
     Meeting,
     ParticipantCategory,
     RecommendationRound,
+    Registration,
     SelectionCase,
     VoteChoice,
 )
@@ -88,6 +89,7 @@ ACTION_LABELS: dict[str, str] = {
 FIELD_LABELS: dict[str, str] = {
     # 竞争上岗
     "channel": "报名方式",
+    "registration": "报名编号",
     "scores": "成绩",
     "ranking": "综合成绩排名",
     "examiners": "面试考官",
@@ -179,6 +181,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "conclusion": {k: v for k, v in Complaint.Conclusion.choices if k},
     "category": dict(ParticipantCategory.choices),
     "source": dict(BallotBox.Source.choices),
+    "channel": dict(Registration.Channel.choices),
     "outcome": {"approve": "通过", "reject": "未通过", "defer": "缓议"},
     "kind": {**dict(RecommendationRound.Kind.choices), **dict(BallotBox.Kind.choices)},
     "status": {**dict(CaseStatus.choices), **dict(CandidateStatus.choices)},

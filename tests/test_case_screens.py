@@ -406,6 +406,10 @@ def test_payloads_read_as_labelled_fields_with_codes_and_dates_in_chinese():
     )
     stored = {f.label for f in payload_fields({"document": 7, "sha256": "ab12"})}  # 存档正式文本
     assert stored == {"附件编号", "文件摘要（SHA-256）"}
+    registered = {
+        f.label: f.text for f in payload_fields({"registration": 3, "channel": "paper"})
+    }  # 竞争上岗
+    assert registered == {"报名编号": "3", "报名方式": "人事干部录入（本人签字报名表）"}
 
 
 def test_the_auditor_sees_action_names_and_payload_fields_not_codes_or_json(client, world, auditor):
