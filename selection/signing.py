@@ -120,12 +120,13 @@ def _chain_sound(case: SelectionCase) -> bool:
 
 def sign_head(case: SelectionCase, reason: str, *, only_if_changed: bool = False) -> SignedHead | None:
     """Sign the case's current head, if its chain is sound. With `only_if_changed`, skip a case whose
-    head is already signed. A broken chain is not signed (the audit page shows it broken)."""
+    head is already signed by a trusted key. A broken chain is not signed (the audit page shows it broken)."""
     last = RecordEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
     if last is None:
         return None
     seq, head = last
-    if only_if_changed and SignedHead.objects.filter(case=case, seq=seq, head=head).exists():
+    signed = SignedHead.objects.filter(case=case, seq=seq, head=head, fingerprint__in=list(trusted_keys()))
+    if only_if_changed and signed.exists():  # signed already, by a key still trusted
         return None
     if not _chain_sound(case):
         return None
@@ -148,7 +149,10 @@ def latest_head(case: SelectionCase) -> SignedHead | None:
     broken chain, the last head signed before."""
     last = RecordEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
     head = SignedHead.objects.filter(case=case).order_by("-seq", "-signed_at", "-pk").first()
-    if last and (head is None or (head.seq, head.head) != last):
+    # Signed anew when the chain moved on, or when the last signature's key is no longer trusted (a key
+    # rotated without listing the old public key): what is printed and handed out must verify today.
+    stale = head is None or (head.seq, head.head) != last or head.fingerprint not in trusted_keys()
+    if last and stale:
         head = sign_head(case, SignedHead.Reason.EXPORT) or head
     return head
 
@@ -195,7 +199,13 @@ def receipt_for(case: SelectionCase) -> dict:
     """The small file an auditor keeps: the signed head plus the hash of every event up to it."""
     head = latest_head(case)
     if head is None:
-        raise ValueError("该批次还没有可签名的纪实记录。")
+        raise ValueError("该批次的纪实记录未通过核验，尚无可签名的链头，不能出具回执。")
+    public = trusted_keys().get(head.fingerprint)
+    if public is None:  # only when the chain cannot be signed anew (latest_head)
+        raise ValueError(
+            f"该批次最后一次链头签名所用密钥（指纹 {head.fingerprint}）不在信任列表中，且纪实记录未通过核验，"
+            "不能出具回执。"
+        )
     hashes = list(
         RecordEvent.objects.filter(case=case, seq__lte=head.seq)
         .order_by("seq")
@@ -210,7 +220,7 @@ def receipt_for(case: SelectionCase) -> dict:
         "head": head.head,
         "signed_at": head.signed_at.isoformat(),
         "fingerprint": head.fingerprint,
-        "public_key": base64.b64encode(raw_public(trusted_keys()[head.fingerprint])).decode(),
+        "public_key": base64.b64encode(raw_public(public)).decode(),
         "signature": head.signature,
         "events": hashes,
     }

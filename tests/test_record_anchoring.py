@@ -305,3 +305,47 @@ def test_r_req_1_the_record_form_and_the_case_file_print_the_signed_head(org, hr
     head = SignedHead.objects.filter(case=case).order_by("-seq", "-pk").first()
     assert f"第{head.seq}条记录的链头摘要：{head.head}" in last
     assert "签名密钥指纹" in last and head.fingerprint.replace(" ", "")[:8] in last
+
+
+def _rotate_key_without_listing_the_old_one(settings) -> str:
+    """The operator configures a new signing key and forgets XUANBA_SIGNING_OLD_PUBLIC_KEYS."""
+    settings.XUANBA_SIGNING_KEY = base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
+    return signing.current_fingerprint()
+
+
+def test_r_req_1_after_a_key_rotation_the_receipt_is_signed_with_the_key_in_use(
+    world, settings, client, auditor
+):
+    """The last head was signed by a key no longer trusted: the receipt comes signed anew with today's key
+    (it answered 500 before) and verifies; the old head stays, and the audit notes its unknown key."""
+    old = SignedHead.objects.filter(case=world.case).latest("pk")
+    new_fingerprint = _rotate_key_without_listing_the_old_one(settings)
+    client.force_login(auditor)
+    response = client.get(reverse("record_receipt", args=[world.case.pk]))
+    assert response.status_code == 200
+    receipt = json.loads(response.content)
+    assert receipt["fingerprint"] == new_fingerprint != old.fingerprint
+    assert signing.check_receipt(receipt).ok
+    assert SignedHead.objects.filter(pk=old.pk).exists()
+    assert "不在信任列表中" in signing.check_signed_heads(world.case, 6).message
+
+
+def test_r_req_1_a_broken_chain_under_an_untrusted_key_gets_a_message_not_a_receipt(
+    world, settings, client, auditor
+):
+    _rotate_key_without_listing_the_old_one(settings)
+    force_update(events(world.case, 4), summary="改动过的记录")  # the chain no longer verifies: never signed
+    client.force_login(auditor)
+    response = client.get(reverse("record_receipt", args=[world.case.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("record_case", args=[world.case.pk])
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("不在信任列表中" in m and "不能出具回执" in m for m in shown)
+
+
+def test_r_req_1_the_daily_checkpoint_signs_again_a_head_signed_only_by_an_untrusted_key(world, settings):
+    assert signing.sign_head(world.case, SignedHead.Reason.DAILY, only_if_changed=True) is not None
+    assert signing.sign_head(world.case, SignedHead.Reason.DAILY, only_if_changed=True) is None  # signed
+    fingerprint = _rotate_key_without_listing_the_old_one(settings)
+    again = signing.sign_head(world.case, SignedHead.Reason.DAILY, only_if_changed=True)
+    assert again is not None and again.fingerprint == fingerprint
+    assert signing.sign_head(world.case, SignedHead.Reason.DAILY, only_if_changed=True) is None

@@ -185,7 +185,12 @@ def record_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case_for(request.user, pk, Action.VIEW_CASES)
     if not case.events.exists():
         raise Http404("该批次还没有纪实记录。")
-    response = HttpResponse(signing.receipt_bytes(case), content_type="application/json; charset=utf-8")
+    try:
+        receipt = signing.receipt_bytes(case)
+    except ValueError as refused:  # a chain that fails its check is never signed (signing._chain_sound)
+        messages.error(request, str(refused))
+        return redirect("record_case", pk=case.pk)
+    response = HttpResponse(receipt, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="record-receipt-{case.pk}.json"'
     return response
 
