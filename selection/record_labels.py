@@ -19,6 +19,7 @@ from .models import (
     SelectionCase,
     VoteChoice,
 )
+from .rules import DossierItem
 
 ACTION_LABELS: dict[str, str] = {
     # 动议
@@ -169,6 +170,9 @@ FIELD_LABELS: dict[str, str] = {
     "small_unit": "单位人数较少",
     "same_scope": "参加范围基本相同",
     "concentrated": "推荐意见集中",
+    # 考察: the 档案审核 items (R-INS-6) and their mark
+    **dict(DossierItem.choices),
+    "checked": "已核对",
 }
 
 # Values stored as codes, by the key they are stored under.
@@ -203,10 +207,11 @@ def field_label(key: str) -> str:
 
 
 def _model_field_label(key: str) -> str:
-    """The verbose name of an inspection or candidate field (update_candidate_record's changes)."""
-    from .models import Candidate, Inspection
+    """The verbose name of an inspection, candidate or 竞争上岗 plan field (the changes their services
+    record)."""
+    from .models import Candidate, CompetitionPlan, Inspection
 
-    for model in (Inspection, Candidate):
+    for model in (Inspection, Candidate, CompetitionPlan):
         try:
             return str(model._meta.get_field(key).verbose_name)
         except Exception:
@@ -248,6 +253,8 @@ def value_text(value, key: str = "") -> str:
         separator = "；" if any(isinstance(v, dict) for v in value) else "、"
         return separator.join(value_text(v, key) for v in value)
     if isinstance(value, dict):
+        if not value:
+            return "—"
         if set(value) == {"old", "new"}:
             return f"{value_text(value['old'], key)} → {value_text(value['new'], key)}"
         return "，".join(f"{field_label(k)}：{value_text(v, k)}" for k, v in value.items())

@@ -406,10 +406,14 @@ def test_payloads_read_as_labelled_fields_with_codes_and_dates_in_chinese():
     )
     stored = {f.label for f in payload_fields({"document": 7, "sha256": "ab12"})}  # 存档正式文本
     assert stored == {"附件编号", "文件摘要（SHA-256）"}
-    registered = {
-        f.label: f.text for f in payload_fields({"registration": 3, "channel": "paper"})
-    }  # 竞争上岗
+    registration = {"registration": 3, "channel": "paper"}  # 竞争上岗报名
+    registered = {f.label: f.text for f in payload_fields(registration)}
     assert registered == {"报名编号": "3", "报名方式": "人事干部录入（本人签字报名表）"}
+    plan = payload_fields({"changes": {"advance_ratio": {"old": 2, "new": 3}}})  # 竞争上岗实施方案
+    assert [(f.label, f.text) for f in plan] == [("每个职位进入考察人数（1:n）", "2 → 3")]
+    before_after = {"old": {}, "new": {"birth_date": {"checked": True}}}  # 考察: 档案审核 (R-INS-6)
+    dossier = payload_fields({"changes": {"dossier_items": before_after}})
+    assert [(f.label, f.text) for f in dossier] == [("档案审核项目", "— → 出生日期：已核对：是")]
 
 
 def test_the_auditor_sees_action_names_and_payload_fields_not_codes_or_json(client, world, auditor):
