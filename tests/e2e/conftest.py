@@ -87,6 +87,9 @@ def logout(page, live_server):
     """Log out through the user menu, as a person would, and land on the login page."""
 
     def _logout() -> None:
+        # The menu opens by Bootstrap's script, which runs at the end of the page: a click on the toggle
+        # before the page has loaded (right after a form was sent) opens nothing.
+        page.wait_for_load_state()
         page.locator("nav.navbar .dropdown-toggle").click()
         page.get_by_role("button", name="退出登录").click()
         page.wait_for_url(f"{live_server.url}/accounts/login/")

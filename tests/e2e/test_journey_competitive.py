@@ -77,6 +77,7 @@ def test_an_examiner_enters_scores_on_a_phone(page, live_server, login, contest,
     assert duty.bounding_box()["height"] >= MIN_TOUCH
     duty.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("面试评分")
+    page.wait_for_load_state()  # the fields' sizes below with the stylesheet applied
     expect(page.get_by_text("已评 0/5 人")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     for name, score in zip(

@@ -38,6 +38,7 @@ def test_a_member_votes_on_a_phone_with_big_buttons_and_a_clear_confirmation(
     assert_no_horizontal_scroll(page)
     page.locator(".list-group-item").filter(has_text="表决（无记名投票）").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("党组会议")
+    page.wait_for_load_state()  # sizes are measured with the stylesheet applied, not from the bare HTML
     assert_no_horizontal_scroll(page)
 
     ballot = page.get_by_role("group", name="陈晓明")
@@ -63,6 +64,7 @@ def test_a_member_votes_on_a_phone_with_big_buttons_and_a_clear_confirmation(
 
     expect(alert(page)).to_contain_text("表决已提交（1 名人选）")
     expect(page.get_by_role("status")).to_contain_text("您已完成表决")
+    page.wait_for_load_state()
     assert_no_horizontal_scroll(page)
 
 
