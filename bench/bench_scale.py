@@ -121,6 +121,8 @@ def report(results: list[dict]) -> str:
 
 
 def _merged(rounds: list[dict]) -> dict:
+    from bench.scale_run import p95
+
     """One size's rounds as one result: every page's runs together (median and p95 over all of them),
     its largest memory; the exports of the first round."""
     first = rounds[0]
@@ -131,7 +133,7 @@ def _merged(rounds: list[dict]) -> dict:
             {
                 **page,
                 "median_ms": statistics.median(times) if times else None,
-                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] if times else None,
+                "p95_ms": p95(times) if times else None,
                 "runs": len(times),
                 "rss_mb": max(r["pages"][at]["rss_mb"] for r in rounds),
                 "peak_rss_mb": max(r["pages"][at]["peak_rss_mb"] for r in rounds),

@@ -56,6 +56,11 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def p95(ordered: list[float]) -> float:
+    """The 95th percentile of sorted times (the nearest rank below)."""
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 class _Response:
     def __init__(self, status_code: int, body: bytes):
         self.status_code, self.content, self.streaming = status_code, body, False
@@ -414,9 +419,7 @@ def main(size: int, runs: int) -> dict:
                 "page": label,
                 "status": seen[label][0],
                 "median_ms": statistics.median(ordered) * 1000 if ordered else None,
-                "p95_ms": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000
-                if ordered
-                else None,
+                "p95_ms": p95(ordered) * 1000 if ordered else None,
                 "runs": len(ordered),
                 "times_ms": [t * 1000 for t in times[label]],
                 "bytes": seen[label][1],

@@ -125,9 +125,10 @@ def sign_head(case: SelectionCase, reason: str, *, only_if_changed: bool = False
     if last is None:
         return None
     seq, head = last
-    signed = SignedHead.objects.filter(case=case, seq=seq, head=head, fingerprint__in=list(trusted_keys()))
-    if only_if_changed and signed.exists():  # signed already, by a key still trusted
-        return None
+    if only_if_changed:
+        trusted = list(trusted_keys())
+        if SignedHead.objects.filter(case=case, seq=seq, head=head, fingerprint__in=trusted).exists():
+            return None  # signed already, by a key still trusted
     if not _chain_sound(case):
         return None
     signed_at = timezone.now().replace(microsecond=0)

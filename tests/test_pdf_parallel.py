@@ -31,6 +31,11 @@ def _pages(pdf: bytes) -> list[str]:
         return ["".join((page.extract_text() or "").split()) for page in document.pages]
 
 
+def _undated(pages: list[str]) -> list[str]:
+    """The clock on the pages (生成时间, 核验时间) may have turned a minute between two builds."""
+    return [re.sub(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}", "…", page) for page in pages]
+
+
 def _outline(pdf: bytes) -> list:
     reader = PdfReader(io.BytesIO(pdf))
 
@@ -51,9 +56,7 @@ def test_two_processes_give_the_file_one_process_gives(settings, appointed):
     settings.XUANBA_PDF_PROCESSES = 2
     seen: list[float] = []
     shared = render_case_file(appointed, seen.append)
-    # The clock on the pages (生成时间, 核验时间) may have turned a minute between the two builds.
-    strip = lambda pages: [re.sub(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}", "…", p) for p in pages]  # noqa: E731
-    assert strip(_pages(shared)) == strip(_pages(alone))
+    assert _undated(_pages(shared)) == _undated(_pages(alone))
     assert _outline(shared) == _outline(alone)
     assert seen == sorted(seen) and len(seen) >= 8 and seen[-2:] == [0.8, 0.85]
 
@@ -95,9 +98,17 @@ def test_a_child_that_dies_leaves_the_case_file_to_the_worker_itself(settings, a
     alone = render_case_file(appointed)
     settings.XUANBA_PDF_PROCESSES = 2
     monkeypatch.setattr(parallel, "_render_taken", _die)
+    tried = []
+
+    def render_parallel(*args, **kwargs):
+        tried.append(args[1])
+        return real(*args, **kwargs)
+
+    real = parallel.render_parallel
+    monkeypatch.setattr(parallel, "render_parallel", render_parallel)
     with pytest.raises(BrokenProcessPool):  # what the fallback catches
-        parallel.render_parallel(["<p>一</p>"] * 4, 2)
+        real(["<p>一</p>"] * 4, 2)
     survived = render_case_file(appointed)
-    strip = lambda pages: [re.sub(r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}", "…", p) for p in pages]  # noqa: E731
-    assert strip(_pages(survived)) == strip(_pages(alone))
+    assert tried == [2]  # the build did fork, and its children died
+    assert _undated(_pages(survived)) == _undated(_pages(alone))
     assert _outline(survived) == _outline(alone)

@@ -5,7 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from selection import gates
 from selection.models import (
     Candidate,
     CandidateStatus,
@@ -599,11 +602,6 @@ def test_a_batch_closes_only_when_every_record_row_is_filled_or_not_applicable_R
 def test_the_record_check_reads_everybodys_record_facts_in_the_same_queries_as_one_persons_R_REQ_1(world):
     """A batch of several people at 公示: the 纪实表 rows of each are checked from one read of their facts,
     the record and the meetings (not a dozen queries more per person); the findings name each person."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from selection import gates
-
     case = to_notice(world)
     for candidate in world.candidates:
         candidate.cadre.family.all().delete()  # an empty row each, so every person has a finding
